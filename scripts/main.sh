@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up .venv, then validate the annotations, build the release folder and print the
+# corpus statistics, all offline. Stops at the first command that fails.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup_env.sh
+
+hf_home="$(mktemp -d)"
+trap 'rm -rf "$hf_home"' EXIT
+export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HOME="$hf_home"
+
+.venv/bin/retold validate
+.venv/bin/retold build
+(cd release && sha256sum --check --quiet SHA256SUMS)
+echo "main: release/SHA256SUMS verified"
+.venv/bin/retold stats

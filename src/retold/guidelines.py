@@ -1,0 +1,128 @@
+"""Regenerate the label tables of the annotation guidelines from the schema.
+
+``python -m retold.guidelines [path]`` rewrites only the block between ``BEGIN_MARKER`` and
+``END_MARKER`` in ``annotations/GUIDELINES.md`` (or ``path``); the prose around it is
+never touched. ``--check`` writes nothing and exits 1 when the block is out of date, so a
+test can catch a schema change that was not carried into the guidelines. The same tables
+appear in the dataset card (``retold.card``), so annotators and users read one text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from retold.markdown import code, table
+from retold.schema import (
+    AUTHOR,
+    BOILERPLATE_DEFINITIONS,
+    BOILERPLATE_KINDS,
+    REUSE_DEFINITIONS,
+    REUSE_LABELS,
+    REUSE_MEASURE,
+    REUSE_NEAR_VERBATIM_MIN,
+    SOURCE_KIND_DEFINITIONS,
+    SOURCE_KINDS,
+    STANCE_DEFINITIONS,
+    STANCE_PRECEDENCE,
+    STANCES,
+)
+
+BEGIN_MARKER = "<!-- BEGIN GENERATED: python -m retold.guidelines -->"
+END_MARKER = "<!-- END GENERATED -->"
+DEFAULT_PATH = Path("annotations") / "GUIDELINES.md"
+
+
+class MarkerError(ValueError):
+    """The file lacks the generated-block markers (or has them out of order)."""
+
+
+def label_tables(heading: str = "###") -> str:
+    """Markdown tables of stances, source kinds, boilerplate kinds and reuse labels.
+
+    The id column is the integer a ClassLabel stores in the release, so the tables double
+    as ``id2label`` maps.
+    """
+    precedence = " > ".join(STANCE_PRECEDENCE)
+    stances = table(
+        ("id", "stance", "precedence", "definition"),
+        [(i, code(s), STANCE_PRECEDENCE.index(s) + 1, STANCE_DEFINITIONS[s])
+         for i, s in enumerate(STANCES)],
+    )
+    kinds = table(
+        ("id", "source kind", "definition"),
+        [(i, code(k), SOURCE_KIND_DEFINITIONS[k]) for i, k in enumerate(SOURCE_KINDS)],
+    )
+    boilerplate = table(
+        ("id", "boilerplate kind", "definition"),
+        [(i, code(k), BOILERPLATE_DEFINITIONS[k]) for i, k in enumerate(BOILERPLATE_KINDS)],
+    )
+    reuse = table(
+        ("id", "reuse label", "definition"),
+        [(i, code(r), REUSE_DEFINITIONS[r]) for i, r in enumerate(REUSE_LABELS)],
+    )
+    return "\n\n".join([
+        f"{heading} Stances",
+        f"When several stances apply, the first in this order wins: {precedence} "
+        "(precedence 1 wins).",
+        stances,
+        f"{heading} Source kinds",
+        f"A claim in the document's own voice has the reserved source id {code(AUTHOR)} and "
+        "an empty chain; it has no kind.",
+        kinds,
+        f"{heading} Boilerplate kinds",
+        boilerplate,
+        f"{heading} Reuse labels (pairs)",
+        f"{REUSE_MEASURE} A duplicate pair is near_verbatim from similarity "
+        f"{REUSE_NEAR_VERBATIM_MIN} on.",
+        reuse,
+    ])
+
+
+def generated_block() -> str:
+    """The full generated block, markers included."""
+    return f"{BEGIN_MARKER}\n{label_tables()}\n{END_MARKER}"
+
+
+def render(document: str) -> str:
+    """``document`` with its generated block replaced by the current one."""
+    begin = document.find(BEGIN_MARKER)
+    end = document.find(END_MARKER, begin + 1) if begin >= 0 else -1
+    if begin < 0 or end < 0:
+        raise MarkerError(f"missing {BEGIN_MARKER!r} ... {END_MARKER!r} markers")
+    return document[:begin] + generated_block() + document[end + len(END_MARKER):]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite (or with ``--check`` verify) the guidelines' generated block."""
+    parser = argparse.ArgumentParser(prog="python -m retold.guidelines",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the generated block is out of date")
+    args = parser.parse_args(argv)
+    with args.path.open(encoding="utf-8", newline="") as f:  # keep the file's line endings
+        current = f.read()
+    try:
+        updated = render(current)
+    except MarkerError as err:
+        print(f"{args.path}: {err}", file=sys.stderr)
+        return 1
+    if args.check:
+        if updated != current:
+            print(f"{args.path}: label tables are out of date; run python -m retold.guidelines",
+                  file=sys.stderr)
+            return 1
+        return 0
+    if updated != current:
+        with args.path.open("w", encoding="utf-8", newline="") as f:
+            f.write(updated)
+        print(f"{args.path}: label tables updated")
+    else:
+        print(f"{args.path}: label tables already up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

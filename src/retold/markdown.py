@@ -1,0 +1,31 @@
+"""Tiny Markdown helpers shared by the card, the guidelines and the statistics.
+
+Kept separate so that every generated table is escaped and laid out the same way, and
+generated files change only when their content does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def cell(value: Any) -> str:
+    """One table cell: pipes escaped, line breaks folded, so a cell never breaks the table."""
+    text = str(value)
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks inside ``text``."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def table(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
+    """A GitHub-flavoured Markdown table."""
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
+             "|" + "|".join("---" for _ in header) + "|"]
+    lines.extend("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)
+    return "\n".join(lines)

@@ -1,0 +1,353 @@
+"""The single source of truth for retold's labels, fields, thresholds and versions.
+
+Everything else imports this module or is generated from it: the validator, the builder,
+the dataset card's ``dataset_info``, the guidelines' label tables, and (later) the scorers
+and the baselines' ``id2label`` maps. It is pure Python with no third-party imports, so a
+scorer can use it with a light install.
+
+Label order is frozen. A new label is appended at the end and ``SCHEMA_VERSION`` bumped;
+existing integer ids never change meaning.
+
+Offsets everywhere are indices into the Python ``str`` of the raw document text, i.e.
+Unicode code points, half-open ``[start, end)``. They are *not* byte offsets and *not*
+UTF-16 code units: "’" (U+2019) counts as one position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0.0"
+"""Version of the annotation format and of the release's features."""
+
+DATASET_NAME = "retold"
+DATASET_VERSION = "0.1.0"
+
+AUTHOR = "author"
+"""Reserved source id: the document says the claim in its own voice (no attribution)."""
+
+# --------------------------------------------------------------------------------------
+# Stance as presented by the document.
+# --------------------------------------------------------------------------------------
+STANCES: tuple[str, ...] = ("asserted", "reported", "hedged", "denied")
+STANCE_DEFINITIONS: dict[str, str] = {
+    "asserted": "The document states the claim in its own voice, without hedging.",
+    "reported": (
+        "The claim is attributed to a source that asserts it; the author neither "
+        "endorses nor disputes it."
+    ),
+    "hedged": (
+        "The author or the source marks the claim as uncertain (reportedly, allegedly, "
+        'may, could, appears, "seen as").'
+    ),
+    "denied": (
+        'The source or the author says the claim is false (denies, dismisses, "is not '
+        'true", "is false"). Denied wins over the other stances, and a denial belongs '
+        "to the cluster of the claim it denies."
+    ),
+}
+STANCE_PRECEDENCE: tuple[str, ...] = ("denied", "hedged", "reported", "asserted")
+"""When several stances apply to one mention, the first in this tuple wins."""
+
+# --------------------------------------------------------------------------------------
+# Sources.
+# --------------------------------------------------------------------------------------
+SOURCE_KINDS: tuple[str, ...] = (
+    "outlet",
+    "news_agency",
+    "person",
+    "government_body",
+    "armed_forces",
+    "armed_group",
+    "unnamed_collective",
+    "unnamed_individual",
+)
+SOURCE_KIND_DEFINITIONS: dict[str, str] = {
+    "outlet": "A named news outlet (newspaper, broadcaster, website).",
+    "news_agency": "A named wire or news agency.",
+    "person": "A named individual, whatever title is used for them.",
+    "government_body": "A government, ministry, office or state as a collective speaker.",
+    "armed_forces": "A state military or one of its commands speaking as an institution.",
+    "armed_group": "A non-state armed group or coalition.",
+    "unnamed_collective": 'Unnamed plural sources: "sources", "officials", "reports".',
+    "unnamed_individual": 'One unnamed speaker: "a military source", "an official".',
+}
+
+# --------------------------------------------------------------------------------------
+# Documents.
+# --------------------------------------------------------------------------------------
+GENRES: tuple[str, ...] = (
+    "blog_comment_thread",
+    "forum_repost_of_translation",
+    "summary",
+    "news_article",
+    "state_media_article",
+)
+RIGHTS_STATUSES: tuple[str, ...] = (
+    "third_party_copyright",
+    "third_party_copyright_derivative",
+)
+RIGHTS_DEFINITIONS: dict[str, str] = {
+    "third_party_copyright": (
+        "Text written and owned by a third party; redistributed unchanged for research."
+    ),
+    "third_party_copyright_derivative": (
+        "A repost, translation or summary of a third party's copyrighted text; the rights "
+        "of the original's owner and of the reposter may both apply."
+    ),
+}
+
+BOILERPLATE_KINDS: tuple[str, ...] = (
+    "comment_thread_control",
+    "image_file_name",
+    "navigation",
+    "related_link",
+    "photo_credit",
+    "attachment_notice",
+    "byline",
+    "dateline",
+    "aggregator_residue",
+)
+BOILERPLATE_DEFINITIONS: dict[str, str] = {
+    "comment_thread_control": 'Blog or forum controls such as "Reply", "Delete".',
+    "image_file_name": "The file name of an image, left over from scraping.",
+    "navigation": 'Section or navigation headings ("More on the Middle East").',
+    "related_link": "The headline of a link to another article.",
+    "photo_credit": "The credit line of a photograph (agency, photographer).",
+    "attachment_notice": "Attachment or moderation notices ([attachment deleted by admin]).",
+    "byline": "The author line.",
+    "dateline": "The publication time stamp as printed by the page.",
+    "aggregator_residue": 'Aggregator leftovers ("Read Entire Article", "Original Source").',
+}
+
+# --------------------------------------------------------------------------------------
+# Pairs: text reuse between two claim mentions.
+# --------------------------------------------------------------------------------------
+REUSE_LABELS: tuple[str, ...] = ("verbatim", "near_verbatim", "paraphrase", "none")
+REUSE_NEAR_VERBATIM_MIN = 0.7
+"""Minimum token-LCS Dice similarity for a duplicate pair to count as near_verbatim."""
+REUSE_DEFINITIONS: dict[str, str] = {
+    "verbatim": "Duplicate pair whose normalised token sequences are identical (similarity 1).",
+    "near_verbatim": (
+        f"Duplicate pair with similarity >= {REUSE_NEAR_VERBATIM_MIN} but below 1."
+    ),
+    "paraphrase": f"Duplicate pair with similarity < {REUSE_NEAR_VERBATIM_MIN}.",
+    "none": "Not a duplicate: the two mentions are in different clusters.",
+}
+REUSE_MEASURE = (
+    "Both spans are normalised (Unicode NFKC, lower-cased, curly quotes and apostrophes "
+    "mapped to ASCII) and split into word tokens with the regular expression \\w+. The "
+    "similarity is the Dice coefficient of the longest common token subsequence: "
+    "2 * LCS(a, b) / (len(a) + len(b)), 1.0 for two empty sequences."
+)
+
+# --------------------------------------------------------------------------------------
+# Tokens: BIO layers.
+# --------------------------------------------------------------------------------------
+BIO_TAGS: tuple[str, ...] = ("O", "B", "I")
+TOKEN_LAYERS: tuple[str, ...] = ("claim", "source", "cue")
+TOKEN_PATTERN = r"\w+|[^\w\s]"
+"""Regular expression that splits text into tokens (words, and single punctuation marks).
+
+Boundaries of boilerplate spans are forced token breaks (see ``retold.tokens``), so glued
+scraping residue such as "ReplyDeleteAmong" yields the tokens "ReplyDelete" and "Among"."""
+
+# --------------------------------------------------------------------------------------
+# Protocol: 5-fold leave-one-document-out.
+# --------------------------------------------------------------------------------------
+SPLIT = "test"
+"""The corpus is an evaluation set: every config has one split, ``test``."""
+PROTOCOL = "leave-one-document-out"
+PROTOCOL_DESCRIPTION = (
+    "Five folds, one per document. In fold k the document with fold id k is held out for "
+    "testing and the other four may be used for training and model selection. A row's "
+    "`fold` is the fold in which it is a test item. A pair is a test item of the fold of "
+    "each of its two documents; in fold k, training pairs are those with neither side in "
+    "document k. Report the mean over the five folds and the pooled score over all test "
+    "items, each with a bootstrap confidence interval."
+)
+
+# --------------------------------------------------------------------------------------
+# Release configs: fields and their types.
+# --------------------------------------------------------------------------------------
+# A type is one of:
+#   "string" | "int32" | "float32" | "bool"
+#   ("class_label", names)  ("list", inner_type)  ("struct", ((name, type), ...))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a release config."""
+
+    name: str
+    dtype: Any
+    description: str
+
+
+SPAN_STRUCT = ("struct", (("start", "int32"), ("end", "int32"), ("kind", "string")))
+CHAIN_LINK_STRUCT = (
+    "struct",
+    (
+        ("source", "string"),
+        ("source_start", "int32"),
+        ("source_end", "int32"),
+        ("cue_start", "int32"),
+        ("cue_end", "int32"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """One release config (one Parquet file and one ``configs`` entry of the card)."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    sort_key: tuple[str, ...]
+    primary_key: tuple[str, ...] = field(default=())
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+CONFIGS: tuple[Config, ...] = (
+    Config(
+        name="documents",
+        description="The five documents, byte for byte, with metadata and boilerplate spans.",
+        sort_key=("doc_id",),
+        primary_key=("doc_id",),
+        fields=(
+            Field("doc_id", "string", "Stable document id."),
+            Field("source_file", "string", "The original file name of the seed."),
+            Field("text", "string", "The raw text, unchanged (boilerplate included)."),
+            Field("outlet", "string", "The outlet, as far as the text shows it."),
+            Field("genre", ("class_label", GENRES), "Genre of the document."),
+            Field("language", "string", "BCP-47 language tag of the text."),
+            Field("published", "string", "ISO 8601 date shown by the text, or empty."),
+            Field("url", "string", "URL where known, or empty."),
+            Field("relays", ("list", "string"), "Source ids of the outlets it relays."),
+            Field("rights", ("class_label", RIGHTS_STATUSES), "Rights status of the text."),
+            Field("sha256", "string", "SHA-256 of the UTF-8 bytes of `text`."),
+            Field("boilerplate", ("list", SPAN_STRUCT), "Boilerplate spans and their kinds."),
+            Field("fold", "int32", "Fold in which this document is the test document."),
+        ),
+    ),
+    Config(
+        name="claims",
+        description="One row per claim mention.",
+        sort_key=("doc_id", "start", "end", "claim_id"),
+        primary_key=("claim_id",),
+        fields=(
+            Field("claim_id", "string", "Stable claim-mention id."),
+            Field("doc_id", "string", "Document of the mention."),
+            Field("start", "int32", "Start offset (code points) of the claim span."),
+            Field("end", "int32", "End offset (exclusive) of the claim span."),
+            Field("text", "string", "Covered text of the claim span."),
+            Field("cluster_id", "string", "Cluster of mentions stating the same proposition."),
+            Field("stance", ("class_label", STANCES), "Stance as presented by the document."),
+            Field("source", "string", f'Immediate source id, or "{AUTHOR}".'),
+            Field(
+                "source_chain",
+                ("list", "string"),
+                "Source ids, outermost first and immediate source last; empty if unattributed.",
+            ),
+            Field("source_start", "int32", "Start of the immediate source's span, or -1."),
+            Field("source_end", "int32", "End of the immediate source's span, or -1."),
+            Field("cue_start", "int32", "Start of the immediate attribution cue, or -1."),
+            Field("cue_end", "int32", "End of the immediate attribution cue, or -1."),
+            Field("source_text", "string", "Covered text of the source span, or empty."),
+            Field("cue_text", "string", "Covered text of the cue span, or empty."),
+            Field(
+                "chain",
+                ("list", CHAIN_LINK_STRUCT),
+                "Every link of the chain with its source and cue spans (-1 when absent).",
+            ),
+            Field("attributed", "bool", f'source != "{AUTHOR}".'),
+            Field("denied", "bool", "stance == denied."),
+            Field("duplicated", "bool", "The cluster has another mention anywhere in the corpus."),
+            Field("fold", "int32", "Fold in which this mention is a test item."),
+        ),
+    ),
+    Config(
+        name="clusters",
+        description="Claim clusters: mentions that state the same proposition.",
+        sort_key=("cluster_id",),
+        primary_key=("cluster_id",),
+        fields=(
+            Field("cluster_id", "string", "Stable cluster id."),
+            Field("proposition", "string", "One canonical sentence stating the proposition."),
+            Field("claim_ids", ("list", "string"), "Its mentions, sorted."),
+            Field("doc_ids", ("list", "string"), "Documents it occurs in, sorted."),
+        ),
+    ),
+    Config(
+        name="sources",
+        description="The source registry: one id per real source across documents.",
+        sort_key=("source_id",),
+        primary_key=("source_id",),
+        fields=(
+            Field("source_id", "string", "Normalised source id."),
+            Field("name", "string", "Canonical name."),
+            Field("aliases", ("list", "string"), "Spellings, transliterations and titles seen."),
+            Field("kind", ("class_label", SOURCE_KINDS), "Kind of source."),
+        ),
+    ),
+    Config(
+        name="pairs",
+        description="Every unordered pair of claim mentions, within and across documents.",
+        sort_key=("claim_id_a", "claim_id_b"),
+        primary_key=("claim_id_a", "claim_id_b"),
+        fields=(
+            Field("claim_id_a", "string", "The smaller claim id of the pair."),
+            Field("claim_id_b", "string", "The larger claim id of the pair."),
+            Field("doc_id_a", "string", "Document of claim a."),
+            Field("doc_id_b", "string", "Document of claim b."),
+            Field("same_doc", "bool", "Both mentions are in one document."),
+            Field("duplicate", "bool", "Both mentions are in the same cluster."),
+            Field("reuse", ("class_label", REUSE_LABELS), "Surface reuse class (see card)."),
+            Field("similarity", "float32", "Token-LCS Dice similarity of the two spans."),
+            Field("contradiction", "bool", "Same cluster, and exactly one side is denied."),
+        ),
+    ),
+    Config(
+        name="tokens",
+        description="One row per sentence: tokens, offsets and BIO tags per layer.",
+        sort_key=("doc_id", "start"),
+        primary_key=("sentence_id",),
+        fields=(
+            Field("sentence_id", "string", "Stable sentence id."),
+            Field("doc_id", "string", "Document of the sentence."),
+            Field("start", "int32", "Start offset of the sentence."),
+            Field("end", "int32", "End offset of the sentence."),
+            Field("tokens", ("list", "string"), "Tokens."),
+            Field("token_starts", ("list", "int32"), "Start offset of each token."),
+            Field("token_ends", ("list", "int32"), "End offset of each token."),
+            Field("claim_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of claim spans."),
+            Field("source_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of source spans."),
+            Field("cue_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of cue spans."),
+            Field("fold", "int32", "Fold in which this sentence is a test item."),
+        ),
+    ),
+)
+CONFIG_NAMES: tuple[str, ...] = tuple(c.name for c in CONFIGS)
+
+
+def get_config(name: str) -> Config:
+    """Return the release config called ``name``; raise ``KeyError`` naming the known ones."""
+    for config in CONFIGS:
+        if config.name == name:
+            return config
+    raise KeyError(f"unknown config {name!r}; known configs: {', '.join(CONFIG_NAMES)}")
+
+
+def id2label(labels: tuple[str, ...]) -> dict[int, str]:
+    """The ``id2label`` map of a label tuple, in frozen order."""
+    return dict(enumerate(labels))
+
+
+def label2id(labels: tuple[str, ...]) -> dict[str, int]:
+    """The ``label2id`` map of a label tuple, in frozen order."""
+    return {label: i for i, label in enumerate(labels)}

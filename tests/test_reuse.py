@@ -1,0 +1,93 @@
+"""The token-LCS Dice similarity and the reuse labels, on hand-worked examples."""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+import pytest
+
+from retold.reuse import (
+    lcs_length,
+    normalise,
+    reuse_label,
+    reuse_tokens,
+    similarity,
+    text_similarity,
+)
+from retold.schema import REUSE_LABELS, REUSE_NEAR_VERBATIM_MIN
+
+
+def test_normalise_and_tokens() -> None:
+    assert normalise("Iran’s “EVACUATION”") == "iran's \"evacuation\""
+    assert reuse_tokens("Iran’s  Quds-Force, (IRGC)!") == ("iran", "s", "quds", "force", "irgc")
+    assert reuse_tokens("ﬁve") == ("five",)  # NFKC folds the ligature
+    assert reuse_tokens("  ") == ()
+
+
+def test_lcs_hand_worked() -> None:
+    assert lcs_length("abcdef", "acex") == 3  # a c e
+    assert lcs_length("abc", "cba") == 1
+    assert lcs_length("", "abc") == 0
+    assert lcs_length("abc", "") == 0
+    assert lcs_length(["the", "cat", "sat"], ["the", "dog", "sat"]) == 2
+    assert lcs_length("AGGTAB", "GXTXAYB") == 4  # GTAB, the textbook example
+
+
+def _lcs_reference(a: str, b: str) -> int:
+    """An independent (recursive, memoised) LCS to check the DP against."""
+
+    @cache
+    def go(i: int, j: int) -> int:
+        if i == len(a) or j == len(b):
+            return 0
+        if a[i] == b[j]:
+            return 1 + go(i + 1, j + 1)
+        return max(go(i + 1, j), go(i, j + 1))
+
+    return go(0, 0)
+
+
+def test_lcs_matches_reference_on_random_sequences() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        a = "".join(rng.choice("abc") for _ in range(rng.randint(0, 9)))
+        b = "".join(rng.choice("abc") for _ in range(rng.randint(0, 9)))
+        assert lcs_length(a, b) == _lcs_reference(a, b) == lcs_length(b, a)
+
+
+def test_similarity_hand_worked() -> None:
+    assert similarity([], []) == 1.0
+    assert similarity(["a"], []) == 0.0
+    assert similarity(["x", "y"], ["x", "y"]) == 1.0
+    assert similarity(["the", "cat", "sat"], ["the", "dog", "sat"]) == pytest.approx(4 / 6)
+    # 2 * 3 / (6 + 4)
+    assert similarity(list("abcdef"), list("acex")) == pytest.approx(0.6)
+    assert text_similarity("Iran’s embassy", "IRAN'S EMBASSY") == 1.0
+    assert text_similarity("", "") == 1.0
+
+
+def test_similarity_is_symmetric_and_bounded() -> None:
+    rng = random.Random(3)
+    for _ in range(100):
+        a = [rng.choice("abcd") for _ in range(rng.randint(0, 8))]
+        b = [rng.choice("abcd") for _ in range(rng.randint(0, 8))]
+        s = similarity(a, b)
+        assert s == similarity(b, a)
+        assert 0.0 <= s <= 1.0
+        assert (s == 1.0) == (a == b)
+
+
+def test_reuse_label_thresholds() -> None:
+    verbatim, near, paraphrase, none = REUSE_LABELS
+    assert reuse_label(True, 1.0) == verbatim
+    assert reuse_label(True, REUSE_NEAR_VERBATIM_MIN) == near
+    assert reuse_label(True, 0.99) == near
+    assert reuse_label(True, 0.6999) == paraphrase
+    assert reuse_label(True, 0.0) == paraphrase
+    assert reuse_label(False, 1.0) == none
+    assert reuse_label(False, 0.0) == none
+    # Exactly at the threshold through the measure: 2 * 7 / (10 + 10) = 0.7.
+    a = [str(i) for i in range(10)]
+    b = [*a[:7], "x", "y", "z"]
+    assert reuse_label(True, similarity(a, b)) == near
