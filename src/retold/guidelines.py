@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from retold.markdown import code, table
+from retold.markdown import MarkerError, code, replace_block, table
 from retold.schema import (
     AUTHOR,
     BOILERPLATE_DEFINITIONS,
@@ -32,10 +32,6 @@ from retold.schema import (
 BEGIN_MARKER = "<!-- BEGIN GENERATED: python -m retold.guidelines -->"
 END_MARKER = "<!-- END GENERATED -->"
 DEFAULT_PATH = Path("annotations") / "GUIDELINES.md"
-
-
-class MarkerError(ValueError):
-    """The file lacks the generated-block markers (or has them out of order)."""
 
 
 def label_tables(heading: str = "###") -> str:
@@ -80,18 +76,9 @@ def label_tables(heading: str = "###") -> str:
     ])
 
 
-def generated_block() -> str:
-    """The full generated block, markers included."""
-    return f"{BEGIN_MARKER}\n{label_tables()}\n{END_MARKER}"
-
-
 def render(document: str) -> str:
-    """``document`` with its generated block replaced by the current one."""
-    begin = document.find(BEGIN_MARKER)
-    end = document.find(END_MARKER, begin + 1) if begin >= 0 else -1
-    if begin < 0 or end < 0:
-        raise MarkerError(f"missing {BEGIN_MARKER!r} ... {END_MARKER!r} markers")
-    return document[:begin] + generated_block() + document[end + len(END_MARKER):]
+    """``document`` with its generated block replaced by the current label tables."""
+    return replace_block(document, BEGIN_MARKER, END_MARKER, label_tables())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,3 +29,19 @@ def table(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
              "|" + "|".join("---" for _ in header) + "|"]
     lines.extend("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)
     return "\n".join(lines)
+
+
+class MarkerError(ValueError):
+    """A file lacks a generated block's markers (or has them out of order)."""
+
+
+def replace_block(document: str, begin: str, end: str, content: str) -> str:
+    """``document`` with the text between the ``begin`` and ``end`` markers set to ``content``.
+
+    The markers stay; everything outside them is kept byte for byte.
+    """
+    start = document.find(begin)
+    stop = document.find(end, start + len(begin)) if start >= 0 else -1
+    if start < 0 or stop < 0:
+        raise MarkerError(f"missing {begin!r} ... {end!r} markers")
+    return f"{document[:start]}{begin}\n{content}\n{document[stop:]}"

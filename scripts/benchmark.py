@@ -1,0 +1,87 @@
+"""Time the main steps on the real corpus: validate, build, load, stats, agreement.
+
+    .venv/bin/python scripts/benchmark.py [--repeats 5] [--json out.json]
+
+Each step runs ``--repeats`` times; the median and the minimum wall-clock seconds are
+printed with the machine's CPU count and the library versions. Loading uses a fresh,
+temporary Hugging Face cache for every repeat, so it includes the Parquet-to-Arrow
+conversion a first-time user pays. Speed is measured here, never in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(step: Callable[[], object], repeats: int) -> dict[str, float]:
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        seconds.append(time.perf_counter() - start)
+    return {"median_s": statistics.median(seconds), "min_s": min(seconds)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    os.environ.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+
+    import datasets
+
+    datasets.disable_progress_bars()
+    from retold.agreement import compare, load_read
+    from retold.build import build_release
+    from retold.schema import CONFIG_NAMES
+    from retold.stats import compute_stats
+    from retold.validate import load_validated, validate
+
+    corpus, annotations = ROOT / "corpus", ROOT / "annotations"
+    work = Path(tempfile.mkdtemp(prefix="retold-bench-"))
+
+    def load_all() -> None:
+        cache = tempfile.mkdtemp(dir=work)
+        for name in CONFIG_NAMES:
+            datasets.load_dataset(str(ROOT / "release"), name, split="test", cache_dir=cache)
+
+    docs, gold = load_validated(corpus, annotations)
+    steps: dict[str, Callable[[], object]] = {
+        "validate": lambda: validate(corpus, annotations),
+        "build": lambda: build_release(corpus, annotations, work / "release"),
+        "load all configs (cold cache)": load_all,
+        "stats": lambda: compute_stats(docs, gold),
+        "agreement": lambda: compare(load_read(corpus, annotations / "first_read"),
+                                     load_read(corpus, annotations / "second_read")),
+    }
+    results = {name: timed(step, args.repeats) for name, step in steps.items()}
+    meta = {
+        "python": platform.python_version(),
+        "datasets": datasets.__version__,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "repeats": args.repeats,
+    }
+    print(" ".join(f"{k}={v}" for k, v in meta.items()))
+    width = max(map(len, results))
+    for name, r in results.items():
+        print(f"{name:<{width}}  median {r['median_s']:.3f} s  min {r['min_s']:.3f} s")
+    if args.json:
+        args.json.write_text(json.dumps({"meta": meta, "steps": results}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
