@@ -226,27 +226,35 @@ def load_doc(path: Path, problems: list[Problem]) -> DocAnnotation | None:
     )
 
 
-def load_sources(path: Path, problems: list[Problem]) -> tuple[Source, ...]:
+def _list_records(path: Path, problems: list[Problem],
+                  what: str) -> tuple[_Reader, list[tuple[str, dict[str, Any]]]]:
+    """The objects of a JSON-list file, each with a label for messages; problems recorded."""
+    r = _Reader(str(path), problems)
     data = read_json(path, problems)
     if data is None:
-        return ()
-    r = _Reader(str(path), problems)
+        return r, []
     if not isinstance(data, list):
-        r.bad("-", "the file must hold a JSON list of sources")
-        return ()
-    out = []
+        r.bad("-", f"the file must hold a JSON list of {what}")
+        return r, []
+    records = []
     for i, item in enumerate(data):
-        where = f"[{i}]"
-        if not isinstance(item, dict):
-            r.bad(where, "must be an object")
-            continue
+        if isinstance(item, dict):
+            records.append((f"[{i}]", item))
+        else:
+            r.bad(f"[{i}]", "must be an object")
+    return r, records
+
+
+def load_sources(path: Path, problems: list[Problem]) -> tuple[Source, ...]:
+    r, records = _list_records(path, problems, "sources")
+    out = []
+    for where, item in records:
         aliases = r.get(item, "aliases", list, where, default=[])
         if not all(isinstance(a, str) for a in aliases):
             r.bad(where, "aliases must be strings")
             aliases = [a for a in aliases if isinstance(a, str)]
-        source_id = r.get(item, "source_id", str, where, default="")
         out.append(Source(
-            source_id=source_id,
+            source_id=r.get(item, "source_id", str, where, default=""),
             name=r.get(item, "name", str, where, default=""),
             aliases=tuple(aliases),
             kind=r.get(item, "kind", str, where, default=""),
@@ -255,24 +263,14 @@ def load_sources(path: Path, problems: list[Problem]) -> tuple[Source, ...]:
 
 
 def load_clusters(path: Path, problems: list[Problem]) -> tuple[Cluster, ...]:
-    data = read_json(path, problems)
-    if data is None:
-        return ()
-    r = _Reader(str(path), problems)
-    if not isinstance(data, list):
-        r.bad("-", "the file must hold a JSON list of clusters")
-        return ()
-    out = []
-    for i, item in enumerate(data):
-        where = f"[{i}]"
-        if not isinstance(item, dict):
-            r.bad(where, "must be an object")
-            continue
-        out.append(Cluster(
+    r, records = _list_records(path, problems, "clusters")
+    return tuple(
+        Cluster(
             cluster_id=r.get(item, "cluster_id", str, where, default=""),
             proposition=r.get(item, "proposition", str, where, default=""),
-        ))
-    return tuple(out)
+        )
+        for where, item in records
+    )
 
 
 def load_annotation_set(root: Path, problems: list[Problem]) -> AnnotationSet:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from retold.card import agreement_section, load_agreement
-from retold.markdown import MarkerError, replace_block
+from retold.markdown import replace_block, sync_generated
 from retold.stats import compute_stats, format_stats
 from retold.validate import load_validated
 
@@ -52,22 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a generated block is out of date")
     args = parser.parse_args(argv)
-    current = args.path.read_text(encoding="utf-8")
-    try:
-        updated = render(current, blocks(args.corpus, args.annotations))
-    except MarkerError as err:
-        print(f"{args.path}: {err}", file=sys.stderr)
-        return 1
-    if args.check:
-        if updated != current:
-            print(f"{args.path}: generated figures are stale; run python -m retold.datasheet",
-                  file=sys.stderr)
-            return 1
-        return 0
-    if updated != current:
-        args.path.write_text(updated, encoding="utf-8")
-    print(f"{args.path}: figures {'updated' if updated != current else 'already up to date'}")
-    return 0
+    contents = blocks(args.corpus, args.annotations)
+    return sync_generated(args.path, lambda document: render(document, contents), args.check,
+                          "python -m retold.datasheet")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from retold.markdown import MarkerError, code, replace_block, table
+from retold.markdown import code, replace_block, sync_generated, table
 from retold.schema import (
     AUTHOR,
     BOILERPLATE_DEFINITIONS,
@@ -89,26 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the generated block is out of date")
     args = parser.parse_args(argv)
-    with args.path.open(encoding="utf-8", newline="") as f:  # keep the file's line endings
-        current = f.read()
-    try:
-        updated = render(current)
-    except MarkerError as err:
-        print(f"{args.path}: {err}", file=sys.stderr)
-        return 1
-    if args.check:
-        if updated != current:
-            print(f"{args.path}: label tables are out of date; run python -m retold.guidelines",
-                  file=sys.stderr)
-            return 1
-        return 0
-    if updated != current:
-        with args.path.open("w", encoding="utf-8", newline="") as f:
-            f.write(updated)
-        print(f"{args.path}: label tables updated")
-    else:
-        print(f"{args.path}: label tables already up to date")
-    return 0
+    return sync_generated(args.path, render, args.check, "python -m retold.guidelines")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ generated files change only when their content does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -45,3 +47,28 @@ def replace_block(document: str, begin: str, end: str, content: str) -> str:
     if start < 0 or stop < 0:
         raise MarkerError(f"missing {begin!r} ... {end!r} markers")
     return f"{document[:start]}{begin}\n{content}\n{document[stop:]}"
+
+
+def sync_generated(path: Path, render: Callable[[str], str], check: bool, command: str) -> int:
+    """Rewrite the generated blocks of ``path`` with ``render``, or with ``check`` only verify.
+
+    Returns a process exit code: 1 when the markers are missing, or when checking finds
+    the blocks stale (``command`` is named as the fix); 0 otherwise. Line endings are kept.
+    """
+    with path.open(encoding="utf-8", newline="") as f:
+        current = f.read()
+    try:
+        updated = render(current)
+    except MarkerError as err:
+        print(f"{path}: {err}", file=sys.stderr)
+        return 1
+    if check:
+        if updated != current:
+            print(f"{path}: generated blocks are out of date; run {command}", file=sys.stderr)
+            return 1
+        return 0
+    if updated != current:
+        with path.open("w", encoding="utf-8", newline="") as f:
+            f.write(updated)
+    print(f"{path}: generated blocks {'updated' if updated != current else 'already up to date'}")
+    return 0
