@@ -1,6 +1,8 @@
 """retold: claims, attribution and duplication across five retellings of one news report."""
 
-from retold.schema import SCHEMA_VERSION
+from importlib.metadata import version
 
-__version__ = "0.1.0"
-__all__ = ["SCHEMA_VERSION", "__version__"]
+from retold.schema import DATASET_VERSION, SCHEMA_VERSION
+
+__version__ = version("retold")
+__all__ = ["DATASET_VERSION", "SCHEMA_VERSION", "__version__"]
