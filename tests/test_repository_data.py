@@ -6,6 +6,7 @@ carried through (re-anchored, re-agreed, rebuilt, regenerated) fails here.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,8 @@ READS = {
     "first_read": ANNOTATIONS / "first_read",
     "second_read": ANNOTATIONS / "second_read",
 }
-DOC_IDS = [d.doc_id for d in load_corpus_or_raise(CORPUS)]
+TEXTS = {d.doc_id: d.text for d in load_corpus_or_raise(CORPUS)}
+DOC_IDS = sorted(TEXTS)
 
 
 @pytest.mark.parametrize("read", sorted(READS))
@@ -40,9 +42,9 @@ def test_annotation_set_is_valid(read: str) -> None:
 @pytest.mark.parametrize("doc_id", DOC_IDS)
 @pytest.mark.parametrize("read", sorted(READS))
 def test_drafts_anchor_to_the_committed_standoff_file(read: str, doc_id: str) -> None:
-    text = {d.doc_id: d.text for d in load_corpus_or_raise(CORPUS)}[doc_id]
     draft = READS[read] / "drafts" / f"{doc_id}.jsonl"
-    doc = anchor_draft(draft.read_text(encoding="utf-8").splitlines(), text, doc_id, str(draft))
+    doc = anchor_draft(draft.read_text(encoding="utf-8").splitlines(), TEXTS[doc_id], doc_id,
+                       str(draft))
     committed = (READS[read] / "docs" / f"{doc_id}.json").read_text(encoding="utf-8")
     assert dump_json(doc_to_json(doc)) == committed, (
         f"re-run: retold anchor {draft} --doc-id {doc_id} --out .../docs/{doc_id}.json")
@@ -50,7 +52,7 @@ def test_drafts_anchor_to_the_committed_standoff_file(read: str, doc_id: str) ->
 
 def test_every_document_is_annotated() -> None:
     for read in READS.values():
-        assert sorted(p.stem for p in (read / "docs").glob("*.json")) == sorted(DOC_IDS)
+        assert sorted(p.stem for p in (read / "docs").glob("*.json")) == DOC_IDS
 
 
 def test_agreement_files_are_up_to_date() -> None:
@@ -106,12 +108,12 @@ def test_committed_release_loads_offline_with_schema_features(config: str) -> No
 
     ds = load_dataset(str(ROOT / "release"), config, split="test")
     assert ds.features == features_for(config)
-    counts = build_counts()
-    assert ds.num_rows == counts[config]
+    assert ds.num_rows == card_row_counts()[config]
 
 
-def build_counts() -> dict[str, int]:
-    """Rows per config, from the card's front matter (written by the build)."""
+@functools.cache
+def card_row_counts() -> dict[str, int]:
+    """Rows per config, as the card's front matter states them."""
     import yaml
 
     card = (ROOT / "release" / "README.md").read_text(encoding="utf-8")
