@@ -43,11 +43,11 @@ def main() -> int:
     import datasets
 
     datasets.disable_progress_bars()
-    from retold.agreement import compare, load_read
-    from retold.build import build_release
+    from retold.annotate.agreement import compare, load_read
+    from retold.describe.stats import compute_stats
+    from retold.pipeline import build_release
     from retold.schema import CONFIG_NAMES
-    from retold.stats import compute_stats
-    from retold.validate import load_validated, validate
+    from retold.validate.checks import load_validated, validate
 
     corpus, annotations = ROOT / "corpus", ROOT / "annotations"
     work = Path(tempfile.mkdtemp(prefix="retold-bench-"))

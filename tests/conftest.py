@@ -34,7 +34,7 @@ def mini_release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
 
     Tests must not modify it; a test that needs to change a release builds its own.
     """
-    from retold.build import build_release
+    from retold.pipeline import build_release
 
     out = tmp_path_factory.mktemp("mini-release") / "release"
     counts = build_release(MINI / "corpus", MINI / "annotations", out)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from retold.agreement import (
+from retold.annotate.agreement import (
     b_cubed,
     cohen_kappa,
     compare,
@@ -21,8 +21,8 @@ from retold.agreement import (
     match_overlap,
     mentions,
 )
-from retold.annotation import AnnotationSet, Source
 from retold.cli import main
+from retold.io.standoff import AnnotationSet, Source
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -12,21 +13,22 @@ import yaml
 from datasets import ClassLabel, Features, List, load_dataset
 from update_golden import check_golden, golden_texts, release_rows
 
-from retold.build import CARD_FILE, SUMS_FILE, build_release, release_files, verify_sha256sums
-from retold.card import DATA_FILE
+from retold.build.features import features_for
 from retold.cli import main
-from retold.features import features_for
-from retold.problems import InvalidInputError
-from retold.reuse import text_similarity
+from retold.describe.stats import compute_stats, format_stats
+from retold.errors import InvalidInputError
+from retold.io.release import CARD_FILE, DATA_FILE, SUMS_FILE, release_files, verify_sha256sums
+from retold.pipeline import build_release
 from retold.schema import (
     CONFIG_NAMES,
     REUSE_NEAR_VERBATIM_MIN,
     get_config,
 )
-from retold.stats import compute_stats, format_stats
-from retold.validate import load_validated
+from retold.text.reuse import text_similarity
+from retold.validate.checks import load_validated
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
+ROOT = Path(__file__).parent.parent
 
 
 def front_matter(card: str) -> dict:
@@ -45,7 +47,8 @@ def test_golden(mini_release: tuple[Path, dict[str, int]], rel: str) -> None:
 
 def test_release_layout(mini_release: tuple[Path, dict[str, int]]) -> None:
     release, counts = mini_release
-    expected = sorted([CARD_FILE, *(f"data/{c}/{DATA_FILE}" for c in CONFIG_NAMES)])
+    expected = sorted([CARD_FILE, "LICENSE-DATA.md", "build_info.json",
+                       *(f"data/{c}/{DATA_FILE}" for c in CONFIG_NAMES)])
     assert release_files(release) == expected
     assert (release / SUMS_FILE).is_file()
     assert list(counts) == list(CONFIG_NAMES)
@@ -82,15 +85,89 @@ def test_sha256sums_verify_and_catch_tampering(mini_release: tuple[Path, dict[st
     assert verify_sha256sums(copy) == [CARD_FILE, "extra.txt"]
 
 
-def test_stale_data_files_are_removed(tmp_path: Path) -> None:
+def test_stale_data_files_of_a_previous_release_are_removed(tmp_path: Path) -> None:
     out = tmp_path / "release"
+    build_release(MINI / "corpus", MINI / "annotations", out)
+    # A previous release that had one more config: its file is listed in its SHA256SUMS.
     stale = out / "data" / "old-config" / "test-00000-of-00001.parquet"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"stale")
+    with (out / SUMS_FILE).open("a", encoding="utf-8") as f:
+        f.write(f"{hashlib.sha256(b'stale').hexdigest()}  data/old-config/{stale.name}\n")
     build_release(MINI / "corpus", MINI / "annotations", out)
     assert not stale.exists()
     assert sorted(p.name for p in (out / "data").iterdir()) == sorted(CONFIG_NAMES)
     assert verify_sha256sums(out) == []
+
+
+@pytest.mark.parametrize("foreign", ["README.md", "notes/todo.txt", "data/mine.parquet"])
+def test_build_refuses_a_folder_that_is_not_a_release(tmp_path: Path, foreign: str) -> None:
+    out = tmp_path / "project"
+    path = out / foreign
+    path.parent.mkdir(parents=True)
+    path.write_text("keep me", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        build_release(MINI / "corpus", MINI / "annotations", out)
+    assert err.value.problems[0].code == "unsafe-output"
+    assert path.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        foreign]
+
+
+def test_build_refuses_foreign_files_inside_a_release(tmp_path: Path) -> None:
+    out = tmp_path / "release"
+    build_release(MINI / "corpus", MINI / "annotations", out)
+    (out / "my-notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        build_release(MINI / "corpus", MINI / "annotations", out)
+    assert "my-notes.txt" in err.value.problems[0].message
+    assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_sha256sums_lists_exactly_the_files_written(tmp_path: Path) -> None:
+    out = tmp_path / "release"
+    build_release(MINI / "corpus", MINI / "annotations", out)
+    listed = [line.split("  ", 1)[1]
+              for line in (out / SUMS_FILE).read_text(encoding="utf-8").splitlines()]
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                     if p.is_file() and p.name != SUMS_FILE)
+    assert listed == on_disk
+    for line in (out / SUMS_FILE).read_text(encoding="utf-8").splitlines():
+        digest, rel = line.split("  ", 1)
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
+
+
+def test_an_io_error_midway_keeps_the_previous_release(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "release"
+    build_release(MINI / "corpus", MINI / "annotations", out)
+    before = {rel: (out / rel).read_bytes() for rel in release_files(out)}
+    calls = {"n": 0}
+    real = Path.write_bytes
+
+    def flaky(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+    with pytest.raises(InvalidInputError) as err:
+        build_release(MINI / "corpus", MINI / "annotations", out)
+    monkeypatch.undo()
+    assert "No space left on device" in err.value.problems[0].message
+    assert {rel: (out / rel).read_bytes() for rel in release_files(out)} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["release"], "staging folder left behind"
+
+
+def test_build_info_records_the_writing_libraries(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    out = tmp_path / "release"
+    build_release(MINI / "corpus", MINI / "annotations", out)
+    info = json.loads((out / "build_info.json").read_text(encoding="utf-8"))
+    assert info["libraries"]["pyarrow"] == version("pyarrow")
+    assert info["libraries"]["datasets"] == version("datasets")
 
 
 def test_parquet_metadata_is_deterministic(mini_release: tuple[Path, dict[str, int]]) -> None:
@@ -243,7 +320,10 @@ def test_card_yaml_matches_schema(mini_release: tuple[Path, dict[str, int]]) -> 
         assert Features._from_yaml_list(info["features"]) == features_for(name)
         assert info["splits"][0]["name"] == "test"
         assert info["splits"][0]["num_examples"] == counts[name]
-    assert meta["license"] == "cc-by-4.0"
+    assert meta["license"] == "other"
+    assert meta["license_name"] == "retold-data-license"
+    assert meta["license_link"] == "LICENSE-DATA.md"
+    assert (release / "LICENSE-DATA.md").read_bytes() == (ROOT / "LICENSE-DATA").read_bytes()
     assert meta["language"] == ["en"]
     assert meta["task_categories"] == ["text-classification", "token-classification"]
     assert meta["size_categories"] == ["n<1K"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retold.guidelines import BEGIN_MARKER, END_MARKER, label_tables, main
+from retold.describe.guidelines import BEGIN_MARKER, END_MARKER, label_tables, main
 from retold.schema import BOILERPLATE_KINDS, REUSE_LABELS, SOURCE_KINDS, STANCES
 
 REPO_GUIDELINES = Path(__file__).resolve().parents[1] / "annotations" / "GUIDELINES.md"
@@ -45,4 +45,5 @@ def test_missing_markers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_repository_guidelines_are_up_to_date() -> None:
     assert main([str(REPO_GUIDELINES), "--check"]) == 0, (
-        "annotations/GUIDELINES.md label tables are stale: run python -m retold.guidelines")
+        "annotations/GUIDELINES.md label tables are stale: "
+        "run python -m retold.describe.guidelines")

@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from retold import datasheet
-from retold.agreement import compare, load_read, summary
-from retold.anchor import anchor_draft
-from retold.annotation import doc_to_json, dump_json
-from retold.build import build_release, release_files
-from retold.corpus import load_corpus_or_raise
-from retold.features import features_for
+from retold.annotate.agreement import compare, load_read, summary
+from retold.annotate.anchor import anchor_draft
+from retold.build.features import features_for
+from retold.describe import datasheet
+from retold.describe.stats import compute_stats, format_stats
+from retold.io.corpus import load_corpus_or_raise
+from retold.io.jsonio import dump_json
+from retold.io.release import release_files
+from retold.io.standoff import doc_to_json
+from retold.pipeline import build_release
 from retold.schema import CONFIGS
-from retold.stats import compute_stats, format_stats
-from retold.validate import load_validated, validate
+from retold.validate.checks import load_validated, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -7,7 +7,8 @@ from functools import cache
 
 import pytest
 
-from retold.reuse import (
+from retold.schema import REUSE_LABELS, REUSE_NEAR_VERBATIM_MIN
+from retold.text.reuse import (
     lcs_length,
     normalise,
     reuse_label,
@@ -15,7 +16,6 @@ from retold.reuse import (
     similarity,
     text_similarity,
 )
-from retold.schema import REUSE_LABELS, REUSE_NEAR_VERBATIM_MIN
 
 
 def test_normalise_and_tokens() -> None:

@@ -11,7 +11,7 @@ import pyarrow as pa
 from datasets import ClassLabel, List, Value
 from update_golden import check_golden, dump, schema_snapshot
 
-from retold.features import arrow_schema, feature_for_dtype, features_for
+from retold.build.features import arrow_schema, feature_for_dtype, features_for
 from retold.schema import CONFIGS, STANCES
 
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import pytest
 
-import retold.segment as segment
-from retold.annotation import Boilerplate, Claim, DocAnnotation, SourceMention, Span
-from retold.problems import InvalidInputError
-from retold.segment import (
+import retold.text.segment as segment
+from retold.errors import InvalidInputError
+from retold.io.standoff import Boilerplate, Claim, DocAnnotation, SourceMention, Span
+from retold.text.segment import (
     SEGMENTATION_RULE,
     SpanError,
     bio_tags,

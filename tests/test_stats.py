@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from retold.annotation import AnnotationSet
-from retold.corpus import Document
-from retold.rows import pairs_rows
-from retold.stats import DocStats, compute_stats, format_stats
-from retold.validate import load_validated
+from retold.build.rows import pairs_rows
+from retold.describe.stats import DocStats, compute_stats, format_stats
+from retold.io.corpus import Document
+from retold.io.standoff import AnnotationSet
+from retold.validate.checks import load_validated
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

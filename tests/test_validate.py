@@ -1,4 +1,4 @@
-"""Tests of ``retold.validate``: the mini fixture is valid, and one corruption per error code
+"""Tests of ``retold.validate.checks``: the mini fixture is valid, and one corruption per error code
 is caught, named by file and id."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from retold import validate as v
+from retold import errors as v
 from retold.cli import main
-from retold.problems import InvalidInputError, Problem
+from retold.errors import InvalidInputError, Problem
+from retold.validate import checks
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 DOC0 = "annotations/docs/000-mini-report.json"
@@ -38,7 +39,7 @@ def mini(tmp_path: Path) -> Path:
 
 
 def run(root: Path) -> list[Problem]:
-    return v.validate(root / "corpus", root / "annotations")
+    return checks.validate(root / "corpus", root / "annotations")
 
 
 def edit_json(root: Path, rel: str, change: Callable[[Any], Any]) -> None:
@@ -252,11 +253,11 @@ MUTATIONS: tuple[Mutation, ...] = (
 # Tests.
 # --------------------------------------------------------------------------------------
 def test_mini_fixture_is_valid() -> None:
-    assert v.validate(MINI / "corpus", MINI / "annotations") == []
+    assert checks.validate(MINI / "corpus", MINI / "annotations") == []
 
 
 def test_load_validated_returns_the_data() -> None:
-    docs, annotations = v.load_validated(MINI / "corpus", MINI / "annotations")
+    docs, annotations = checks.load_validated(MINI / "corpus", MINI / "annotations")
     assert [d.doc_id for d in docs] == ["000-mini-report", "001-mini-denial"]
     assert [d.doc_id for d in annotations.docs] == ["000-mini-report", "001-mini-denial"]
     assert len(annotations.sources) == 4
@@ -283,14 +284,14 @@ def test_each_corruption_is_reported(mini: Path, mutation: Mutation) -> None:
 def test_load_validated_raises_with_every_problem(mini: Path) -> None:
     edit_json(mini, DOC0, lambda d: claim(d, "000-c002").update(stance="rumoured"))
     with pytest.raises(InvalidInputError) as err:
-        v.load_validated(mini / "corpus", mini / "annotations")
+        checks.load_validated(mini / "corpus", mini / "annotations")
     assert [p.code for p in err.value.problems] == [v.UNKNOWN_LABEL]
 
 
 def test_every_code_has_a_mutation() -> None:
     declared = {value for name, value in vars(v).items()
                 if name.isupper() and isinstance(value, str)}
-    assert declared == set(v.CODES), "a code constant is missing from validate.CODES"
+    assert declared == set(v.CODES), "a code constant is missing from errors.CODES"
     assert len(v.CODES) == len(set(v.CODES))
     untested = set(v.CODES) - {m.code for m in MUTATIONS}
     assert not untested, f"codes without an invalid fixture: {sorted(untested)}"
@@ -298,9 +299,9 @@ def test_every_code_has_a_mutation() -> None:
 
 
 def test_every_code_is_documented() -> None:
-    assert v.__doc__ is not None
+    assert checks.__doc__ is not None
     for code in v.CODES:
-        assert f"``{code}``" in v.__doc__, f"{code} is not documented in the module docstring"
+        assert f"``{code}``" in checks.__doc__, f"{code} is not documented in the module docstring"
 
 
 def test_several_corruptions_in_one_file_are_all_reported(mini: Path) -> None:

@@ -73,9 +73,8 @@ def schema_snapshot() -> dict[str, Any]:
 
 def release_rows(release_dir: Path, config_name: str) -> list[dict[str, Any]]:
     """A config's rows as stored, read with pyarrow, label ids turned back into names."""
-    from retold.build import DATA_DIR
-    from retold.card import DATA_FILE
-    from retold.features import decode_row
+    from retold.build.features import decode_row
+    from retold.io.release import DATA_DIR, DATA_FILE
 
     table = pq.read_table(release_dir / DATA_DIR / config_name / DATA_FILE)
     return [decode_row(config_name, row) for row in table.to_pylist()]
@@ -83,7 +82,7 @@ def release_rows(release_dir: Path, config_name: str) -> list[dict[str, Any]]:
 
 def golden_texts(release_dir: Path) -> dict[str, str]:
     """Golden path (relative to ``tests/golden``) → expected text, for one mini release."""
-    from retold.build import CARD_FILE
+    from retold.io.release import CARD_FILE
     from retold.schema import CONFIG_NAMES
 
     texts = {f"mini/{name}.json": dump(release_rows(release_dir, name)) for name in CONFIG_NAMES}
@@ -108,7 +107,7 @@ def check_golden(rel: str, actual: str) -> None:
 
 
 def main() -> int:
-    from retold.build import build_release
+    from retold.pipeline import build_release
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

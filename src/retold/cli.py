@@ -12,14 +12,14 @@ import logging
 import sys
 from pathlib import Path
 
-from retold.problems import InvalidInputError
+from retold.errors import InvalidInputError
 
 log = logging.getLogger("retold")
 
 
 def _cmd_anchor(args: argparse.Namespace) -> int:
-    from retold.anchor import anchor_file
-    from retold.corpus import load_corpus_or_raise
+    from retold.annotate.anchor import anchor_file
+    from retold.io.corpus import load_corpus_or_raise
 
     docs = {d.doc_id: d for d in load_corpus_or_raise(args.corpus)}
     if args.doc_id not in docs:
@@ -33,7 +33,7 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from retold.validate import validate
+    from retold.validate.checks import validate
 
     problems = validate(args.corpus, args.annotations)
     for problem in problems:
@@ -46,7 +46,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from retold.build import build_release
+    from retold.pipeline import build_release
 
     counts = build_release(args.corpus, args.annotations, args.out)
     for name, n in counts.items():
@@ -56,8 +56,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from retold.stats import compute_stats, format_stats
-    from retold.validate import load_validated
+    from retold.describe.stats import compute_stats, format_stats
+    from retold.validate.checks import load_validated
 
     docs, annotations = load_validated(args.corpus, args.annotations)
     print(format_stats(compute_stats(docs, annotations), args.format))
@@ -65,8 +65,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_agree(args: argparse.Namespace) -> int:
-    from retold.agreement import compare, load_read, summary
-    from retold.annotation import dump_json
+    from retold.annotate.agreement import compare, load_read, summary
+    from retold.io.jsonio import dump_json
 
     figures = compare(load_read(args.corpus, args.first), load_read(args.corpus, args.second))
     headline = summary(figures)

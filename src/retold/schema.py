@@ -150,7 +150,7 @@ TOKEN_LAYERS: tuple[str, ...] = ("claim", "source", "cue")
 TOKEN_PATTERN = r"\w+|[^\w\s]"
 """Regular expression that splits text into tokens (words, and single punctuation marks).
 
-Boundaries of boilerplate spans are forced token breaks (see ``retold.tokens``), so glued
+Boundaries of boilerplate spans are forced token breaks (see ``retold.text.tokens``), so glued
 scraping residue such as "ReplyDeleteAmong" yields the tokens "ReplyDelete" and "Among"."""
 
 # --------------------------------------------------------------------------------------
@@ -160,11 +160,11 @@ SPLIT = "test"
 """The corpus is an evaluation set: every config has one split, ``test``."""
 PROTOCOL = "leave-one-document-out"
 PROTOCOL_DESCRIPTION = (
-    "Five folds, one per document. In fold k the document with fold id k is held out for "
-    "testing and the other four may be used for training and model selection. A row's "
+    "One fold per document. In fold k the document whose `fold` is k is held out for "
+    "testing and the others may be used for training and model selection. A row's "
     "`fold` is the fold in which it is a test item. A pair is a test item of the fold of "
     "each of its two documents; in fold k, training pairs are those with neither side in "
-    "document k. Report the mean over the five folds and the pooled score over all test "
+    "document k. Report the mean over the folds and the pooled score over all test "
     "items, each with a bootstrap confidence interval."
 )
 
@@ -216,7 +216,7 @@ class Config:
 CONFIGS: tuple[Config, ...] = (
     Config(
         name="documents",
-        description="The five documents, byte for byte, with metadata and boilerplate spans.",
+        description="The documents, byte for byte, with metadata and boilerplate spans.",
         sort_key=("doc_id",),
         primary_key=("doc_id",),
         fields=(
@@ -351,3 +351,34 @@ def id2label(labels: tuple[str, ...]) -> dict[int, str]:
 def label2id(labels: tuple[str, ...]) -> dict[str, int]:
     """The ``label2id`` map of a label tuple, in frozen order."""
     return {label: i for i, label in enumerate(labels)}
+
+
+def encode_value(dtype: Any, value: Any) -> Any:
+    """Turn a decoded value (label names) into its stored form (label ids), recursively.
+
+    Raises ``KeyError`` for a label the schema does not know: the builder never guesses.
+    """
+    if isinstance(dtype, str):
+        return value
+    kind = dtype[0]
+    if kind == "class_label":
+        return label2id(tuple(dtype[1]))[value]
+    if kind == "list":
+        return [encode_value(dtype[1], v) for v in value]
+    if kind == "struct":
+        return {name: encode_value(inner, value[name]) for name, inner in dtype[1]}
+    raise ValueError(f"unknown schema type {dtype!r}")
+
+
+def decode_value(dtype: Any, value: Any) -> Any:
+    """The inverse of ``encode_value``: label ids back to names (for golden files and tests)."""
+    if isinstance(dtype, str):
+        return value
+    kind = dtype[0]
+    if kind == "class_label":
+        return dtype[1][value]
+    if kind == "list":
+        return [decode_value(dtype[1], v) for v in value]
+    if kind == "struct":
+        return {name: decode_value(inner, value[name]) for name, inner in dtype[1]}
+    raise ValueError(f"unknown schema type {dtype!r}")

@@ -33,7 +33,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from retold.annotation import (
+from retold.errors import InvalidInputError, Problem
+from retold.io.jsonio import dump_json
+from retold.io.standoff import (
     Boilerplate,
     ChainLink,
     Claim,
@@ -41,9 +43,7 @@ from retold.annotation import (
     SourceMention,
     Span,
     doc_to_json,
-    dump_json,
 )
-from retold.problems import InvalidInputError, Problem
 from retold.schema import AUTHOR, SCHEMA_VERSION
 
 

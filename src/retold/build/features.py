@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
-from retold.schema import get_config, label2id
+from retold.schema import decode_value, encode_value, get_config, label2id
 
 _VALUE_TYPES = frozenset({"string", "int32", "float32", "bool"})
 
@@ -56,35 +56,8 @@ def features_yaml(config_name: str) -> list[dict[str, Any]]:
     return features_for(config_name)._to_yaml_list()
 
 
-def encode_value(dtype: Any, value: Any) -> Any:
-    """Turn a decoded value (label names) into its stored form (label ids), recursively.
-
-    Raises ``KeyError`` for a label the schema does not know: the builder never guesses.
-    """
-    if isinstance(dtype, str):
-        return value
-    kind = dtype[0]
-    if kind == "class_label":
-        return label2id(tuple(dtype[1]))[value]
-    if kind == "list":
-        return [encode_value(dtype[1], v) for v in value]
-    if kind == "struct":
-        return {name: encode_value(inner, value[name]) for name, inner in dtype[1]}
-    raise ValueError(f"unknown schema type {dtype!r}")
 
 
-def decode_value(dtype: Any, value: Any) -> Any:
-    """The inverse of ``encode_value``: label ids back to names (for golden files and tests)."""
-    if isinstance(dtype, str):
-        return value
-    kind = dtype[0]
-    if kind == "class_label":
-        return dtype[1][value]
-    if kind == "list":
-        return [decode_value(dtype[1], v) for v in value]
-    if kind == "struct":
-        return {name: decode_value(inner, value[name]) for name, inner in dtype[1]}
-    raise ValueError(f"unknown schema type {dtype!r}")
 
 
 def encode_row(config_name: str, row: dict[str, Any]) -> dict[str, Any]:

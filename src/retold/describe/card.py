@@ -3,7 +3,7 @@
 Nothing in the card is typed by hand: the YAML ``configs`` and ``dataset_info`` come from
 ``schema.CONFIGS`` through ``datasets``' own ``Features._to_yaml_list``; field and label
 tables from the schema's descriptions and definitions; the statistics from
-``retold.stats``; the segmentation rule from ``retold.segment``. So the card cannot
+``retold.describe.stats``; the segmentation rule from ``retold.text.segment``. So the card cannot
 disagree with the Parquet files or the code. It holds no dates, paths or byte sizes,
 so two builds of the same input give the same bytes.
 """
@@ -11,18 +11,20 @@ so two builds of the same input give the same bytes.
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from retold.annotation import read_json
-from retold.features import features_yaml
-from retold.guidelines import label_tables
-from retold.markdown import code, table
-from retold.problems import InvalidInputError, Problem
-from retold.rows import Row
+from retold.build.features import features_yaml
+from retold.build.rows import Row
+from retold.describe.guidelines import label_tables
+from retold.describe.markdown import code, table
+from retold.describe.stats import Stats, format_stats
+from retold.errors import InvalidInputError, Problem
+from retold.io.jsonio import read_json
 from retold.schema import (
     AUTHOR,
     CONFIGS,
@@ -36,20 +38,17 @@ from retold.schema import (
     SCHEMA_VERSION,
     SPLIT,
 )
-from retold.segment import SEGMENTATION_RULE
-from retold.stats import Stats, format_stats
+from retold.text.segment import SEGMENTATION_RULE
 
 AGREEMENT_FILE = "agreement.json"
-LICENSE = "cc-by-4.0"
+LICENSE = "other"
+LICENSE_NAME = "retold-data-license"
+"""The Hub's ``other``: annotations CC BY 4.0, texts third-party (see ``LICENSE-DATA.md``)."""
+LICENSE_LINK = "LICENSE-DATA.md"
+TEMPLATES = Path(__file__).parent / "templates"
 PRETTY_NAME = "retold: claims, attribution and duplication across retellings of one news report"
-DATA_FILE = "test-00000-of-00001.parquet"
 _SIZE_BUCKETS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
                  (1_000_000, "100K<n<1M"))
-
-
-def data_path(config_name: str) -> str:
-    """Relative path of a config's Parquet file in the release."""
-    return f"data/{config_name}/{DATA_FILE}"
 
 
 def size_category(counts: Mapping[str, int]) -> str:
@@ -73,6 +72,8 @@ def card_metadata(counts: Mapping[str, int], num_bytes: Mapping[str, int]) -> di
         "pretty_name": PRETTY_NAME,
         "language": ["en"],
         "license": LICENSE,
+        "license_name": LICENSE_NAME,
+        "license_link": LICENSE_LINK,
         "task_categories": ["text-classification", "token-classification"],
         "size_categories": [size_category(counts)],
         "tags": ["claim-detection", "attribution", "stance", "cross-document-coreference",
@@ -173,148 +174,26 @@ def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
                    [(i, code(r), RIGHTS_DEFINITIONS[r]) for i, r in enumerate(RIGHTS_STATUSES)])
     n_docs = len(rows["documents"])
     counts_table = table(("config", "rows"), [(code(c.name), counts[c.name]) for c in CONFIGS])
-    body = f"""# {DATASET_NAME}
-
-{PRETTY_NAME}.
-
-{DATASET_NAME} is a small evaluation corpus of {n_docs} English texts that retell one
-news report in different genres (see [Documents](#documents)). They are annotated with
-**claim mentions**, their **stance** as the document presents it, their **attribution
-chains** (who said it, according to whom, with source and cue spans), **boilerplate**,
-and **clusters** of mentions that state the same proposition across documents. From
-these the release derives every pair of claim mentions with duplicate, contradiction and
-text-reuse labels, and sentence-level BIO tags for claim, source and cue spans.
-
-Dataset version {DATASET_VERSION}, schema version {SCHEMA_VERSION}. Every config has one
-split, `{SPLIT}`: the corpus is for evaluation, with the leave-one-document-out protocol
-below.
-
-{counts_table}
-
-## Loading
-
-Each config is one Parquet file under `data/<config>/`. With the `datasets` library (a
-local release folder or its Hub repository id):
-
-```python
-from datasets import load_dataset
-
-{loading}
-```
-
-Class-label columns are stored as integer ids; `ds.features["stance"].int2str(i)` (and
-the tables below) give the names. The label order is frozen: new labels are appended.
-
-## Offsets
-
-All offsets (`start`/`end`, `source_start`/`source_end`, `cue_start`/`cue_end`,
-boilerplate spans, `token_starts`/`token_ends`, sentence `start`/`end`) are indices into
-the document's `text` in the `documents` config, counted in **Unicode code points**
-(Python `str` indices), half-open `[start, end)`. They are not byte offsets and not UTF-16
-code units: `documents.text[start:end]` in Python gives the span. A missing span is -1 and
-its text empty. `published` is an ISO 8601 date kept as a string.
-
-## Configs
-
-{_configs_section()}
-
-## Labels
-
-The `id` columns give the integer stored for each class label.
-
-{label_tables()}
-
-### Genres
-
-{genres}
-
-### Rights
-
-{rights}
-
-### Attribution
-
-`source` is the immediate source: the last link of `chain`, or {code(AUTHOR)} when the
-document states the claim in its own voice (`attributed` is false and the chain empty).
-`chain` lists the attribution links outermost first ("X reports, citing Y" gives X, Y);
-`source_start`/`cue_start` and their texts are those of the last link.
-
-### Pairs
-
-A pair is every unordered pair of claim mentions, within and across documents, with
-`claim_id_a < claim_id_b`. `duplicate` means the same cluster; `contradiction` means the
-same cluster with exactly one side denied. `similarity` is computed for every pair and
-stored as float32; the `reuse` label was decided on the exact (double-precision) value,
-so use the label rather than re-thresholding the float32.
-
-## Protocol
-
-Protocol: `{PROTOCOL}`. {PROTOCOL_DESCRIPTION}
-
-## Sentence segmentation and tokens (`tokens` config)
-
-{SEGMENTATION_RULE}
-
-## Documents
-
-{_documents_table(rows["documents"])}
-
-## Statistics
-
-Generated by `retold stats --format markdown` (the same code).
-
-{format_stats(stats, "markdown")}
-
-## How the data was made
-
-- **Texts.** The five documents were supplied to the project as seed files and are kept
-  byte for byte (the build refuses changed bytes). Their origin is known only as far as
-  the texts show it: `outlet` says so where the text names no outlet, and no URLs are
-  known. Nothing was cleaned; boilerplate is annotated as spans.
-- **Annotators.** All annotation was done by an AI language model (Anthropic's Claude),
-  not by people. A first read was made by the model working as the project's engineer. A
-  second, independent read was made by a separate instance of the same model that saw only
-  the guidelines, the raw texts and the schema. The first annotator adjudicated every
-  difference and logged each decision with its reason. No person has annotated or
-  reviewed the labels.
-- **Single-annotated parts.** The document metadata, the source registry's names,
-  aliases and kinds, and the cluster propositions were written once.
-- **Checks.** Every annotation set passes `retold validate` (offsets, covered text,
-  labels, references, overlaps, token alignment, attribution chains), and the release is
-  rebuilt deterministically (two builds give identical bytes; see `SHA256SUMS`).
-
-The annotation guidelines, the adjudication log and the datasheet are in the source
-repository (`annotations/GUIDELINES.md`, `annotations/DECISIONS.md`, `DATASHEET.md`).
-
-## Inter-annotator agreement
-
-{agreement_section(agreement)}
-
-## Limitations
-
-Five documents, one story, one week, English only; two of the texts are machine-translated
-or machine-written. The labels come from AI annotators, so scores against them measure
-agreement with one model's reading of the guidelines. The stance is the stance the
-document *presents*: it says nothing about whether a claim is true. Scores on so few
-items need confidence intervals, and they will be wide.
-
-## Citation
-
-```bibtex
-@misc{{retold{DATASET_VERSION.replace(".", "")},
-  title  = {{retold: claims, attribution and duplication across retellings of one news report}},
-  author = {{{{retold contributors}}}},
-  year   = {{2026}},
-  note   = {{Dataset version {DATASET_VERSION}, schema version {SCHEMA_VERSION}}}
-}}
-```
-
-## License
-
-The **annotations** (everything except the document texts) are released under
-CC BY 4.0. The **texts** are third-party copyrighted material (news articles, reposts
-and summaries written and owned by others), redistributed unchanged for research on
-claims and attribution; their rights status is in the `rights` column. They are not
-covered by CC BY 4.0: check with the rights holders before any other use.
-"""
+    body = string.Template((TEMPLATES / "card.md").read_text(encoding="utf-8")).substitute(
+        dataset_name=DATASET_NAME, pretty_name=PRETTY_NAME, n_docs=n_docs,
+        n_docs_words=_number_words(n_docs), n_docs_title=_number_words(n_docs).capitalize(),
+        dataset_version=DATASET_VERSION, schema_version=SCHEMA_VERSION, split=SPLIT,
+        counts_table=counts_table, loading=loading, configs_section=_configs_section(),
+        label_tables=label_tables(), genres=genres, rights=rights, author=code(AUTHOR),
+        protocol=PROTOCOL, protocol_description=PROTOCOL_DESCRIPTION,
+        segmentation_rule=SEGMENTATION_RULE, documents_table=_documents_table(rows["documents"]),
+        statistics=format_stats(stats, "markdown"), agreement=agreement_section(agreement),
+        version_key=DATASET_VERSION.replace(".", ""),
+    )
     return f"---\n{front}---\n\n{body}"  # body ends with one newline
+
+
+def _number_words(n: int) -> str:
+    """Small counts in words for prose ("two documents"), digits beyond ten."""
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def render_license() -> str:
+    """The release's ``LICENSE-DATA.md``: the annotations' licence and the texts' rights."""
+    return (TEMPLATES / "LICENSE-DATA.md").read_text(encoding="utf-8")

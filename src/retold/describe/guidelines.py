@@ -1,10 +1,10 @@
 """Regenerate the label tables of the annotation guidelines from the schema.
 
-``python -m retold.guidelines [path]`` rewrites only the block between ``BEGIN_MARKER`` and
+``python -m retold.describe.guidelines [path]`` rewrites only the block between ``BEGIN_MARKER`` and
 ``END_MARKER`` in ``annotations/GUIDELINES.md`` (or ``path``); the prose around it is
 never touched. ``--check`` writes nothing and exits 1 when the block is out of date, so a
 test can catch a schema change that was not carried into the guidelines. The same tables
-appear in the dataset card (``retold.card``), so annotators and users read one text.
+appear in the dataset card (``retold.describe.card``), so annotators and users read one text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from retold.markdown import code, replace_block, sync_generated, table
+from retold.describe.markdown import code, replace_block, sync_generated, table
 from retold.schema import (
     AUTHOR,
     BOILERPLATE_DEFINITIONS,
@@ -29,7 +29,7 @@ from retold.schema import (
     STANCES,
 )
 
-BEGIN_MARKER = "<!-- BEGIN GENERATED: python -m retold.guidelines -->"
+BEGIN_MARKER = "<!-- BEGIN GENERATED: python -m retold.describe.guidelines -->"
 END_MARKER = "<!-- END GENERATED -->"
 DEFAULT_PATH = Path("annotations") / "GUIDELINES.md"
 
@@ -83,13 +83,13 @@ def render(document: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the guidelines' generated block."""
-    parser = argparse.ArgumentParser(prog="python -m retold.guidelines",
+    parser = argparse.ArgumentParser(prog="python -m retold.describe.guidelines",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the generated block is out of date")
     args = parser.parse_args(argv)
-    return sync_generated(args.path, render, args.check, "python -m retold.guidelines")
+    return sync_generated(args.path, render, args.check, "python -m retold.describe.guidelines")
 
 
 if __name__ == "__main__":

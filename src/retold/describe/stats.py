@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from retold.annotation import AnnotationSet
-from retold.corpus import Document
-from retold.markdown import table
-from retold.rows import DENIED, Row, cluster_sizes, pairs_rows
+from retold.build.rows import DENIED, Row, cluster_sizes, pairs_rows
+from retold.describe.markdown import table
+from retold.io.corpus import Document
+from retold.io.standoff import AnnotationSet
 from retold.schema import AUTHOR, REUSE_LABELS, SOURCE_KINDS, STANCES
 
 FORMATS: tuple[str, ...] = ("text", "json", "markdown")

@@ -34,12 +34,12 @@ records and the rest of the file is still read, so the validator can report ever
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retold.problems import Problem
+from retold.errors import Problem
+from retold.io.jsonio import read_json
 
 DOCS_DIR = "docs"
 SOURCES_FILE = "sources.json"
@@ -161,19 +161,6 @@ class _Reader:
         )
 
 
-def read_json(path: Path, problems: list[Problem]) -> Any:
-    """Parse a JSON file; on failure record a Problem naming the line and return None."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.append(Problem(str(path), "-", "missing-file", "file does not exist"))
-    except UnicodeDecodeError as err:
-        problems.append(Problem(str(path), "-", "shape", f"not UTF-8: {err}"))
-    except json.JSONDecodeError as err:
-        problems.append(
-            Problem(str(path), f"line {err.lineno}", "shape", f"invalid JSON: {err.msg}")
-        )
-    return None
 
 
 def load_doc(path: Path, problems: list[Problem]) -> DocAnnotation | None:
@@ -318,8 +305,3 @@ def doc_to_json(doc: DocAnnotation) -> dict[str, Any]:
             for c in doc.claims
         ],
     }
-
-
-def dump_json(data: Any) -> str:
-    """Canonical JSON text: two-space indent, UTF-8 characters kept, trailing newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retold.annotation import AnnotationSet, Claim, Source
+from retold.io.standoff import AnnotationSet, Claim, Source
 from retold.schema import AUTHOR, STANCES
 
 BOOTSTRAP_SAMPLES = 1000
@@ -230,6 +230,6 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
 
 def load_read(corpus_dir: Path, annotations_dir: Path) -> AnnotationSet:
     """Load one read, refusing it unless it validates."""
-    from retold.validate import load_validated
+    from retold.validate.checks import load_validated
 
     return load_validated(corpus_dir, annotations_dir)[1]

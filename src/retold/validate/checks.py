@@ -69,7 +69,7 @@ error codes:
 ``not-token-aligned``
     A claim, source mention or cue boundary falls inside a token. Tokens are the matches
     of ``schema.TOKEN_PATTERN`` in the text after it is cut at every boilerplate edge (see
-    ``retold.tokens``), so a claim may start right after glued boilerplate, as in
+    ``retold.text.tokens``), so a claim may start right after glued boilerplate, as in
     "ReplyDelete|Among". Boilerplate spans themselves are not checked.
 ``unused-span``
     A source mention or cue that no chain link refers to.
@@ -89,62 +89,37 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retold import annotation, corpus, schema
-from retold.annotation import AnnotationSet, Claim, DocAnnotation, Span, load_annotation_set
-from retold.corpus import Document, load_corpus
-from retold.problems import InvalidInputError, Problem
-from retold.tokens import token_boundaries
-
-SHAPE = "shape"
-MISSING_FILE = "missing-file"
-CHECKSUM = "checksum"
-WRONG_SCHEMA_VERSION = "schema-version"
-UNKNOWN_DOCUMENT = "unknown-document"
-MISSING_ANNOTATION = "missing-annotation"
-OFFSET_OUT_OF_RANGE = "offset-out-of-range"
-SPAN_TEXT_MISMATCH = "span-text-mismatch"
-UNKNOWN_LABEL = "unknown-label"
-UNKNOWN_SOURCE = "unknown-source"
-DANGLING_REFERENCE = "dangling-reference"
-MENTION_SOURCE_MISMATCH = "mention-source-mismatch"
-DUPLICATE_ID = "duplicate-id"
-BOILERPLATE_OVERLAP = "boilerplate-overlap"
-CLAIM_OVERLAP = "claim-overlap"
-SPAN_OVERLAP = "span-overlap"
-CROSSES_LINE = "crosses-line"
-CHAIN_SOURCE_MISMATCH = "chain-source-mismatch"
-EMPTY_PROPOSITION = "empty-proposition"
-UNUSED_CLUSTER = "unused-cluster"
-UNUSED_SOURCE = "unused-source"
-NOT_TOKEN_ALIGNED = "not-token-aligned"
-UNUSED_SPAN = "unused-span"
-
-CODES: tuple[str, ...] = (
-    SHAPE,
-    MISSING_FILE,
-    CHECKSUM,
-    WRONG_SCHEMA_VERSION,
-    UNKNOWN_DOCUMENT,
+from retold import schema
+from retold.errors import (
+    BOILERPLATE_OVERLAP,
+    CHAIN_SOURCE_MISMATCH,
+    CLAIM_OVERLAP,
+    CROSSES_LINE,
+    DANGLING_REFERENCE,
+    DUPLICATE_ID,
+    EMPTY_PROPOSITION,
+    MENTION_SOURCE_MISMATCH,
     MISSING_ANNOTATION,
+    NOT_TOKEN_ALIGNED,
     OFFSET_OUT_OF_RANGE,
+    SPAN_OVERLAP,
     SPAN_TEXT_MISMATCH,
+    UNKNOWN_DOCUMENT,
     UNKNOWN_LABEL,
     UNKNOWN_SOURCE,
-    DANGLING_REFERENCE,
-    MENTION_SOURCE_MISMATCH,
-    DUPLICATE_ID,
-    BOILERPLATE_OVERLAP,
-    CLAIM_OVERLAP,
-    SPAN_OVERLAP,
-    CROSSES_LINE,
-    CHAIN_SOURCE_MISMATCH,
-    EMPTY_PROPOSITION,
     UNUSED_CLUSTER,
     UNUSED_SOURCE,
-    NOT_TOKEN_ALIGNED,
     UNUSED_SPAN,
+    WRONG_SCHEMA_VERSION,
+    InvalidInputError,
+    Problem,
 )
-"""Every error code a Problem from ``validate`` can carry."""
+from retold.io import corpus
+from retold.io import standoff as annotation
+from retold.io.corpus import Document, load_corpus
+from retold.io.jsonio import read_json
+from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, Span, load_annotation_set
+from retold.text.tokens import token_boundaries
 
 
 # --------------------------------------------------------------------------------------
@@ -232,7 +207,7 @@ def _load_and_check(
 
 def _read_manifest(corpus_dir: Path) -> list[_ManifestRecord] | None:
     """The manifest's doc ids and relays; None if it cannot be read (load_corpus says why)."""
-    data = annotation.read_json(corpus_dir / corpus.MANIFEST_FILE, [])
+    data = read_json(corpus_dir / corpus.MANIFEST_FILE, [])
     if not isinstance(data, list):
         return None
     out = []

@@ -1,7 +1,9 @@
-"""Regenerate the figures in ``DATASHEET.md`` from the data (``python -m retold.datasheet``).
+"""Regenerate the figures in ``DATASHEET.md`` from the data.
+
+Run as ``python -m retold.describe.datasheet``.
 
 The datasheet is prose written by people, with two generated blocks: the corpus
-statistics (from ``retold.stats``, the code behind ``retold stats`` and the card) and the
+statistics (from ``retold.describe.stats``, the code behind ``retold stats`` and the card) and the
 agreement figures (from ``annotations/agreement.json``, written by ``retold agree``). Only
 the text between each block's markers is rewritten. ``--check`` writes nothing and exits 1
 when a block is stale, so a test catches figures that no longer match the data.
@@ -13,17 +15,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from retold.card import agreement_section, load_agreement
-from retold.markdown import replace_block, sync_generated
-from retold.stats import compute_stats, format_stats
-from retold.validate import load_validated
+from retold.describe.card import agreement_section, load_agreement
+from retold.describe.markdown import replace_block, sync_generated
+from retold.describe.stats import compute_stats, format_stats
+from retold.validate.checks import load_validated
 
 DEFAULT_PATH = Path("DATASHEET.md")
 END_MARKER = "<!-- END GENERATED -->"
 
 
 def begin_marker(block: str) -> str:
-    return f"<!-- BEGIN GENERATED: python -m retold.datasheet ({block}) -->"
+    return f"<!-- BEGIN GENERATED: python -m retold.describe.datasheet ({block}) -->"
 
 
 def blocks(corpus_dir: Path, annotations_dir: Path) -> dict[str, str]:
@@ -44,7 +46,7 @@ def render(document: str, contents: dict[str, str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the datasheet's generated blocks."""
-    parser = argparse.ArgumentParser(prog="python -m retold.datasheet",
+    parser = argparse.ArgumentParser(prog="python -m retold.describe.datasheet",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     contents = blocks(args.corpus, args.annotations)
     return sync_generated(args.path, lambda document: render(document, contents), args.check,
-                          "python -m retold.datasheet")
+                          "python -m retold.describe.datasheet")
 
 
 if __name__ == "__main__":

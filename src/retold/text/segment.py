@@ -33,10 +33,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from retold.annotation import DocAnnotation
-from retold.problems import InvalidInputError, Problem
+from retold.errors import InvalidInputError, Problem
+from retold.io.standoff import DocAnnotation
 from retold.schema import BIO_TAGS, TOKEN_LAYERS, TOKEN_PATTERN
-from retold.tokens import token_spans
+from retold.text.tokens import token_spans
 
 SEGMENTATION_RULE = (
     "A document is split at every line break, and after a sentence terminator (`.`, `!` or "

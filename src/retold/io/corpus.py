@@ -12,8 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from retold.annotation import read_json
-from retold.problems import InvalidInputError, Problem
+from retold.errors import InvalidInputError, Problem
+from retold.io.jsonio import read_json
 from retold.schema import GENRES, RIGHTS_STATUSES
 
 MANIFEST_FILE = "manifest.json"

@@ -1,0 +1,1 @@
+"""Annotation tools: anchoring quote-based drafts to offsets, and agreement between reads."""

@@ -1,0 +1,118 @@
+"""The release folder's layout, its checksums and its build record, and reading it back.
+
+Layout of a release folder (what ``retold build`` writes, and nothing else)::
+
+    README.md                                  the dataset card
+    LICENSE-DATA.md                            the licence of the annotations; the texts' rights
+    build_info.json                            versions of the libraries that wrote the bytes
+    data/<config>/test-00000-of-00001.parquet  one file per ``schema.CONFIGS`` entry
+    SHA256SUMS                                 ``sha256sum`` lines for every other file
+
+Reading needs only ``pyarrow`` and the schema: the scorers use ``read_config`` so that they
+run with the light install (no ``datasets``, no ``torch``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from retold.errors import InvalidInputError, Problem
+from retold.schema import decode_value, get_config
+
+CARD_FILE = "README.md"
+SUMS_FILE = "SHA256SUMS"
+BUILD_INFO_FILE = "build_info.json"
+LICENSE_FILE = "LICENSE-DATA.md"
+DATA_DIR = "data"
+DATA_FILE = "test-00000-of-00001.parquet"
+
+
+def data_path(config_name: str) -> str:
+    """Relative path of a config's Parquet file in the release."""
+    return f"{DATA_DIR}/{config_name}/{DATA_FILE}"
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 hex digest of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def release_files(out_dir: Path) -> list[str]:
+    """Every file under ``out_dir`` except SHA256SUMS, as sorted POSIX relative paths."""
+    return sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*")
+                  if p.is_file() and p.relative_to(out_dir).as_posix() != SUMS_FILE)
+
+
+def read_sha256sums(out_dir: Path) -> dict[str, str]:
+    """The relative path → digest map of ``SHA256SUMS``; InvalidInputError on a bad line."""
+    path = out_dir / SUMS_FILE
+    listed: dict[str, str] = {}
+    problems = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        problem = Problem(str(path), "-", "release", f"cannot read: {err}")
+        raise InvalidInputError([problem]) from None
+    for number, line in enumerate(lines, start=1):
+        digest, sep, rel = line.partition("  ")
+        if not sep or len(digest) != 64 or not rel:
+            problems.append(Problem(str(path), f"line {number}", "release",
+                                    "not a sha256sum line (hash, two spaces, path)"))
+            continue
+        listed[rel] = digest
+    if problems:
+        raise InvalidInputError(problems)
+    return listed
+
+
+def release_checksum(out_dir: Path) -> str:
+    """One SHA-256 that identifies a release: the digest of its ``SHA256SUMS`` file."""
+    return sha256_file(out_dir / SUMS_FILE)
+
+
+def verify_sha256sums(out_dir: Path) -> list[str]:
+    """Paths whose checksum is wrong, missing from, or unknown to SHA256SUMS (empty if fine)."""
+    listed = read_sha256sums(out_dir)
+    present = set(release_files(out_dir))
+    bad = set(listed) ^ present
+    bad.update(rel for rel in present & set(listed) if sha256_file(out_dir / rel) != listed[rel])
+    return sorted(bad)
+
+
+def read_build_info(out_dir: Path) -> dict[str, Any]:
+    """The release's build record (library versions), or {} for a release without one."""
+    path = out_dir / BUILD_INFO_FILE
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_config(release_dir: Path, config_name: str) -> list[dict[str, Any]]:
+    """The rows of one config, label ids decoded to names with the schema (pyarrow only).
+
+    Raises InvalidInputError naming the file when it is missing or not Parquet.
+    """
+    import pyarrow.parquet as pq  # imported here: the layout helpers above need no pyarrow
+
+    config = get_config(config_name)
+    path = Path(release_dir) / data_path(config_name)
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as err:
+        raise InvalidInputError([Problem(str(path), "-", "release",
+                                         f"cannot read config {config_name!r}: {err}")]) from None
+    if tuple(table.column_names) != config.field_names:
+        raise InvalidInputError([Problem(str(path), "-", "release",
+                                         f"columns {table.column_names} are not the schema's "
+                                         f"{list(config.field_names)}")])
+    rows = table.to_pylist()
+    decoders = {f.name: f.dtype for f in config.fields}
+    return [{k: decode_value(decoders[k], v) for k, v in row.items()} for row in rows]
+

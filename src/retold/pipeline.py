@@ -1,0 +1,46 @@
+"""``retold build``: validate, derive every config, render the card, write the release.
+
+This module sits above ``build`` and ``describe`` (the card needs the rows and the
+statistics; the writer needs the card), so neither of those imports the other's top.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from retold.build.rows import compute_rows
+from retold.build.writer import (
+    arrow_num_bytes,
+    parquet_bytes,
+    release_bytes,
+    rows_to_table,
+    write_release,
+)
+from retold.describe.card import load_agreement, render_card, render_license
+from retold.describe.stats import compute_stats
+from retold.io.release import data_path
+from retold.schema import CONFIG_NAMES
+from retold.validate import load_validated
+
+log = logging.getLogger(__name__)
+
+
+def build_release(corpus_dir: Path, annotations_dir: Path, out_dir: Path) -> dict[str, int]:
+    """Validate, compute every config, and write the release; return rows per config.
+
+    Raises InvalidInputError (with every problem) when the corpus or annotations are
+    invalid, a span cannot be tagged, or ``out_dir`` is unsafe, before anything is written.
+    """
+    corpus_dir, annotations_dir, out_dir = Path(corpus_dir), Path(annotations_dir), Path(out_dir)
+    docs, annotations = load_validated(corpus_dir, annotations_dir)
+    rows = compute_rows(docs, annotations)
+    counts = {name: len(rows[name]) for name in CONFIG_NAMES}
+    blobs = {name: parquet_bytes(rows_to_table(name, rows[name])) for name in CONFIG_NAMES}
+    num_bytes = {name: arrow_num_bytes(blob) for name, blob in blobs.items()}
+    stats = compute_stats(docs, annotations, pairs=rows["pairs"])
+    card = render_card(counts, num_bytes, rows, stats, load_agreement(annotations_dir))
+    files = release_bytes({data_path(n): blobs[n] for n in CONFIG_NAMES}, card, render_license())
+    write_release(out_dir, files)
+    log.info("built %s: %s", out_dir, ", ".join(f"{name} {n}" for name, n in counts.items()))
+    return counts

@@ -1,0 +1,1 @@
+"""Scoring predictions against the release: tasks, prediction formats and metrics."""

@@ -1,0 +1,1 @@
+"""Text processing: tokens, sentences, BIO layers and the text-reuse measure."""
