@@ -233,7 +233,7 @@ def segment_document(text: str, doc: DocAnnotation) -> list[Sentence]:
 
     Every problem of the document is collected (each names the annotation file and the span
     ids) before raising, as the validator does, so one run shows all of them: first the
-    spans that cross a sentence boundary, then the untaggable spans, sentence by sentence.
+    spans that lie in no single sentence, then the untaggable spans, sentence by sentence.
     """
     layers = layer_spans(doc)
     sentences = split_sentences(text, [span for spans in layers.values() for span in spans])
