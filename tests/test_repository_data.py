@@ -9,20 +9,20 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import oracles
 import pytest
 
 from retold.annotate.agreement import compare, load_read, summary
 from retold.annotate.anchor import anchor_draft
 from retold.build.features import features_for
 from retold.describe import datasheet
-from retold.describe.stats import compute_stats, format_stats
 from retold.io.corpus import load_corpus_or_raise
 from retold.io.jsonio import dump_json
 from retold.io.release import read_build_info, release_files
 from retold.io.standoff import doc_to_json
 from retold.pipeline import build_release
 from retold.schema import CONFIGS
-from retold.validate.checks import load_validated, validate
+from retold.validate.checks import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -84,10 +84,44 @@ def test_committed_release_matches_a_fresh_build(tmp_path: Path) -> None:
                "re-run retold build"))
 
 
-def test_card_statistics_are_those_of_retold_stats() -> None:
-    docs, annotations = load_validated(CORPUS, ANNOTATIONS)
-    card = (ROOT / "release" / "README.md").read_text(encoding="utf-8")
-    assert format_stats(compute_stats(docs, annotations), "markdown") in card
+def test_card_statistics_are_counted_from_the_json_files() -> None:
+    card = oracles.card_statistics((ROOT / "release" / "README.md").read_text(encoding="utf-8"))
+    assert oracles.nonzero(card) == oracles.nonzero(
+        oracles.expected_statistics(CORPUS, ANNOTATIONS))
+    assert card["Summary"]["documents"] == ("5",)
+    assert card["Summary"]["claim mentions"] == ("147",)
+
+
+def test_release_claim_texts_match_the_standoff_files_and_drafts() -> None:
+    assert oracles.check_claim_texts(ROOT / "release", CORPUS, ANNOTATIONS,
+                                     ANNOTATIONS / "drafts") == 147
+
+
+def test_release_tokens_cover_the_texts() -> None:
+    assert oracles.check_tokens_cover_the_text(ROOT / "release", CORPUS) == card_row_counts()[
+        "tokens"]
+
+
+def test_release_bio_layers_decode_to_the_standoff_spans() -> None:
+    """seqeval decodes every sentence's three BIO layers to the standoff spans."""
+    assert oracles.check_bio_layers(ROOT / "release", ANNOTATIONS) == card_row_counts()[
+        "tokens"]
+
+
+def test_release_pairs_match_rapidfuzz() -> None:
+    assert oracles.check_pairs(ROOT / "release", ANNOTATIONS) == 147 * 146 // 2
+
+
+def test_release_folds() -> None:
+    oracles.check_folds(ROOT / "release", ANNOTATIONS, {
+        "000-blog-thread": 0, "001-forum-repost": 1, "002-summary": 2,
+        "003-turkish-outlet": 3, "004-state-media": 4})
+
+
+def test_stance_kappa_lies_in_its_bootstrap_interval() -> None:
+    details = oracles.read_json(ANNOTATIONS / "agreement_details.json")
+    lo, hi = details["stance_kappa_ci95"]
+    assert lo <= details["stance_kappa"] <= hi
 
 
 def test_datasheet_figures_are_up_to_date() -> None:

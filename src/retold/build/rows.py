@@ -19,11 +19,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from retold.io.standoff import AnnotationSet, Claim, DocAnnotation
-from retold.io.corpus import Document
 from retold.errors import InvalidInputError, Problem
+from retold.io.corpus import Document
+from retold.io.standoff import AnnotationSet, Claim, DocAnnotation
+from retold.schema import AUTHOR, CONFIG_NAMES, TOKEN_LAYERS, get_config, label_named
 from retold.text.reuse import reuse_label, reuse_tokens, similarity
-from retold.schema import AUTHOR, CONFIG_NAMES, TOKEN_LAYERS, get_config
 from retold.text.segment import segment_document
 
 Row = dict[str, Any]
@@ -31,7 +31,7 @@ Row = dict[str, Any]
 PROGRESS_MIN_PAIRS = 20_000
 """Below this many pairs the loop takes well under a second: no progress bar."""
 
-DENIED = "denied"
+DENIED = label_named("STANCES", "denied")
 
 
 def sort_rows(config_name: str, rows: list[Row]) -> list[Row]:

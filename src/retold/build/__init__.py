@@ -1,0 +1,1 @@
+"""From validated annotations to release rows, Arrow tables and Parquet files."""
