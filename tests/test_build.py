@@ -49,7 +49,7 @@ def test_release_layout(mini_release: tuple[Path, dict[str, int]]) -> None:
     assert (release / SUMS_FILE).is_file()
     assert list(counts) == list(CONFIG_NAMES)
     assert counts == {"documents": 2, "claims": 5, "clusters": 3, "sources": 4,
-                      "pairs": 10, "tokens": 7}
+                      "pairs": 10, "tokens": 7, "contrast": 6, "contrast_pairs": 2}
 
 
 # --------------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ def schema_snapshot() -> dict[str, Any]:
             "reuse_labels": list(schema.REUSE_LABELS),
             "bio_tags": list(schema.BIO_TAGS),
             "token_layers": list(schema.TOKEN_LAYERS),
+            "contrast_edit_types": list(schema.CONTRAST_EDIT_TYPES),
+            "contrast_pair_edit_types": list(schema.CONTRAST_PAIR_EDIT_TYPES),
         },
         "reuse_near_verbatim_min": schema.REUSE_NEAR_VERBATIM_MIN,
         "token_pattern": schema.TOKEN_PATTERN,

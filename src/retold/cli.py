@@ -45,9 +45,13 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from retold.validate.checks import validate
+    from retold.validate.checks import load_validated, validate
+    from retold.validate.contrast import check_contrast
 
     problems = validate(args.corpus, args.annotations)
+    if not problems:  # the contrast set refers to the natural annotations: check it then
+        problems = check_contrast(args.annotations, *load_validated(args.corpus,
+                                                                    args.annotations))
     for problem in problems:
         print(problem)
     if problems:

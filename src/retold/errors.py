@@ -56,6 +56,44 @@ UNUSED_CLUSTER = "unused-cluster"
 UNUSED_SOURCE = "unused-source"
 NOT_TOKEN_ALIGNED = "not-token-aligned"
 UNUSED_SPAN = "unused-span"
+# Contrast set (documented in ``retold.validate.contrast``).
+QUOTE_NOT_FOUND = "quote-not-found"
+QUOTE_AMBIGUOUS = "quote-ambiguous"
+EDIT_MISMATCH = "edit-mismatch"
+UNKNOWN_RULE = "unknown-rule"
+BAD_ID = "bad-id"
+RETIRED_ID = "retired-id"
+UNKNOWN_ORIGINAL = "unknown-original"
+DOC_MISMATCH = "doc-mismatch"
+FOLD_MISMATCH = "fold-mismatch"
+PASSAGE_MISMATCH = "passage-mismatch"
+STANCE_SOURCE_MISMATCH = "stance-source-mismatch"
+EDIT_TYPE_MISMATCH = "edit-type-mismatch"
+PAIR_LABEL_MISMATCH = "pair-label-mismatch"
+PAIR_SURFACE = "pair-surface"
+
+CONTRAST_CODES: tuple[str, ...] = (
+    QUOTE_NOT_FOUND,
+    QUOTE_AMBIGUOUS,
+    EDIT_MISMATCH,
+    UNKNOWN_RULE,
+    BAD_ID,
+    RETIRED_ID,
+    UNKNOWN_ORIGINAL,
+    DOC_MISMATCH,
+    FOLD_MISMATCH,
+    PASSAGE_MISMATCH,
+    STANCE_SOURCE_MISMATCH,
+    EDIT_TYPE_MISMATCH,
+    PAIR_LABEL_MISMATCH,
+    PAIR_SURFACE,
+)
+"""The codes only the contrast-set checks use (``retold.validate.contrast``, run by
+``retold build`` and ``retold validate`` after the natural annotations pass). They also
+report ``shape``, ``missing-file``, ``duplicate-id``, ``unknown-label``, ``unknown-source``,
+``offset-out-of-range``, ``span-text-mismatch``, ``span-overlap``, ``crosses-line``,
+``chain-source-mismatch`` and ``not-token-aligned`` with the same meaning as for natural
+annotations."""
 
 CODES: tuple[str, ...] = (
     SHAPE,

@@ -18,6 +18,7 @@ from retold.build.writer import (
     write_release,
 )
 from retold.describe.card import load_agreement, render_card, render_license
+from retold.describe.contrast import load_blind_agreement
 from retold.describe.stats import compute_stats
 from retold.io.release import data_path
 from retold.schema import CONFIG_NAMES
@@ -39,7 +40,8 @@ def build_release(corpus_dir: Path, annotations_dir: Path, out_dir: Path) -> dic
     blobs = {name: parquet_bytes(rows_to_table(name, rows[name])) for name in CONFIG_NAMES}
     num_bytes = {name: arrow_num_bytes(blob) for name, blob in blobs.items()}
     stats = compute_stats(docs, annotations, pairs=rows["pairs"])
-    card = render_card(counts, num_bytes, rows, stats, load_agreement(annotations_dir))
+    card = render_card(counts, num_bytes, rows, stats, load_agreement(annotations_dir),
+                       load_blind_agreement(annotations_dir))
     files = release_bytes({data_path(n): blobs[n] for n in CONFIG_NAMES}, card, render_license())
     write_release(out_dir, files)
     log.info("built %s: %s", out_dir, ", ".join(f"{name} {n}" for name, n in counts.items()))

@@ -147,6 +147,84 @@ REUSE_MEASURE = (
 )
 
 # --------------------------------------------------------------------------------------
+# Contrast set: minimally edited copies of claim mentions (annotations/CONTRAST.md).
+# --------------------------------------------------------------------------------------
+CONTRAST_EDIT_TYPES: tuple[str, ...] = (
+    "asserted_to_reported",
+    "reported_to_asserted",
+    "reported_to_hedged",
+    "hedged_to_reported",
+    "asserted_to_hedged",
+    "hedged_to_asserted",
+    "to_denied_lexical",
+    "to_denied_nonlexical",
+    "denied_to_reported",
+    "distractor_denial_word",
+    "distractor_attribution_word",
+    "distractor_hedge_word",
+    "source_changed",
+    "chain_added",
+    "chain_removed",
+)
+CONTRAST_EDIT_DEFINITIONS: dict[str, str] = {
+    "asserted_to_reported": "A source and a cue are added: the author's claim becomes reported.",
+    "reported_to_asserted": "The source and cue are removed: the document now asserts the claim.",
+    "reported_to_hedged": "A hedge is added to a reported claim; the attribution is unchanged.",
+    "hedged_to_reported": "The hedge is replaced by a source and a cue.",
+    "asserted_to_hedged": "A hedge is added to a claim the author asserts.",
+    "hedged_to_asserted": "The hedge is removed: the author asserts the claim.",
+    "to_denied_lexical": (
+        "A source now says the claim is false, with a denial word (deny, dismiss, reject, "
+        'refute, false, untrue, "not true", baseless).'
+    ),
+    "to_denied_nonlexical": (
+        "A source now says the claim is false without any denial word (\"is wrong\", "
+        '"never happened", an answer that the contrary holds).'
+    ),
+    "denied_to_reported": "The denial becomes a confirmation: the source now asserts the claim.",
+    "distractor_denial_word": (
+        "A denial word is added that does not deny the claim; every label stays as it was."
+    ),
+    "distractor_attribution_word": (
+        "An attribution word is added that does not attribute the claim; labels stay."
+    ),
+    "distractor_hedge_word": (
+        "A hedge-like word is added that does not hedge the claim; labels stay."
+    ),
+    "source_changed": "The immediate source is replaced by another one; the stance stays.",
+    "chain_added": "A link is added to the attribution chain (a nested attribution).",
+    "chain_removed": "A link is removed from a chain of two or more links.",
+}
+CONTRAST_PAIR_EDIT_TYPES: tuple[str, ...] = (
+    "hard_negative_time",
+    "hard_negative_actor",
+    "hard_negative_place",
+    "hard_negative_quantity",
+    "hard_negative_scope",
+    "hard_negative_action",
+    "hard_positive_paraphrase",
+    "hard_positive_restructure",
+)
+CONTRAST_PAIR_EDIT_DEFINITIONS: dict[str, str] = {
+    "hard_negative_time": "Near-identical wording, another time: a different proposition.",
+    "hard_negative_actor": "Near-identical wording, another actor or affected party.",
+    "hard_negative_place": "Near-identical wording, another place or destination.",
+    "hard_negative_quantity": "Near-identical wording, another number or amount.",
+    "hard_negative_scope": (
+        "Near-identical wording, a narrower or broader claim whose truth differs."
+    ),
+    "hard_negative_action": "Near-identical wording, another action or state.",
+    "hard_positive_paraphrase": (
+        "Other words (synonyms, names for the same entity), same proposition."
+    ),
+    "hard_positive_restructure": (
+        "Other structure (voice, word order, nominalisation), same proposition."
+    ),
+}
+CONTRAST_HARD_NEGATIVE_PREFIX = "hard_negative_"
+CONTRAST_HARD_POSITIVE_PREFIX = "hard_positive_"
+
+# --------------------------------------------------------------------------------------
 # Tokens: BIO layers.
 # --------------------------------------------------------------------------------------
 BIO_TAGS: tuple[str, ...] = ("O", "B", "I")
@@ -333,6 +411,87 @@ CONFIGS: tuple[Config, ...] = (
             Field("source_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of source spans."),
             Field("cue_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of cue spans."),
             Field("fold", "int32", "Fold in which this sentence is a test item."),
+        ),
+    ),
+    Config(
+        name="contrast",
+        description=(
+            "Contrast set for stance and attribution: one row per minimally edited copy of a "
+            "claim mention's passage, with full gold labels (annotations/CONTRAST.md)."
+        ),
+        sort_key=("contrast_id",),
+        primary_key=("contrast_id",),
+        fields=(
+            Field("contrast_id", "string", "Stable id of the edit (never reused)."),
+            Field("original_claim_id", "string", "The natural claim mention that was edited."),
+            Field("doc_id", "string", "Document of the original mention."),
+            Field("edit_type", ("class_label", CONTRAST_EDIT_TYPES), "What the edit changes."),
+            Field("rule", "string", "Id of the rule in CONTRAST.md that the edit follows."),
+            Field("text", "string", "The edited passage (a sentence or a paragraph)."),
+            Field("start", "int32", "Start offset (code points) of the claim span in `text`."),
+            Field("end", "int32", "End offset (exclusive) of the claim span in `text`."),
+            Field("claim_text", "string", "Covered text of the claim span."),
+            Field("stance", ("class_label", STANCES), "Stance as presented by the edited passage."),
+            Field("source", "string", f'Immediate source id, or "{AUTHOR}".'),
+            Field(
+                "source_chain",
+                ("list", "string"),
+                "Source ids, outermost first and immediate source last; empty if unattributed.",
+            ),
+            Field("source_start", "int32", "Start of the immediate source's span, or -1."),
+            Field("source_end", "int32", "End of the immediate source's span, or -1."),
+            Field("cue_start", "int32", "Start of the immediate attribution cue, or -1."),
+            Field("cue_end", "int32", "End of the immediate attribution cue, or -1."),
+            Field("source_text", "string", "Covered text of the source span, or empty."),
+            Field("cue_text", "string", "Covered text of the cue span, or empty."),
+            Field(
+                "chain",
+                ("list", CHAIN_LINK_STRUCT),
+                "Every link of the chain with its source and cue spans in `text` (-1 when absent).",
+            ),
+            Field("attributed", "bool", f'source != "{AUTHOR}".'),
+            Field("denied", "bool", "stance == denied."),
+            Field("original_text", "string", "The unedited passage, as in the document."),
+            Field("passage_start", "int32", "Start of the unedited passage in the document."),
+            Field("passage_end", "int32", "End of the unedited passage in the document."),
+            Field(
+                "original_stance",
+                ("class_label", STANCES),
+                "Stance of the original mention (the claims config).",
+            ),
+            Field("original_source", "string", "Immediate source of the original mention."),
+            Field("fold", "int32", "Fold of the original mention's document."),
+        ),
+    ),
+    Config(
+        name="contrast_pairs",
+        description=(
+            "Contrast set for duplication: a natural claim mention paired with an edited claim "
+            "text that states the same proposition (hard positive) or, in near-identical "
+            "words, another one (hard negative)."
+        ),
+        sort_key=("pair_id",),
+        primary_key=("pair_id",),
+        fields=(
+            Field("pair_id", "string", "Stable id of the pair (never reused)."),
+            Field("claim_id", "string", "The natural claim mention."),
+            Field("doc_id", "string", "Document of the natural mention."),
+            Field("cluster_id", "string", "Cluster of the natural mention."),
+            Field("claim_text", "string", "Covered text of the natural mention."),
+            Field("edited_text", "string", "The edited claim text."),
+            Field(
+                "duplicate",
+                "bool",
+                "The edited text states the natural mention's proposition (same cluster).",
+            ),
+            Field(
+                "edit_type",
+                ("class_label", CONTRAST_PAIR_EDIT_TYPES),
+                "What the edit changes.",
+            ),
+            Field("rule", "string", "Id of the rule in CONTRAST.md that the edit follows."),
+            Field("similarity", "float32", "Token-LCS Dice similarity of the two texts."),
+            Field("fold", "int32", "Fold of the natural mention's document."),
         ),
     ),
 )

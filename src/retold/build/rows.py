@@ -19,6 +19,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from retold.build.contrast_rows import contrast_pairs_rows, contrast_rows
 from retold.errors import InvalidInputError, Problem
 from retold.io.corpus import Document
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation
@@ -219,6 +220,8 @@ _BUILDERS: dict[str, Callable[[Sequence[Document], AnnotationSet], list[Row]]] =
     "sources": lambda docs, annotations: sources_rows(annotations),
     "pairs": pairs_rows,
     "tokens": tokens_rows,
+    "contrast": contrast_rows,
+    "contrast_pairs": contrast_pairs_rows,
 }
 
 

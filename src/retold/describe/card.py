@@ -20,6 +20,7 @@ import yaml
 
 from retold.build.features import features_yaml
 from retold.build.rows import Row
+from retold.describe.contrast import card_section
 from retold.describe.guidelines import label_tables
 from retold.describe.markdown import code, table
 from retold.describe.stats import Stats, format_stats
@@ -161,7 +162,8 @@ def _documents_table(documents: Sequence[Row]) -> str:
 
 def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
                 rows: Mapping[str, Sequence[Row]], stats: Stats,
-                agreement: Mapping[str, Any] | None) -> str:
+                agreement: Mapping[str, Any] | None,
+                contrast_agreement: Mapping[str, Any] | None = None) -> str:
     """The whole ``README.md``: YAML front matter and Markdown body."""
     front = yaml.safe_dump(card_metadata(counts, num_bytes), sort_keys=False, allow_unicode=True,
                            default_flow_style=False, width=10_000)
@@ -184,6 +186,7 @@ def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
         segmentation_rule=SEGMENTATION_RULE, documents_table=_documents_table(rows["documents"]),
         statistics=format_stats(stats, "markdown"), agreement=agreement_section(agreement),
         version_key=DATASET_VERSION.replace(".", ""),
+        contrast=card_section(rows["contrast"], rows["contrast_pairs"], contrast_agreement),
     )
     return f"---\n{front}---\n\n{body}"  # body ends with one newline
 

@@ -1,0 +1,361 @@
+"""The contrast set's files: quote-based drafts, the retired ids and the rule list.
+
+Layout, under an annotation set's folder (``annotations/``)::
+
+    CONTRAST.md              the rules; each ``### <id>. <title>`` heading is one rule,
+                             and its section's ``Edit types:`` line names the edit types
+                             it may be used for (in backticks)
+    contrast/edits.jsonl     stance and attribution edits, one JSON object a line
+    contrast/pairs.jsonl     duplicate edits, one JSON object a line
+    contrast/retired.json    ids that were used once and dropped: [{"id", "reason"}]
+
+An edit line::
+
+    {"contrast_id": "x-0001", "original_claim_id": "000-c001",
+     "edit_type": "reported_to_asserted", "rule": "C2",
+     "original": "<the unedited passage, quoted from the document>",
+     "edit": [["<old>", "<new>"]],
+     "text": "<the edited passage>",
+     "claim": "<quote of the claim span in text>", "stance": "asserted",
+     "chain": [{"source": "new-york-times", "mention": "the New York Times",
+                "cue": "reports"}],
+     "note": ""}
+
+Optional keys: ``original_occ`` and ``original_boundary`` (for the passage, as ``occ``
+and ``boundary`` in ``retold anchor``), ``occ`` and ``boundary`` (for the claim), and on a
+chain link ``mention_occ``, ``cue_occ`` and ``boundary``. A pair line::
+
+    {"pair_id": "p-0001", "claim_id": "001-c007", "edited_text": "...",
+     "duplicate": false, "edit_type": "hard_negative_time", "rule": "P1", "note": ""}
+
+This module only reads: every line's shape is checked (types, required and unknown
+keys) and problems carry the file and line number; the quotes are anchored and the
+labels checked by ``retold.validate.contrast``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retold.errors import MISSING_FILE, SHAPE, Problem
+from retold.io.jsonio import read_json
+
+CONTRAST_DIR = "contrast"
+EDITS_FILE = "edits.jsonl"
+PAIRS_FILE = "pairs.jsonl"
+RETIRED_FILE = "retired.json"
+RULES_FILE = "CONTRAST.md"
+
+_RULE_HEADING = re.compile(r"^### ([A-Z]+[0-9]+)\. ")
+_EDIT_TYPES_LINE = re.compile(r"^Edit types?: (.+)$")
+
+
+@dataclass(frozen=True)
+class LinkDraft:
+    """One chain link as written: a source id and the quotes of its mention and cue."""
+
+    source: str
+    mention: str | None
+    cue: str | None
+    mention_occ: int | None = None
+    cue_occ: int | None = None
+    boundary: bool = True
+
+
+@dataclass(frozen=True)
+class EditDraft:
+    """One line of ``edits.jsonl`` as written (quotes, not offsets)."""
+
+    file: str
+    line: int
+    contrast_id: str
+    original_claim_id: str
+    edit_type: str
+    rule: str
+    original: str
+    edit: tuple[tuple[str, str], ...]
+    text: str
+    claim: str
+    stance: str
+    chain: tuple[LinkDraft, ...]
+    note: str = ""
+    original_occ: int | None = None
+    original_boundary: bool = True
+    occ: int | None = None
+    boundary: bool = True
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line} {self.contrast_id}"
+
+
+@dataclass(frozen=True)
+class PairDraft:
+    """One line of ``pairs.jsonl`` as written."""
+
+    file: str
+    line: int
+    pair_id: str
+    claim_id: str
+    edited_text: str
+    duplicate: bool
+    edit_type: str
+    rule: str
+    note: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line} {self.pair_id}"
+
+
+@dataclass(frozen=True)
+class ContrastDrafts:
+    """Everything read from one annotation set's contrast files."""
+
+    edits: tuple[EditDraft, ...]
+    pairs: tuple[PairDraft, ...]
+    retired: dict[str, str]
+    rules: dict[str, tuple[str, ...]]
+    rules_file: str
+    retired_file: str
+
+
+# Required keys and their types; optional keys and theirs.
+_EDIT_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "contrast_id": str, "original_claim_id": str, "edit_type": str, "rule": str,
+    "original": str, "edit": list, "text": str, "claim": str, "stance": str, "chain": list,
+}
+_EDIT_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "note": str, "original_occ": int, "original_boundary": bool, "occ": int, "boundary": bool,
+}
+_LINK_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "source": str, "mention": (str, type(None)), "cue": (str, type(None)),
+}
+_LINK_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "mention_occ": int, "cue_occ": int, "boundary": bool,
+}
+_PAIR_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "pair_id": str, "claim_id": str, "edited_text": str, "duplicate": bool,
+    "edit_type": str, "rule": str,
+}
+_PAIR_OPTIONAL: dict[str, type | tuple[type, ...]] = {"note": str}
+
+
+def _type_ok(value: Any, typ: type | tuple[type, ...]) -> bool:
+    # bool is a subclass of int: refuse it where an int is wanted.
+    wanted = typ if isinstance(typ, tuple) else (typ,)
+    if isinstance(value, bool) and bool not in wanted:
+        return False
+    return isinstance(value, wanted)
+
+
+def _type_name(typ: type | tuple[type, ...]) -> str:
+    types = typ if isinstance(typ, tuple) else (typ,)
+    return "/".join("null" if t is type(None) else t.__name__ for t in types)
+
+
+def _check_keys(obj: dict[str, Any], required: dict[str, Any], optional: dict[str, Any],
+                what: str) -> list[str]:
+    """Messages for missing, unknown and wrongly typed keys of ``obj``."""
+    messages = []
+    for key, typ in required.items():
+        if key not in obj:
+            messages.append(f"{what}: missing key {key!r}")
+        elif not _type_ok(obj[key], typ):
+            messages.append(f"{what}: {key!r} must be {_type_name(typ)}, "
+                            f"got {type(obj[key]).__name__}")
+    for key, value in obj.items():
+        if key in required:
+            continue
+        if key not in optional:
+            known = ", ".join(sorted([*required, *optional]))
+            messages.append(f"{what}: unknown key {key!r} (known: {known})")
+        elif not _type_ok(value, optional[key]):
+            messages.append(f"{what}: {key!r} must be {_type_name(optional[key])}, "
+                            f"got {type(value).__name__}")
+    return messages
+
+
+def _jsonl_objects(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """The JSON objects of a JSON Lines file with their line numbers (blank lines skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        problems.append(Problem(str(path), "-", MISSING_FILE, "file does not exist"))
+        return []
+    except OSError as err:
+        problems.append(Problem(str(path), "-", MISSING_FILE,
+                                f"cannot be read as a file: {err.strerror or err}"))
+        return []
+    except UnicodeDecodeError as err:
+        problems.append(Problem(str(path), "-", SHAPE, f"not UTF-8: {err}"))
+        return []
+    out = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as err:
+            problems.append(Problem(str(path), f"line {number}", SHAPE,
+                                    f"invalid JSON: {err.msg}"))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem(str(path), f"line {number}", SHAPE,
+                                    "each line must be a JSON object"))
+            continue
+        out.append((number, obj))
+    return out
+
+
+def _link(obj: Any, i: int) -> tuple[LinkDraft | None, list[str]]:
+    if not isinstance(obj, dict):
+        return None, [f"chain[{i}] must be an object"]
+    messages = _check_keys(obj, _LINK_REQUIRED, _LINK_OPTIONAL, f"chain[{i}]")
+    if messages:
+        return None, messages
+    return LinkDraft(source=obj["source"], mention=obj["mention"], cue=obj["cue"],
+                     mention_occ=obj.get("mention_occ"), cue_occ=obj.get("cue_occ"),
+                     boundary=obj.get("boundary", True)), []
+
+
+def _edit_pairs(value: list[Any]) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    pairs = []
+    for i, item in enumerate(value):
+        if (not isinstance(item, list) or len(item) != 2
+                or not all(isinstance(x, str) for x in item) or not item[0]):
+            return (), [f"edit[{i}] must be a list of two strings [old, new], old non-empty"]
+        pairs.append((item[0], item[1]))
+    if not pairs:
+        return (), ["edit must list at least one [old, new] replacement"]
+    return tuple(pairs), []
+
+
+def load_edits(path: Path, problems: list[Problem]) -> list[EditDraft]:
+    """The lines of ``edits.jsonl`` that have the right shape; problems for the others."""
+    out = []
+    for number, obj in _jsonl_objects(path, problems):
+        messages = _check_keys(obj, _EDIT_REQUIRED, _EDIT_OPTIONAL, "edit row")
+        links: list[LinkDraft] = []
+        edit: tuple[tuple[str, str], ...] = ()
+        if not messages:
+            edit, more = _edit_pairs(obj["edit"])
+            messages += more
+            for i, raw in enumerate(obj["chain"]):
+                link, more = _link(raw, i)
+                messages += more
+                if link is not None:
+                    links.append(link)
+        where = f"line {number}" + (f" {obj['contrast_id']}"
+                                    if isinstance(obj.get("contrast_id"), str) else "")
+        if messages:
+            problems.extend(Problem(str(path), where, SHAPE, m) for m in messages)
+            continue
+        out.append(EditDraft(
+            file=str(path), line=number, contrast_id=obj["contrast_id"],
+            original_claim_id=obj["original_claim_id"], edit_type=obj["edit_type"],
+            rule=obj["rule"], original=obj["original"], edit=edit, text=obj["text"],
+            claim=obj["claim"], stance=obj["stance"], chain=tuple(links),
+            note=obj.get("note", ""), original_occ=obj.get("original_occ"),
+            original_boundary=obj.get("original_boundary", True), occ=obj.get("occ"),
+            boundary=obj.get("boundary", True),
+        ))
+    return out
+
+
+def load_pairs(path: Path, problems: list[Problem]) -> list[PairDraft]:
+    """The lines of ``pairs.jsonl`` that have the right shape; problems for the others."""
+    out = []
+    for number, obj in _jsonl_objects(path, problems):
+        messages = _check_keys(obj, _PAIR_REQUIRED, _PAIR_OPTIONAL, "pair row")
+        where = f"line {number}" + (f" {obj['pair_id']}"
+                                    if isinstance(obj.get("pair_id"), str) else "")
+        if messages:
+            problems.extend(Problem(str(path), where, SHAPE, m) for m in messages)
+            continue
+        out.append(PairDraft(
+            file=str(path), line=number, pair_id=obj["pair_id"], claim_id=obj["claim_id"],
+            edited_text=obj["edited_text"], duplicate=obj["duplicate"],
+            edit_type=obj["edit_type"], rule=obj["rule"], note=obj.get("note", ""),
+        ))
+    return out
+
+
+def load_retired(path: Path, problems: list[Problem]) -> dict[str, str]:
+    """Retired id → reason; a missing file means no id was retired yet."""
+    if not path.exists():
+        return {}
+    data = read_json(path, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        problems.append(Problem(str(path), "-", SHAPE, "must hold a JSON list of {id, reason}"))
+        return {}
+    out: dict[str, str] = {}
+    for i, item in enumerate(data):
+        if (not isinstance(item, dict) or not isinstance(item.get("id"), str)
+                or not isinstance(item.get("reason"), str)):
+            problems.append(Problem(str(path), f"[{i}]", SHAPE,
+                                    "must be an object with string 'id' and 'reason'"))
+            continue
+        out[item["id"]] = item["reason"]
+    return out
+
+
+def parse_rules(markdown: str) -> dict[str, tuple[str, ...]]:
+    """Rule id → the edit types its section allows, from the ``### <id>. `` headings."""
+    rules: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in markdown.splitlines():
+        heading = _RULE_HEADING.match(line)
+        if heading:
+            current = heading.group(1)
+            rules.setdefault(current, [])
+            continue
+        if line.startswith("#"):
+            current = None
+            continue
+        types = _EDIT_TYPES_LINE.match(line)
+        if current is not None and types:
+            rules[current].extend(re.findall(r"`([a-z_]+)`", types.group(1)))
+    return {rule: tuple(types) for rule, types in rules.items()}
+
+
+def load_rules(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """The rules of ``CONTRAST.md``; a problem when the file is missing or has none."""
+    try:
+        markdown = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(str(path), "-", MISSING_FILE, "file does not exist"))
+        return {}
+    except (OSError, UnicodeDecodeError) as err:
+        problems.append(Problem(str(path), "-", MISSING_FILE, f"cannot be read: {err}"))
+        return {}
+    rules = parse_rules(markdown)
+    if not rules:
+        problems.append(Problem(str(path), "-", SHAPE,
+                                "no rule headings ('### <ID>. <title>') found"))
+    return rules
+
+
+def has_contrast(annotations_dir: Path) -> bool:
+    """Whether the annotation set has a contrast set (the first and second reads do not)."""
+    return (Path(annotations_dir) / CONTRAST_DIR).is_dir()
+
+
+def load_contrast_drafts(annotations_dir: Path, problems: list[Problem]) -> ContrastDrafts:
+    """Read every contrast file of an annotation set, recording problems."""
+    root = Path(annotations_dir)
+    folder = root / CONTRAST_DIR
+    return ContrastDrafts(
+        edits=tuple(load_edits(folder / EDITS_FILE, problems)),
+        pairs=tuple(load_pairs(folder / PAIRS_FILE, problems)),
+        retired=load_retired(folder / RETIRED_FILE, problems),
+        rules=load_rules(root / RULES_FILE, problems),
+        rules_file=str(root / RULES_FILE),
+        retired_file=str(folder / RETIRED_FILE),
+    )

@@ -1,0 +1,679 @@
+"""Check the contrast set against the corpus, the natural annotations and the schema.
+
+The contrast set (``annotations/contrast/``, see ``retold.io.contrast`` for its files and
+``annotations/CONTRAST.md`` for its rules) is written as quote-based drafts. This module
+anchors every quote to offsets in the row's own ``text`` (or, for the unedited passage,
+in the original document) by the rules of ``retold.text.quotes``, builds one record per
+row (``ContrastEdit``, ``ContrastPair``: the release rows in all but their layout), and
+checks the records like natural annotations. It runs once the natural annotations are
+valid: ``retold validate`` then calls ``check_contrast`` and the builder
+``load_contrast_or_raise``. An annotation set without a ``contrast/`` folder (the first
+and second reads) has nothing to check.
+
+Every problem names the file, the line and id, and one of these codes:
+
+``shape``
+    A line is not a JSON object, lacks a key, has an unknown key or a value of the wrong
+    type; ``retired.json`` is not a list of ``{id, reason}``; ``CONTRAST.md`` has no rule.
+``missing-file``
+    ``edits.jsonl``, ``pairs.jsonl`` or ``CONTRAST.md`` does not exist.
+``bad-id``
+    A ``contrast_id`` is not ``x-`` and four digits, or a ``pair_id`` not ``p-`` and four.
+``duplicate-id``
+    A ``contrast_id`` or ``pair_id`` is used twice.
+``retired-id``
+    A row uses an id listed in ``contrast/retired.json``: ids are never reused.
+``unknown-label``
+    A stance or edit type not in the schema (``schema.STANCES``,
+    ``schema.CONTRAST_EDIT_TYPES``, ``schema.CONTRAST_PAIR_EDIT_TYPES``).
+``unknown-rule``
+    The ``rule`` is not a rule heading of ``CONTRAST.md``, or its section does not list
+    the row's edit type.
+``unknown-original``
+    ``original_claim_id`` (or a pair's ``claim_id``) is not a natural claim mention.
+``quote-not-found``
+    A quote (passage, claim, mention or cue) does not occur at word boundaries, or its
+    ``occ`` is out of range.
+``quote-ambiguous``
+    A quote occurs more than once and no ``occ`` says which (mention and cue quotes take
+    the occurrence nearest to the claim; a tie is this error).
+``edit-mismatch``
+    Applying the row's ``edit`` replacements to ``original`` (each ``old`` string must
+    occur exactly once when it is applied) does not give ``text``, or ``text`` equals the
+    unedited passage; a pair's ``edited_text`` equals its claim's text.
+``passage-mismatch``
+    The unedited passage does not contain the original mention's span, or overlaps
+    boilerplate.
+``offset-out-of-range``
+    A claim, source or cue span is empty, reversed or outside ``text``.
+``span-text-mismatch``
+    A record's ``claim_text`` is not ``text[start:end]``.
+``span-overlap``
+    Two different spans of a row (claim, source mentions, cues) overlap.
+``crosses-line``
+    A row's ``text`` or ``edited_text`` is empty or contains a line break.
+``not-token-aligned``
+    A claim, source or cue boundary falls inside a token of ``text`` (``schema.TOKEN_PATTERN``).
+``unknown-source``
+    A chain link's source is not in ``sources.json`` (or is the reserved ``author``).
+``chain-source-mismatch``
+    A record's ``source`` is not its chain's last link, or not ``author`` for an empty chain.
+``stance-source-mismatch``
+    An ``asserted`` row is attributed, or a ``reported`` row is not (guidelines §6).
+``doc-mismatch``
+    A record's ``doc_id`` is not the document of its original mention.
+``fold-mismatch``
+    A record's ``fold`` is not the fold of its original mention's document.
+``edit-type-mismatch``
+    The labels do not show the change the edit type names: e.g. an ``asserted_to_reported``
+    row whose original is not asserted or whose new stance is not reported; a distractor
+    whose stance or chain differs from the original's, or that adds no denial word
+    (``distractor_denial_word``); a ``to_denied_lexical`` row without a denial word, or a
+    ``to_denied_nonlexical`` row with one (``retold.text.denial``); a ``source_changed``
+    row with the same immediate source; a ``chain_added``/``chain_removed`` row whose
+    chain is not the original's with one link added/removed.
+``pair-label-mismatch``
+    A ``hard_negative_*`` pair is marked duplicate, or a ``hard_positive_*`` pair is not.
+``pair-surface``
+    A hard negative's similarity to its claim (``schema.REUSE_MEASURE``) is below
+    ``schema.REUSE_NEAR_VERBATIM_MIN``, or a hard positive's is not below it: negatives
+    must look alike and positives must not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from retold import schema
+from retold.errors import (
+    BAD_ID,
+    CHAIN_SOURCE_MISMATCH,
+    CROSSES_LINE,
+    DOC_MISMATCH,
+    DUPLICATE_ID,
+    EDIT_MISMATCH,
+    EDIT_TYPE_MISMATCH,
+    FOLD_MISMATCH,
+    NOT_TOKEN_ALIGNED,
+    OFFSET_OUT_OF_RANGE,
+    PAIR_LABEL_MISMATCH,
+    PAIR_SURFACE,
+    PASSAGE_MISMATCH,
+    QUOTE_AMBIGUOUS,
+    QUOTE_NOT_FOUND,
+    RETIRED_ID,
+    SPAN_OVERLAP,
+    SPAN_TEXT_MISMATCH,
+    STANCE_SOURCE_MISMATCH,
+    UNKNOWN_LABEL,
+    UNKNOWN_ORIGINAL,
+    UNKNOWN_RULE,
+    UNKNOWN_SOURCE,
+    InvalidInputError,
+    Problem,
+)
+from retold.io.contrast import EditDraft, PairDraft, has_contrast, load_contrast_drafts
+from retold.io.corpus import Document
+from retold.io.standoff import AnnotationSet
+from retold.text.denial import denial_words
+from retold.text.quotes import AMBIGUOUS, find_quote
+from retold.text.reuse import text_similarity
+from retold.text.tokens import token_boundaries
+
+EDIT_ID_PATTERN = re.compile(r"x-[0-9]{4}")
+PAIR_ID_PATTERN = re.compile(r"p-[0-9]{4}")
+ASSERTED = schema.label_named("STANCES", "asserted")
+REPORTED = schema.label_named("STANCES", "reported")
+HEDGED = schema.label_named("STANCES", "hedged")
+DENIED = schema.label_named("STANCES", "denied")
+
+
+def _edit(name: str) -> str:
+    return schema.label_named("CONTRAST_EDIT_TYPES", name)
+
+
+TRANSITIONS: dict[str, tuple[str, str]] = {
+    _edit("asserted_to_reported"): (ASSERTED, REPORTED),
+    _edit("reported_to_asserted"): (REPORTED, ASSERTED),
+    _edit("reported_to_hedged"): (REPORTED, HEDGED),
+    _edit("hedged_to_reported"): (HEDGED, REPORTED),
+    _edit("asserted_to_hedged"): (ASSERTED, HEDGED),
+    _edit("hedged_to_asserted"): (HEDGED, ASSERTED),
+    _edit("denied_to_reported"): (DENIED, REPORTED),
+}
+"""Edit types that change the stance: (original stance, edited stance)."""
+KEEPS_CHAIN = (_edit("reported_to_hedged"), _edit("asserted_to_hedged"),
+               _edit("hedged_to_asserted"))
+TO_DENIED_LEXICAL = _edit("to_denied_lexical")
+TO_DENIED_NONLEXICAL = _edit("to_denied_nonlexical")
+DISTRACTOR_DENIAL_WORD = _edit("distractor_denial_word")
+DISTRACTORS = (DISTRACTOR_DENIAL_WORD, _edit("distractor_attribution_word"),
+               _edit("distractor_hedge_word"))
+SOURCE_CHANGED = _edit("source_changed")
+CHAIN_ADDED = _edit("chain_added")
+CHAIN_REMOVED = _edit("chain_removed")
+
+
+# --------------------------------------------------------------------------------------
+# Records.
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AnchoredLink:
+    """A chain link with its source and cue spans in the row's ``text`` (-1 when absent)."""
+
+    source: str
+    source_start: int = -1
+    source_end: int = -1
+    cue_start: int = -1
+    cue_end: int = -1
+
+
+@dataclass(frozen=True)
+class ContrastEdit:
+    """One anchored stance/attribution edit: a ``contrast`` row before its layout."""
+
+    file: str
+    line: int
+    contrast_id: str
+    original_claim_id: str
+    doc_id: str
+    fold: int
+    edit_type: str
+    rule: str
+    text: str
+    start: int
+    end: int
+    claim_text: str
+    stance: str
+    source: str
+    chain: tuple[AnchoredLink, ...]
+    original_text: str
+    passage_start: int
+    passage_end: int
+    original_stance: str
+    original_source: str
+    original_chain: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line} {self.contrast_id}"
+
+
+@dataclass(frozen=True)
+class ContrastPair:
+    """One duplicate edit: a ``contrast_pairs`` row before its layout."""
+
+    file: str
+    line: int
+    pair_id: str
+    claim_id: str
+    doc_id: str
+    fold: int
+    cluster_id: str
+    claim_text: str
+    edited_text: str
+    duplicate: bool
+    edit_type: str
+    rule: str
+    similarity: float
+    note: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line} {self.pair_id}"
+
+
+@dataclass(frozen=True)
+class ContrastSet:
+    """The anchored contrast set of one annotation set."""
+
+    edits: tuple[ContrastEdit, ...]
+    pairs: tuple[ContrastPair, ...]
+
+
+@dataclass(frozen=True)
+class NaturalClaim:
+    """What the contrast checks need to know about a natural claim mention."""
+
+    claim_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    stance: str
+    source: str
+    chain: tuple[str, ...]
+    cluster: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """The natural data a contrast row refers to."""
+
+    claims: dict[str, NaturalClaim]
+    documents: dict[str, Document]
+    boilerplate: dict[str, tuple[tuple[int, int, str], ...]]
+    registry: frozenset[str]
+
+    @classmethod
+    def of(cls, docs: Sequence[Document], annotations: AnnotationSet) -> Context:
+        claims: dict[str, NaturalClaim] = {}
+        boilerplate = {}
+        for a in annotations.docs:
+            boilerplate[a.doc_id] = tuple((b.start, b.end, b.id) for b in a.boilerplate)
+            for c in a.claims:
+                claims.setdefault(c.id, NaturalClaim(
+                    c.id, a.doc_id, c.start, c.end, c.text, c.stance, c.source,
+                    tuple(link.source for link in c.chain), c.cluster))
+        return cls(claims, {d.doc_id: d for d in docs}, boilerplate,
+                   frozenset(s.source_id for s in annotations.sources))
+
+
+# --------------------------------------------------------------------------------------
+# Public API.
+# --------------------------------------------------------------------------------------
+def check_contrast(annotations_dir: Path, docs: Sequence[Document],
+                   annotations: AnnotationSet) -> list[Problem]:
+    """Every problem of the contrast set; empty when it is valid or there is none.
+
+    Run it on natural annotations that passed ``validate``: the contrast rows refer to them.
+    """
+    if not has_contrast(annotations_dir):
+        return []
+    problems: list[Problem] = []
+    load_contrast(annotations_dir, Context.of(docs, annotations), problems)
+    return sorted(set(problems))
+
+
+def load_contrast_or_raise(annotations_dir: Path, docs: Sequence[Document],
+                           annotations: AnnotationSet) -> ContrastSet:
+    """The anchored contrast set (empty without one); InvalidInputError with every problem."""
+    if not has_contrast(annotations_dir):
+        return ContrastSet((), ())
+    problems: list[Problem] = []
+    result = load_contrast(annotations_dir, Context.of(docs, annotations), problems)
+    if problems:
+        raise InvalidInputError(problems)
+    return result
+
+
+def load_contrast(annotations_dir: Path, context: Context,
+                  problems: list[Problem]) -> ContrastSet:
+    """Read, anchor and check the contrast set; append every problem to ``problems``."""
+    drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    problems += _check_ids([(d.file, d.where, d.contrast_id) for d in drafts.edits],
+                           EDIT_ID_PATTERN, "contrast_id", drafts.retired, drafts.retired_file)
+    problems += _check_ids([(d.file, d.where, d.pair_id) for d in drafts.pairs],
+                           PAIR_ID_PATTERN, "pair_id", drafts.retired, drafts.retired_file)
+    edits = []
+    for draft in drafts.edits:
+        problems += _check_draft_labels(draft.file, draft.where, draft.edit_type, draft.rule,
+                                        schema.CONTRAST_EDIT_TYPES, drafts.rules,
+                                        drafts.rules_file, draft.stance)
+        record = _anchor_edit(draft, context, problems)
+        if record is not None:
+            edits.append(record)
+    pairs = []
+    for pair_draft in drafts.pairs:
+        problems += _check_draft_labels(pair_draft.file, pair_draft.where,
+                                        pair_draft.edit_type, pair_draft.rule,
+                                        schema.CONTRAST_PAIR_EDIT_TYPES, drafts.rules,
+                                        drafts.rules_file, None)
+        pair = _pair_record(pair_draft, context, problems)
+        if pair is not None:
+            pairs.append(pair)
+    problems += check_edit_records(edits, context)
+    problems += check_pair_records(pairs, context)
+    return ContrastSet(tuple(edits), tuple(pairs))
+
+
+# --------------------------------------------------------------------------------------
+# Draft checks: ids, labels, rules.
+# --------------------------------------------------------------------------------------
+def _check_ids(rows: list[tuple[str, str, str]], pattern: re.Pattern[str], what: str,
+               retired: dict[str, str], retired_file: str) -> Iterator[Problem]:
+    first: dict[str, str] = {}
+    for file, where, row_id in rows:
+        if not pattern.fullmatch(row_id):
+            yield Problem(file, where, BAD_ID,
+                          f"{what} {row_id!r} does not match {pattern.pattern!r}")
+        if row_id in first:
+            yield Problem(file, where, DUPLICATE_ID,
+                          f"{what} {row_id!r} is already used at {first[row_id]}")
+        else:
+            first[row_id] = where
+        if row_id in retired:
+            yield Problem(file, where, RETIRED_ID,
+                          f"{what} {row_id!r} was retired ({retired[row_id]}) in "
+                          f"{retired_file}; ids are never reused: take a new one")
+
+
+def _check_draft_labels(file: str, where: str, edit_type: str, rule: str,
+                        edit_types: tuple[str, ...], rules: dict[str, tuple[str, ...]],
+                        rules_file: str, stance: str | None) -> Iterator[Problem]:
+    if edit_type not in edit_types:
+        yield Problem(file, where, UNKNOWN_LABEL,
+                      f"unknown edit type {edit_type!r}; known: {', '.join(edit_types)}")
+    if stance is not None and stance not in schema.STANCES:
+        yield Problem(file, where, UNKNOWN_LABEL,
+                      f"unknown stance {stance!r}; known: {', '.join(schema.STANCES)}")
+    if not rules:
+        return  # CONTRAST.md unreadable: reported once by the loader
+    if rule not in rules:
+        yield Problem(file, where, UNKNOWN_RULE,
+                      f"rule {rule!r} is not a rule of {rules_file}; known: "
+                      f"{', '.join(sorted(rules))}")
+    elif edit_type in edit_types and edit_type not in rules[rule]:
+        yield Problem(file, where, UNKNOWN_RULE,
+                      f"rule {rule!r} does not cover edit type {edit_type!r} (it covers: "
+                      f"{', '.join(rules[rule]) or 'none'})")
+
+
+# --------------------------------------------------------------------------------------
+# Anchoring.
+# --------------------------------------------------------------------------------------
+def _quote_problem(file: str, where: str, what: str, failure: str, message: str) -> Problem:
+    code = QUOTE_AMBIGUOUS if failure == AMBIGUOUS else QUOTE_NOT_FOUND
+    return Problem(file, where, code, f"{what} {message}")
+
+
+def apply_edit(original: str, edit: Sequence[tuple[str, str]]) -> tuple[str | None, str]:
+    """``original`` with each ``(old, new)`` applied in order, or None and why not.
+
+    Each ``old`` must occur exactly once in the text it is applied to, so that the edit
+    says unambiguously what changed.
+    """
+    text = original
+    for i, (old, new) in enumerate(edit):
+        count = text.count(old)
+        if count != 1:
+            return None, f"edit[{i}] old string {old!r} occurs {count} times (must be once)"
+        text = text.replace(old, new)
+    return text, ""
+
+
+def _anchor_edit(draft: EditDraft, context: Context,
+                 problems: list[Problem]) -> ContrastEdit | None:
+    file, where = draft.file, draft.where
+    ok = True
+    applied, why = apply_edit(draft.original, draft.edit)
+    if applied is None:
+        problems.append(Problem(file, where, EDIT_MISMATCH, why))
+        ok = False
+    elif applied != draft.text:
+        problems.append(Problem(file, where, EDIT_MISMATCH,
+                                f"applying edit to original gives {applied!r}, not the "
+                                f"row's text {draft.text!r}"))
+        ok = False
+    if draft.text == draft.original:
+        problems.append(Problem(file, where, EDIT_MISMATCH,
+                                "text equals the unedited passage: nothing was edited"))
+        ok = False
+    original = context.claims.get(draft.original_claim_id)
+    if original is None:
+        problems.append(Problem(file, where, UNKNOWN_ORIGINAL,
+                                f"original_claim_id {draft.original_claim_id!r} is not a "
+                                f"claim mention of the annotations"))
+        return None
+    document = context.documents.get(original.doc_id)
+    if document is None:
+        return None  # its text failed to load: the natural validator says why
+    passage = find_quote(document.text, draft.original, draft.original_occ,
+                         draft.original_boundary)
+    if passage.span is None:
+        problems.append(_quote_problem(file, where, f"original passage (in {original.doc_id})",
+                                       passage.failure, passage.message))
+        ok = False
+    else:
+        p_start, p_end = passage.span
+        if not p_start <= original.start < original.end <= p_end:
+            problems.append(Problem(file, where, PASSAGE_MISMATCH,
+                                    f"the passage [{p_start}, {p_end}) does not contain "
+                                    f"{original.claim_id} [{original.start}, {original.end})"))
+            ok = False
+        for b_start, b_end, b_id in context.boilerplate.get(original.doc_id, ()):
+            if b_start < p_end and p_start < b_end:
+                problems.append(Problem(file, where, PASSAGE_MISMATCH,
+                                        f"the passage overlaps boilerplate {b_id} "
+                                        f"[{b_start}, {b_end})"))
+                ok = False
+    claim = find_quote(draft.text, draft.claim, draft.occ, draft.boundary)
+    if claim.span is None:
+        problems.append(_quote_problem(file, where, "claim", claim.failure, claim.message))
+        return None
+    links = []
+    for i, link in enumerate(draft.chain):
+        spans = {}
+        for key, quote, occ in (("mention", link.mention, link.mention_occ),
+                                ("cue", link.cue, link.cue_occ)):
+            spans[key] = (-1, -1)
+            if quote is None:
+                continue
+            hit = find_quote(draft.text, quote, occ, link.boundary, near=claim.span)
+            if hit.span is None:
+                problems.append(_quote_problem(file, where, f"chain[{i}] {key}",
+                                               hit.failure, hit.message))
+                ok = False
+            else:
+                spans[key] = hit.span
+        links.append(AnchoredLink(link.source, *spans["mention"], *spans["cue"]))
+    if not ok or passage.span is None:
+        return None
+    start, end = claim.span
+    return ContrastEdit(
+        file=file, line=draft.line, contrast_id=draft.contrast_id,
+        original_claim_id=draft.original_claim_id, doc_id=original.doc_id,
+        fold=document.fold, edit_type=draft.edit_type, rule=draft.rule, text=draft.text,
+        start=start, end=end, claim_text=draft.text[start:end], stance=draft.stance,
+        source=links[-1].source if links else schema.AUTHOR, chain=tuple(links),
+        original_text=draft.original, passage_start=passage.span[0],
+        passage_end=passage.span[1], original_stance=original.stance,
+        original_source=original.source, original_chain=original.chain, note=draft.note,
+    )
+
+
+def _pair_record(draft: PairDraft, context: Context,
+                 problems: list[Problem]) -> ContrastPair | None:
+    original = context.claims.get(draft.claim_id)
+    if original is None:
+        problems.append(Problem(draft.file, draft.where, UNKNOWN_ORIGINAL,
+                                f"claim_id {draft.claim_id!r} is not a claim mention of "
+                                f"the annotations"))
+        return None
+    document = context.documents.get(original.doc_id)
+    if document is None:
+        return None
+    return ContrastPair(
+        file=draft.file, line=draft.line, pair_id=draft.pair_id, claim_id=draft.claim_id,
+        doc_id=original.doc_id, fold=document.fold, cluster_id=original.cluster,
+        claim_text=original.text, edited_text=draft.edited_text, duplicate=draft.duplicate,
+        edit_type=draft.edit_type, rule=draft.rule,
+        similarity=text_similarity(original.text, draft.edited_text), note=draft.note,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Record checks (run on anchored records: the rows as they will be released).
+# --------------------------------------------------------------------------------------
+def _spans(record: ContrastEdit) -> list[tuple[str, int, int]]:
+    out = [("claim", record.start, record.end)]
+    for i, link in enumerate(record.chain):
+        if link.source_start != -1 or link.source_end != -1:
+            out.append((f"chain[{i}] source", link.source_start, link.source_end))
+        if link.cue_start != -1 or link.cue_end != -1:
+            out.append((f"chain[{i}] cue", link.cue_start, link.cue_end))
+    return out
+
+
+def check_edit_records(records: Sequence[ContrastEdit], context: Context) -> list[Problem]:
+    """Every problem of anchored edit records (see the module docstring for the codes)."""
+    problems: list[Problem] = []
+    for r in records:
+        problems += _check_edit_record(r, context)
+    return problems
+
+
+def _check_edit_record(r: ContrastEdit, context: Context) -> Iterator[Problem]:
+    file, where = r.file, r.where
+    if not r.text or "\n" in r.text:
+        yield Problem(file, where, CROSSES_LINE, "text is empty or contains a line break")
+    spans = _spans(r)
+    good = []
+    for name, s, e in spans:
+        if not 0 <= s < e <= len(r.text):
+            yield Problem(file, where, OFFSET_OUT_OF_RANGE,
+                          f"{name} span [{s}, {e}) is empty, reversed or outside the text "
+                          f"(length {len(r.text)})")
+        else:
+            good.append((name, s, e))
+    if 0 <= r.start < r.end <= len(r.text) and r.text[r.start:r.end] != r.claim_text:
+        yield Problem(file, where, SPAN_TEXT_MISMATCH,
+                      f"claim_text {r.claim_text!r} is not text[{r.start}:{r.end}] = "
+                      f"{r.text[r.start:r.end]!r}")
+    boundaries = token_boundaries(r.text)
+    for name, s, e in good:
+        for side, offset in (("start", s), ("end", e)):
+            if offset not in boundaries:
+                yield Problem(file, where, NOT_TOKEN_ALIGNED,
+                              f"{name} {side} {offset} falls inside a token: "
+                              f"{r.text[max(0, offset - 15):offset]!r} | "
+                              f"{r.text[offset:offset + 15]!r}")
+    for i, (name_a, s_a, e_a) in enumerate(good):
+        for name_b, s_b, e_b in good[i + 1:]:
+            if s_a < e_b and s_b < e_a and (s_a, e_a) != (s_b, e_b):
+                yield Problem(file, where, SPAN_OVERLAP,
+                              f"{name_a} [{s_a}, {e_a}) overlaps {name_b} [{s_b}, {e_b})")
+    yield from _check_sources(r, context)
+    original = context.claims.get(r.original_claim_id)
+    if original is not None:
+        if r.doc_id != original.doc_id:
+            yield Problem(file, where, DOC_MISMATCH,
+                          f"doc_id {r.doc_id!r} is not {original.doc_id!r}, the document "
+                          f"of {original.claim_id}")
+        document = context.documents.get(original.doc_id)
+        if document is not None and r.fold != document.fold:
+            yield Problem(file, where, FOLD_MISMATCH,
+                          f"fold {r.fold} is not {document.fold}, the fold of "
+                          f"{original.doc_id}")
+    if r.stance in schema.STANCES and r.edit_type in schema.CONTRAST_EDIT_TYPES:
+        message = edit_type_mismatch(r)
+        if message:
+            yield Problem(file, where, EDIT_TYPE_MISMATCH, message)
+
+
+def _check_sources(r: ContrastEdit, context: Context) -> Iterator[Problem]:
+    file, where = r.file, r.where
+    for i, link in enumerate(r.chain):
+        if link.source == schema.AUTHOR or link.source not in context.registry:
+            yield Problem(file, where, UNKNOWN_SOURCE,
+                          f"chain[{i}] source {link.source!r} is not in sources.json"
+                          + (" (author is only for an empty chain)"
+                             if link.source == schema.AUTHOR else ""))
+    expected = r.chain[-1].source if r.chain else schema.AUTHOR
+    if r.source != expected:
+        yield Problem(file, where, CHAIN_SOURCE_MISMATCH,
+                      f"source {r.source!r} is not {expected!r}, the chain's last link")
+    if r.stance == ASSERTED and r.chain:
+        yield Problem(file, where, STANCE_SOURCE_MISMATCH,
+                      "an asserted claim is stated in the author's voice: its chain must "
+                      "be empty")
+    if r.stance == REPORTED and not r.chain:
+        yield Problem(file, where, STANCE_SOURCE_MISMATCH,
+                      "a reported claim is attributed: its chain must not be empty")
+
+
+def _one_link_removed(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    return len(longer) == len(shorter) + 1 and any(
+        longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def edit_type_mismatch(r: ContrastEdit) -> str:
+    """Why the labels do not show the change ``r.edit_type`` names, or ``""``."""
+    old, new = r.original_stance, r.stance
+    old_chain, new_chain = r.original_chain, tuple(link.source for link in r.chain)
+    kind = r.edit_type
+    if kind in TRANSITIONS:
+        want_old, want_new = TRANSITIONS[kind]
+        if (old, new) != (want_old, want_new):
+            return (f"{kind} needs original stance {want_old} and new stance {want_new}; "
+                    f"got {old} -> {new}")
+        if kind in KEEPS_CHAIN and new_chain != old_chain:
+            return f"{kind} keeps the attribution, but the chain {new_chain} != {old_chain}"
+        return ""
+    if kind in (TO_DENIED_LEXICAL, TO_DENIED_NONLEXICAL):
+        if old == DENIED or new != DENIED:
+            return (f"{kind} needs an original that is not denied and new stance denied; "
+                    f"got {old} -> {new}")
+        words = denial_words(r.text)
+        if kind == TO_DENIED_LEXICAL and not words:
+            return f"{kind} needs a denial word in the text; it has none"
+        if kind == TO_DENIED_NONLEXICAL and words:
+            return f"{kind} must have no denial word; the text has {words}"
+        return ""
+    if new != old:
+        return f"{kind} keeps the stance, but it changed {old} -> {new}"
+    if kind in DISTRACTORS:
+        if new_chain != old_chain:
+            return f"{kind} keeps every label, but the chain {new_chain} != {old_chain}"
+        if kind == DISTRACTOR_DENIAL_WORD and (
+                len(denial_words(r.text)) <= len(denial_words(r.original_text))):
+            return f"{kind} must add a denial word to the passage"
+        return ""
+    if kind == SOURCE_CHANGED:
+        if not new_chain or len(new_chain) != len(old_chain) or new_chain[-1] == old_chain[-1]:
+            return (f"{kind} needs a chain as long as the original's with another immediate "
+                    f"source; got {new_chain} from {old_chain}")
+        return ""
+    if kind == CHAIN_ADDED and not _one_link_removed(new_chain, old_chain):
+        return f"{kind} needs the original chain plus one link; got {new_chain} from {old_chain}"
+    if kind == CHAIN_REMOVED and not (new_chain and _one_link_removed(old_chain, new_chain)):
+        return (f"{kind} needs the original chain minus one link (not empty); got {new_chain} "
+                f"from {old_chain}")
+    return ""
+
+
+def check_pair_records(records: Sequence[ContrastPair], context: Context) -> list[Problem]:
+    """Every problem of duplicate-edit records (see the module docstring for the codes)."""
+    problems: list[Problem] = []
+    for r in records:
+        problems += _check_pair_record(r, context)
+    return problems
+
+
+def _check_pair_record(r: ContrastPair, context: Context) -> Iterator[Problem]:
+    file, where = r.file, r.where
+    if not r.edited_text.strip() or "\n" in r.edited_text:
+        yield Problem(file, where, CROSSES_LINE,
+                      "edited_text is empty or contains a line break")
+    if r.edited_text == r.claim_text:
+        yield Problem(file, where, EDIT_MISMATCH,
+                      f"edited_text equals the text of {r.claim_id}: nothing was edited")
+    original = context.claims.get(r.claim_id)
+    if original is not None:
+        if r.doc_id != original.doc_id:
+            yield Problem(file, where, DOC_MISMATCH,
+                          f"doc_id {r.doc_id!r} is not {original.doc_id!r}, the document "
+                          f"of {r.claim_id}")
+        document = context.documents.get(original.doc_id)
+        if document is not None and r.fold != document.fold:
+            yield Problem(file, where, FOLD_MISMATCH,
+                          f"fold {r.fold} is not {document.fold}, the fold of "
+                          f"{original.doc_id}")
+    negative = r.edit_type.startswith(schema.CONTRAST_HARD_NEGATIVE_PREFIX)
+    positive = r.edit_type.startswith(schema.CONTRAST_HARD_POSITIVE_PREFIX)
+    if (negative and r.duplicate) or (positive and not r.duplicate):
+        yield Problem(file, where, PAIR_LABEL_MISMATCH,
+                      f"a {r.edit_type} pair must have duplicate={positive}")
+    threshold = schema.REUSE_NEAR_VERBATIM_MIN
+    if negative and r.similarity < threshold:
+        yield Problem(file, where, PAIR_SURFACE,
+                      f"a hard negative must look alike: similarity {r.similarity:.3f} < "
+                      f"{threshold}")
+    if positive and r.similarity >= threshold:
+        yield Problem(file, where, PAIR_SURFACE,
+                      f"a hard positive must look different: similarity {r.similarity:.3f} "
+                      f">= {threshold}")
