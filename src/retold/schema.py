@@ -159,6 +159,7 @@ CONTRAST_EDIT_TYPES: tuple[str, ...] = (
     "to_denied_lexical",
     "to_denied_nonlexical",
     "denied_to_reported",
+    "denial_reworded",
     "distractor_denial_word",
     "distractor_attribution_word",
     "distractor_hedge_word",
@@ -182,6 +183,9 @@ CONTRAST_EDIT_DEFINITIONS: dict[str, str] = {
         '"never happened", an answer that the contrary holds).'
     ),
     "denied_to_reported": "The denial becomes a confirmation: the source now asserts the claim.",
+    "denial_reworded": (
+        "The claim stays denied, but a denial word is replaced by other words (or the reverse)."
+    ),
     "distractor_denial_word": (
         "A denial word is added that does not deny the claim; every label stays as it was."
     ),

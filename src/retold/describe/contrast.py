@@ -48,7 +48,8 @@ BLIND_DIR = "blind"
 BLIND_AGREEMENT_FILE = "agreement.json"
 
 DENIAL_EDIT_TYPES = tuple(label_named("CONTRAST_EDIT_TYPES", t) for t in (
-    "to_denied_lexical", "to_denied_nonlexical", "denied_to_reported", "distractor_denial_word"))
+    "to_denied_lexical", "to_denied_nonlexical", "denied_to_reported", "denial_reworded",
+    "distractor_denial_word"))
 """The edits about denial: the subset on which the lexicon probe is also reported."""
 
 

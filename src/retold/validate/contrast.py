@@ -69,7 +69,8 @@ Every problem names the file, the line and id, and one of these codes:
     row whose original is not asserted or whose new stance is not reported; a distractor
     whose stance or chain differs from the original's, or that adds no denial word
     (``distractor_denial_word``); a ``to_denied_lexical`` row without a denial word, or a
-    ``to_denied_nonlexical`` row with one (``retold.text.denial``); a ``source_changed``
+    ``to_denied_nonlexical`` row with one (``retold.text.denial``); a ``denial_reworded``
+    row whose passage has denial words exactly when the original's has; a ``source_changed``
     row with the same immediate source; a ``chain_added``/``chain_removed`` row whose
     chain is not the original's with one link added/removed.
 ``pair-label-mismatch``
@@ -143,10 +144,12 @@ TRANSITIONS: dict[str, tuple[str, str]] = {
     _edit("asserted_to_hedged"): (ASSERTED, HEDGED),
     _edit("hedged_to_asserted"): (HEDGED, ASSERTED),
     _edit("denied_to_reported"): (DENIED, REPORTED),
+    _edit("denial_reworded"): (DENIED, DENIED),
 }
 """Edit types that change the stance: (original stance, edited stance)."""
 KEEPS_CHAIN = (_edit("reported_to_hedged"), _edit("asserted_to_hedged"),
                _edit("hedged_to_asserted"))
+DENIAL_REWORDED = _edit("denial_reworded")
 TO_DENIED_LEXICAL = _edit("to_denied_lexical")
 TO_DENIED_NONLEXICAL = _edit("to_denied_nonlexical")
 DISTRACTOR_DENIAL_WORD = _edit("distractor_denial_word")
@@ -603,6 +606,11 @@ def edit_type_mismatch(r: ContrastEdit) -> str:
                     f"got {old} -> {new}")
         if kind in KEEPS_CHAIN and new_chain != old_chain:
             return f"{kind} keeps the attribution, but the chain {new_chain} != {old_chain}"
+        if kind == DENIAL_REWORDED and (
+                bool(denial_words(r.text)) == bool(denial_words(r.original_text))):
+            return (f"{kind} must replace the denial words by other words (or the reverse); "
+                    f"denial words before: {denial_words(r.original_text)}, after: "
+                    f"{denial_words(r.text)}")
         return ""
     if kind in (TO_DENIED_LEXICAL, TO_DENIED_NONLEXICAL):
         if old == DENIED or new != DENIED:
