@@ -4,8 +4,9 @@
     python -m retold.annotate.contrast_blind compare --read annotations/contrast/blind/read.jsonl
 
 **Sample.** From the ``contrast`` rows, ``per_type`` rows of every edit type are drawn
-with a seeded generator (``BLIND_SEED``), round-robin over the stances present in that
-type so that each type's stances are all represented, and the drawn rows are shuffled.
+with a seeded generator (``BLIND_SEED``), round-robin over the (stance, rule) groups
+present in that type so that each type's stances and rules are all represented, and the
+drawn rows are shuffled.
 ``sample.jsonl`` gives the reader only a ``blind_id``, the passage ``text`` and the claim
 span (``claim_start``, ``claim_end``, ``claim``, and ``marked``: the text with the span
 between ``⟦`` and ``⟧``): no label, edit type, rule, contrast id or original passage.
@@ -63,15 +64,16 @@ Row = Mapping[str, Any]
 # --------------------------------------------------------------------------------------
 def select_sample(rows: Sequence[Row], per_type: int = PER_TYPE,
                   seed: int = BLIND_SEED) -> list[Row]:
-    """``per_type`` rows of each edit type (all if fewer), stances round-robin, shuffled."""
+    """``per_type`` rows of each edit type (all if fewer), round-robin over its stances and
+    rules, shuffled."""
     rng = random.Random(seed)
     chosen: list[Row] = []
     for edit_type in CONTRAST_EDIT_TYPES:
-        by_stance: dict[str, list[Row]] = defaultdict(list)
+        groups: dict[tuple[int, str], list[Row]] = defaultdict(list)
         for row in sorted((r for r in rows if r["edit_type"] == edit_type),
                           key=lambda r: r["contrast_id"]):
-            by_stance[row["stance"]].append(row)
-        queues = [by_stance[s] for s in STANCES if by_stance[s]]
+            groups[(STANCES.index(row["stance"]), row["rule"])].append(row)
+        queues = [groups[k] for k in sorted(groups)]
         for queue in queues:
             rng.shuffle(queue)
         taken = 0
