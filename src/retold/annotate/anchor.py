@@ -181,11 +181,15 @@ class _Anchorer:
         source = f" of source {key[2]!r}" if len(key) > 2 else ""
         return f"[{s}, {e}) {self.text[s:e]!r}{source}"
 
-    def pick(self, line: int, quote: Any, occ: Any, what: str,
-             near: Offsets | None = None, boundary: bool = True) -> list[Offsets]:
-        """The spans a quote names (several only for ``occ: "all"``); [] after a failure."""
+    def pick(self, line: int, quote: Any, occ: Any, what: str, near: Offsets | None = None,
+             boundary: bool = True, every: bool = False) -> list[Offsets]:
+        """The spans a quote names (several only for ``occ: "all"``, allowed with ``every``);
+        [] after a failure."""
         if not isinstance(quote, str) or not quote:
             self.fail(line, f"{what} must be a non-empty string")
+            return []
+        if occ == "all" and not every:
+            self.fail(line, f'{what} {quote!r}: "occ": "all" is for boilerplate lines only')
             return []
         found = occurrences(self.text, quote, boundary)
         if not found:
@@ -303,7 +307,7 @@ def _boilerplate_ids(a: _Anchorer, number: int, item: dict[str, Any],
 
 def _anchor_boilerplate(a: _Anchorer, number: int, item: dict[str, Any]) -> None:
     spans = a.pick(number, item["boilerplate"], item.get("occ"), "boilerplate",
-                   boundary=_boundary(item))
+                   boundary=_boundary(item), every=True)
     ids = _boilerplate_ids(a, number, item, len(spans) if spans else None)
     for span, span_id in zip(spans, ids, strict=False):
         if a.bind(a.boilerplate_ids, number, span_id, span) is not None:

@@ -37,6 +37,10 @@ ID_LETTERS: dict[str, str] = {"claim": "c", "boilerplate": "b", "mention": "s", 
 ID_WIDTHS: dict[str, int] = {"c": 3, "b": 2, "s": 2, "q": 2}
 """Digits of the zero-padded number, per id letter."""
 
+SENTENCE_LETTER = "t"
+SENTENCE_WIDTH = 5
+"""Sentence ids (``tokens`` config) are ``<prefix>-t<start offset>``, not annotations."""
+
 KIND_NAMES: dict[str, str] = {letter: kind for kind, letter in ID_LETTERS.items()}
 
 _ID_RE = re.compile(r"(?P<prefix>[^-]+)-(?P<letter>[a-z])(?P<number>[0-9]+)")
@@ -52,40 +56,51 @@ def format_id(doc_id: str, letter: str, number: int) -> str:
     return f"{doc_prefix(doc_id)}-{letter}{number:0{ID_WIDTHS[letter]}d}"
 
 
-def parse_id(value: str, doc_id: str) -> tuple[str, int]:
-    """The letter and number of a well-formed id of ``doc_id``; ValueError saying why not."""
+def sentence_id(doc_id: str, start: int) -> str:
+    """The id of the sentence starting at offset ``start``: ``<prefix>-t<start, 5 digits>``.
+
+    It is derived from the text, not from the sentence's position, so an annotation added
+    or removed elsewhere never renames a sentence (see the ``tokens`` config's field).
+    """
+    return f"{doc_prefix(doc_id)}-{SENTENCE_LETTER}{start:0{SENTENCE_WIDTH}d}"
+
+
+def parse_id(value: str, doc_id: str, letter: str | None = None) -> tuple[str, int]:
+    """The letter and number of a well-formed id of ``doc_id`` (of kind ``letter`` if
+    given); ValueError saying why it is not one."""
     prefix = doc_prefix(doc_id)
     match = _ID_RE.fullmatch(value)
     if match is None:
         raise ValueError(f"{value!r} is not of the form {prefix}-<letter><number>, "
-                         f"as in {format_id(doc_id, 'c', 1)!r}")
+                         f"as in {format_id(doc_id, letter or 'c', 1)!r}")
     if match["prefix"] != prefix:
         raise ValueError(f"{value!r} has the prefix {match['prefix']!r}, but the ids of "
                          f"{doc_id} start with {prefix + '-'!r}")
-    letter, number = match["letter"], int(match["number"])
-    if letter not in ID_WIDTHS:
-        raise ValueError(f"{value!r} has the kind letter {letter!r}; known: "
-                         + ", ".join(f"{k} {n}" for k, n in ID_LETTERS.items()))
+    found, number = match["letter"], int(match["number"])
+    if found not in ID_WIDTHS:
+        raise ValueError(f"{value!r} has the kind letter {found!r}; known: "
+                         + ", ".join(f"{v} ({k})" for k, v in ID_LETTERS.items()))
+    if letter is not None and found != letter:
+        raise ValueError(f"{value!r} has the kind letter {found!r} ({KIND_NAMES[found]}); "
+                         f"{KIND_NAMES[letter]} ids use {letter!r}, as in "
+                         f"{format_id(doc_id, letter, 1)!r}")
     if number < 1:
         raise ValueError(f"{value!r}: id numbers start at 1")
-    if format_id(doc_id, letter, number) != value:
+    if format_id(doc_id, found, number) != value:
         raise ValueError(f"{value!r} is not written canonically: "
-                         f"{format_id(doc_id, letter, number)!r}")
-    return letter, number
+                         f"{format_id(doc_id, found, number)!r}")
+    return found, number
 
 
 def id_error(value: Any, doc_id: str, letter: str) -> str | None:
     """Why ``value`` is not an id of kind ``letter`` in ``doc_id``; None if it is one."""
-    example = format_id(doc_id, letter, 1)
     if not isinstance(value, str) or not value:
-        return f"must be a non-empty string such as {example!r}, got {value!r}"
+        return (f"must be a non-empty string such as {format_id(doc_id, letter, 1)!r}, "
+                f"got {value!r}")
     try:
-        found, _ = parse_id(value, doc_id)
+        parse_id(value, doc_id, letter)
     except ValueError as err:
         return str(err)
-    if found != letter:
-        return (f"{value!r} has the kind letter {found!r} ({KIND_NAMES[found]}); "
-                f"{KIND_NAMES[letter]} ids use {letter!r}, as in {example!r}")
     return None
 
 
@@ -119,8 +134,10 @@ def _entry(doc_id: str, value: Any, file: str, problems: list[Problem]) -> Regis
     return RegistryEntry(issued=dict(issued), retired=tuple(retired))
 
 
-def load_registry(path: Path, problems: list[Problem]) -> dict[str, RegistryEntry] | None:
-    """The registry's entries by doc id, or None if the file cannot be read; problems recorded."""
+def load_registry(path: Path,
+                  problems: list[Problem]) -> dict[str, RegistryEntry | None] | None:
+    """The registry's entries by doc id (None for an entry of the wrong shape), or None if
+    the file cannot be read; problems recorded."""
     if path.is_dir():
         problems.append(Problem(str(path), "-", MISSING_FILE, "is a folder, not a file"))
         return None
@@ -131,12 +148,8 @@ def load_registry(path: Path, problems: list[Problem]) -> dict[str, RegistryEntr
         problems.append(Problem(str(path), "-", SHAPE,
                                 "the file must hold one JSON object: doc id -> entry"))
         return None
-    entries = {}
-    for doc_id, value in data.items():
-        entry = _entry(doc_id, value, str(path), problems)
-        if entry is not None:
-            entries[doc_id] = entry
-    return entries
+    return {doc_id: _entry(doc_id, value, str(path), problems)
+            for doc_id, value in data.items()}
 
 
 def registry_to_json(registry: dict[str, RegistryEntry]) -> dict[str, Any]:
@@ -164,10 +177,14 @@ def issue_id(path: Path, doc_id: str, kind: str) -> str:
     read, and ``ValueError`` for an unknown kind.
     """
     letter = kind_letter(kind)
+    if not path.parent.is_dir():
+        raise InvalidInputError([Problem(str(path.parent), "-", MISSING_FILE,
+                                         "the annotation set folder does not exist")])
     problems: list[Problem] = []
-    registry = load_registry(path, problems) if path.exists() else {}
-    if registry is None or problems:
+    loaded = load_registry(path, problems) if path.exists() else {}
+    if loaded is None or problems:
         raise InvalidInputError(problems)
+    registry = {d: e for d, e in loaded.items() if e is not None}  # all, as no problems
     entry = registry.get(doc_id, RegistryEntry({k: 0 for k in ID_WIDTHS}, ()))
     number = entry.issued[letter] + 1
     registry[doc_id] = RegistryEntry({**entry.issued, letter: number}, entry.retired)
