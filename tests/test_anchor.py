@@ -301,6 +301,15 @@ def test_a_duplicated_boilerplate_id_is_an_error() -> None:
         "line 4: duplicate boilerplate id '000-b01' (also on line 1)"]
 
 
+def test_a_duplicated_id_is_found_even_when_a_quote_is_not() -> None:
+    lines = [*mini0(2, id="000-c001", claim="nowhere to be found")]
+    assert problems(lines) == [
+        "line 3: claim 'nowhere to be found' does not occur in the text",
+        "line 3: duplicate claim id '000-c001' (also on line 2)"]
+    lines = [*mini0(1, claim="nowhere to be found"), MINI0[1]]
+    assert "line 4: duplicate claim id '000-c001' (also on line 2)" in problems(lines)
+
+
 def test_one_span_with_two_ids_is_an_error() -> None:
     again = json.loads(MINI0[2])
     again["id"] = "000-c003"

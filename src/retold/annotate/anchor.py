@@ -135,16 +135,19 @@ class _IdTable:
 
     def bind(self, line: int, span_id: str, key: Any) -> str | None:
         """Record that ``line`` gives the span ``key`` the id ``span_id``; why not, if that
-        conflicts."""
-        if span_id in self.by_id:
-            first_key, first_line = self.by_id[span_id]
-            if not self.shared:
-                return f"duplicate {self.what} id {span_id!r} (also on line {first_line})"
-            if first_key != key:
-                return (f"{self.what} id {span_id!r} names two different {self.what}s: "
-                        f"{self.describe(key)} here and {self.describe(first_key)} on line "
-                        f"{first_line}")
+        conflicts. A ``key`` of None (the quote was not found) only reserves the id."""
+        first = self.by_id.get(span_id)
+        if first is not None and (not self.shared or first[0] is None or key is None):
+            return f"duplicate {self.what} id {span_id!r} (also on line {first[1]})"
+        if key is None:
+            self.by_id[span_id] = (None, line)
             return None
+        if first is not None:
+            if first[0] == key:
+                return None
+            return (f"{self.what} id {span_id!r} names two different {self.what}s: "
+                    f"{self.describe(key)} here and {self.describe(first[0])} on line "
+                    f"{first[1]}")
         if key in self.by_key:
             other_id, other_line = self.by_key[key]
             return (f"{self.what} {self.describe(key)} has two ids: {span_id!r} here and "
@@ -309,6 +312,9 @@ def _anchor_boilerplate(a: _Anchorer, number: int, item: dict[str, Any]) -> None
     spans = a.pick(number, item["boilerplate"], item.get("occ"), "boilerplate",
                    boundary=_boundary(item), every=True)
     ids = _boilerplate_ids(a, number, item, len(spans) if spans else None)
+    if not spans:
+        for span_id in ids:
+            a.bind(a.boilerplate_ids, number, span_id, None)
     for span, span_id in zip(spans, ids, strict=False):
         if a.bind(a.boilerplate_ids, number, span_id, span) is not None:
             a.boilerplate_kinds[span] = str(item.get("kind", ""))
@@ -318,6 +324,7 @@ def _anchor_claim(a: _Anchorer, number: int, item: dict[str, Any]) -> None:
     claim_id = a.draft_id(number, item.get("id"), "claim", "claim")
     spans = a.pick(number, item["claim"], item.get("occ"), "claim", boundary=_boundary(item))
     if not spans:
+        a.bind(a.claim_ids, number, claim_id, None)
         return
     span = spans[0]
     claim_id = a.bind(a.claim_ids, number, claim_id, span)
