@@ -245,7 +245,12 @@ CONFIGS: tuple[Config, ...] = (
         sort_key=("doc_id", "start", "end", "claim_id"),
         primary_key=("claim_id",),
         fields=(
-            Field("claim_id", "string", "Stable claim-mention id."),
+            Field(
+                "claim_id",
+                "string",
+                "Stable claim-mention id (`004-c001`): given once when the claim is "
+                "annotated, never renumbered or reused; ids need not follow text order.",
+            ),
             Field("doc_id", "string", "Document of the mention."),
             Field("start", "int32", "Start offset (code points) of the claim span."),
             Field("end", "int32", "End offset (exclusive) of the claim span."),
@@ -322,7 +327,15 @@ CONFIGS: tuple[Config, ...] = (
         sort_key=("doc_id", "start"),
         primary_key=("sentence_id",),
         fields=(
-            Field("sentence_id", "string", "Stable sentence id."),
+            Field(
+                "sentence_id",
+                "string",
+                "Stable sentence id: the document id up to its first hyphen, `-t` and the "
+                "sentence's start offset in five digits (`004-t01282`). It is derived from "
+                "the text, not from the sentence's position, so adding or removing a claim "
+                "never renames another sentence; a claim that crosses a candidate split "
+                "point joins two sentences under the first one's id.",
+            ),
             Field("doc_id", "string", "Document of the sentence."),
             Field("start", "int32", "Start offset of the sentence."),
             Field("end", "int32", "End offset of the sentence."),
