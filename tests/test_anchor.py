@@ -18,6 +18,7 @@ from retold.errors import InvalidInputError
 from retold.io.corpus import load_corpus_or_raise
 from retold.io.jsonio import dump_json
 from retold.io.standoff import doc_to_json
+from retold.schema import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -138,12 +139,20 @@ def mini0(index: int, **change: Any) -> list[str]:
 # --------------------------------------------------------------------------------------
 # The committed standoff files are reproduced exactly from their drafts.
 # --------------------------------------------------------------------------------------
+FROZEN_AT = {"first_read": "1.0.0", "second_read": "1.0.0"}
+"""The two reads are frozen as made before adjudication (their agreement describes them):
+they stay at the schema version they were written in, which the current schema reads."""
+
+
 @pytest.mark.parametrize(("name", "doc_id"), ALL_DRAFTS)
 def test_draft_reproduces_the_committed_standoff_file(name: str, doc_id: str) -> None:
     draft = SETS[name][0] / f"{doc_id}.jsonl"
     doc = anchor_draft(draft_lines(name, doc_id), TEXTS[doc_id], doc_id, str(draft))
     expected = (SETS[name][1] / f"{doc_id}.json").read_text(encoding="utf-8")
-    assert dump_json(doc_to_json(doc)) == expected, (
+    written = doc_to_json(doc)
+    assert written["schema_version"] == SCHEMA_VERSION
+    written["schema_version"] = FROZEN_AT.get(name, SCHEMA_VERSION)
+    assert dump_json(written) == expected, (
         f"re-run: retold anchor {draft} --doc-id {doc_id} --out .../docs/{doc_id}.json")
 
 
@@ -158,11 +167,22 @@ def test_every_id_stays_with_its_own_quote(name: str, doc_id: str) -> None:
         assert TEXTS[doc_id][value[1]:value[2]] == quotes[span_id]
 
 
-def test_the_gold_keeps_its_147_claim_ids() -> None:
-    ids = sorted(i for d in GOLD_DOCS for i, v in anchored(draft_lines("gold", d), d).items()
-                 if v[0] == "claim")
-    assert len(ids) == 147
-    assert ids[:2] == ["000-c001", "000-c002"] and ids[-1] == "004-c021"
+RELEASE_1_0_CLAIMS = {"000-blog-thread": 29, "001-forum-repost": 49, "002-summary": 18,
+                      "003-turkish-outlet": 30, "004-state-media": 21}
+"""Claims per document in dataset 1.0: ids 001 to n, every one of which 1.1 keeps."""
+ADDED_IN_1_1 = {"000-c030", "001-c050", "001-c051", "001-c052", "001-c053", "001-c054",
+                "002-c019", "003-c031", "003-c032", "004-c022"}
+"""The claims added by the 1.1.0 corrections (CHANGELOG.md): two split-off parts and eight
+nested glosses."""
+
+
+def test_the_gold_keeps_every_claim_id_of_release_1_0() -> None:
+    ids = {i for d in GOLD_DOCS for i, v in anchored(draft_lines("gold", d), d).items()
+           if v[0] == "claim"}
+    old = {f"{d.split('-')[0]}-c{n:03d}" for d, count in RELEASE_1_0_CLAIMS.items()
+           for n in range(1, count + 1)}
+    assert len(old) == 147
+    assert ids == old | ADDED_IN_1_1
 
 
 # --------------------------------------------------------------------------------------
@@ -230,7 +250,8 @@ def test_splitting_a_claim_keeps_its_id_on_one_part() -> None:
     index = line_with_id(lines, whole["id"])
     head, tail = json.loads(lines[index]), json.loads(lines[index])
     head["claim"] = "people have been leaving by plane"
-    tail.update(id="004-c022", claim="via the port of Latakia")
+    new_id = next_free(set(spans_by_id(stored)), doc_id, "c")
+    tail.update(id=new_id, claim="via the port of Latakia")
     split = [*replace_line(lines, index, head), json.dumps(tail, ensure_ascii=False)]
     after = anchored(split, doc_id)
     expected = spans_by_id(stored)
@@ -240,7 +261,7 @@ def test_splitting_a_claim_keeps_its_id_on_one_part() -> None:
     s = text.index("people have been leaving by plane")
     expected[whole["id"]] = ("claim", s, s + 33, text[s:s + 33], "reported", chain)
     s = text.index("via the port of Latakia")
-    expected["004-c022"] = ("claim", s, s + 23, text[s:s + 23], "reported", chain)
+    expected[new_id] = ("claim", s, s + 23, text[s:s + 23], "reported", chain)
     assert after == expected
 
 

@@ -159,25 +159,30 @@ def test_segment_document_tags_claims_after_glued_boilerplate() -> None:
         mentions=[("s1", "officials")], cues=[("q1", "said")],
     )
     sentences = segment_document(TEXT, doc)
+    # The glued comment control is a sentence of its own (both boilerplate edges split).
     assert [TEXT[s.start:s.end] for s in sentences] == [
         "Iran began the evacuation, officials said.",
-        "ReplyDeleteAmong those evacuated were commanders."]
-    second = sentences[1]
-    assert second.tokens[:2] == ("ReplyDelete", "Among")
-    assert second.tags["claim"] == ("O", "B", "I", "I", "I", "I", "O")
+        "ReplyDelete",
+        "Among those evacuated were commanders."]
+    control, second = sentences[1], sentences[2]
+    assert control.tokens == ("ReplyDelete",)
+    assert control.tags == {"claim": ("O",), "source": ("O",), "cue": ("O",),
+                            "nested_claim": ("O",)}
+    assert second.tags["claim"] == ("B", "I", "I", "I", "I", "O")
     first = sentences[0]
     assert first.tags["claim"] == ("B", "I", "I", "I", "O", "O", "O", "O")
     assert first.tags["source"] == ("O", "O", "O", "O", "O", "B", "O", "O")
     assert first.tags["cue"] == ("O", "O", "O", "O", "O", "O", "B", "O")
+    assert first.tags["nested_claim"] == ("O",) * 8
     # Token offsets worked out by hand from TEXT (the second line starts at 43).
-    assert (first.start, first.end, second.start, second.end) == (0, 42, 43, 92)
+    assert (first.start, first.end, control.start, control.end, second.start, second.end) == (
+        0, 42, 43, 54, 54, 92)
     assert first.tokens == ("Iran", "began", "the", "evacuation", ",", "officials", "said", ".")
     assert first.token_starts == (0, 5, 11, 15, 25, 27, 37, 41)
     assert first.token_ends == (4, 10, 14, 25, 26, 36, 41, 42)
-    assert second.tokens == ("ReplyDelete", "Among", "those", "evacuated", "were",
-                             "commanders", ".")
-    assert second.token_starts == (43, 54, 60, 66, 76, 81, 91)
-    assert second.token_ends == (54, 59, 65, 75, 80, 91, 92)
+    assert second.tokens == ("Among", "those", "evacuated", "were", "commanders", ".")
+    assert second.token_starts == (54, 60, 66, 76, 81, 91)
+    assert second.token_ends == (59, 65, 75, 80, 91, 92)
 
 
 def test_segment_document_names_doc_and_span_on_misalignment() -> None:

@@ -48,6 +48,8 @@ MENTION_SOURCE_MISMATCH = "mention-source-mismatch"
 DUPLICATE_ID = "duplicate-id"
 BOILERPLATE_OVERLAP = "boilerplate-overlap"
 CLAIM_OVERLAP = "claim-overlap"
+CLAIM_PARENT = "claim-parent"
+CLAIM_NESTING_DEPTH = "claim-nesting-depth"
 SPAN_OVERLAP = "span-overlap"
 CROSSES_LINE = "crosses-line"
 CHAIN_SOURCE_MISMATCH = "chain-source-mismatch"
@@ -74,6 +76,8 @@ CODES: tuple[str, ...] = (
     DUPLICATE_ID,
     BOILERPLATE_OVERLAP,
     CLAIM_OVERLAP,
+    CLAIM_PARENT,
+    CLAIM_NESTING_DEPTH,
     SPAN_OVERLAP,
     CROSSES_LINE,
     CHAIN_SOURCE_MISMATCH,

@@ -25,6 +25,9 @@ Rules, all deterministic and none silent:
   without them the occurrence nearest to the claim span is used, and a tie is an error.
 * ``mention: null`` or ``cue: null`` records a link whose source or cue is not in the text.
 * The claim's ``source`` is the last link's source, or ``"author"`` for an empty chain.
+* A claim nested inside another claim's span (a gloss inside the claim it glosses) names
+  it with ``"parent": "<claim id>"``; the validator checks that the span lies inside the
+  parent's and that the parent is not nested itself.
 
 Ids never move. Every id is written in the draft once and copied into the standoff file;
 nothing is numbered by position, so adding, removing or editing one annotation changes no
@@ -334,6 +337,8 @@ def _anchor_claim(a: _Anchorer, number: int, item: dict[str, Any]) -> None:
         chain = []
     links = tuple(link for link in (_anchor_link(a, number, raw, span) for raw in chain)
                   if link is not None)
+    if "parent" in item:
+        a.draft_id(number, item["parent"], "claim", "the parent of a nested claim")
     if claim_id is not None:
         a.claims.append(_ClaimLine(claim_id, span, number, item, links))
 
@@ -397,7 +402,7 @@ def _claim(a: _Anchorer, c: _ClaimLine) -> Claim:
         id=c.id, start=s, end=e, text=a.text[s:e],
         stance=str(c.item.get("stance", "")), cluster=str(c.item.get("cluster", "")),
         source=chain[-1].source if chain else AUTHOR, chain=chain,
-        note=str(c.item.get("note", "")),
+        note=str(c.item.get("note", "")), parent=str(c.item.get("parent", "")),
     )
 
 

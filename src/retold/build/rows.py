@@ -104,6 +104,7 @@ def claims_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[Ro
                 "start": c.start,
                 "end": c.end,
                 "text": text[c.start:c.end],
+                "parent_claim_id": c.parent,
                 "cluster_id": c.cluster,
                 "stance": c.stance,
                 "source": c.source,
