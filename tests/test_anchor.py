@@ -167,19 +167,19 @@ def test_every_id_stays_with_its_own_quote(name: str, doc_id: str) -> None:
         assert TEXTS[doc_id][value[1]:value[2]] == quotes[span_id]
 
 
-RELEASE_1_0_CLAIMS = {"000-blog-thread": 29, "001-forum-repost": 49, "002-summary": 18,
+RELEASE_0_1_CLAIMS = {"000-blog-thread": 29, "001-forum-repost": 49, "002-summary": 18,
                       "003-turkish-outlet": 30, "004-state-media": 21}
-"""Claims per document in dataset 1.0: ids 001 to n, every one of which 1.1 keeps."""
+"""Claims per document in dataset 0.1.0: ids 001 to n, every one of which 1.1.0 keeps."""
 ADDED_IN_1_1 = {"000-c030", "001-c050", "001-c051", "001-c052", "001-c053", "001-c054",
                 "002-c019", "003-c031", "003-c032", "004-c022"}
-"""The claims added by the 1.1.0 corrections (CHANGELOG.md): two split-off parts and eight
-nested glosses."""
+"""The claims added by the 1.1.0 corrections (CHANGELOG.md): two parts split off compound
+claims, one gloss split off the end of its host and seven nested glosses."""
 
 
-def test_the_gold_keeps_every_claim_id_of_release_1_0() -> None:
+def test_the_gold_keeps_every_claim_id_of_release_0_1() -> None:
     ids = {i for d in GOLD_DOCS for i, v in anchored(draft_lines("gold", d), d).items()
            if v[0] == "claim"}
-    old = {f"{d.split('-')[0]}-c{n:03d}" for d, count in RELEASE_1_0_CLAIMS.items()
+    old = {f"{d.split('-')[0]}-c{n:03d}" for d, count in RELEASE_0_1_CLAIMS.items()
            for n in range(1, count + 1)}
     assert len(old) == 147
     assert ids == old | ADDED_IN_1_1
@@ -513,3 +513,30 @@ def test_cli_anchor_errors_are_one_line_each(tmp_path: Path, kind: str, message:
     assert code == 1
     assert message in err and "Traceback" not in err
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------------------
+# Nested claims: the draft's "parent" is copied; a malformed one is refused.
+# --------------------------------------------------------------------------------------
+def test_a_nested_claim_keeps_its_parent() -> None:
+    nested = {"id": "000-c003", "claim": "staff from the embassy", "stance": "asserted",
+              "cluster": "embassy-evacuated", "chain": [], "parent": "000-c001"}
+    lines = [*MINI0, json.dumps(nested)]
+    doc = doc_to_json(anchor_draft(lines, TEXTS["000-mini-report"], "000-mini-report", "d"))
+    by_id = {c["id"]: c for c in doc["claims"]}
+    assert by_id["000-c003"]["parent"] == "000-c001"
+    assert "parent" not in by_id["000-c001"]  # a top-level claim has no parent key
+
+
+@pytest.mark.parametrize(("parent", "expected"), [
+    ("001-c001", "has the prefix '001'"),
+    ("000-s01", "has the kind letter 's' (mention); claim ids use 'c'"),
+    (None, "must be the id of a claim of this document, got None"),
+    ("", "must be the id of a claim of this document, got ''"),
+])
+def test_a_malformed_parent_is_an_error(parent: Any, expected: str) -> None:
+    nested = {"id": "000-c003", "claim": "staff from the embassy", "stance": "asserted",
+              "cluster": "embassy-evacuated", "chain": [], "parent": parent}
+    [problem] = problems([*MINI0, json.dumps(nested)])
+    assert problem.startswith(f"line {len(MINI0) + 1}: the parent of a nested claim")
+    assert expected in problem

@@ -338,7 +338,12 @@ def _anchor_claim(a: _Anchorer, number: int, item: dict[str, Any]) -> None:
     links = tuple(link for link in (_anchor_link(a, number, raw, span) for raw in chain)
                   if link is not None)
     if "parent" in item:
-        a.draft_id(number, item["parent"], "claim", "the parent of a nested claim")
+        parent = item["parent"]
+        if not isinstance(parent, str) or not parent:
+            a.fail(number, f"the parent of a nested claim must be the id of a claim of this "
+                           f"document, got {parent!r}")
+        else:
+            a.draft_id(number, parent, "claim", "the parent of a nested claim")
     if claim_id is not None:
         a.claims.append(_ClaimLine(claim_id, span, number, item, links))
 
