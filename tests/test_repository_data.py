@@ -152,3 +152,27 @@ def card_row_counts() -> dict[str, int]:
     front = yaml.safe_load(card.split("---\n", 2)[1])
     return {info["config_name"]: info["splits"][0]["num_examples"]
             for info in front["dataset_info"]}
+
+
+def test_the_nested_layer_is_checked_by_seqeval(tmp_path: Path) -> None:
+    """The release has nested claims, and the oracle fails when one nested tag is lost."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = oracles.release_rows(ROOT / "release", "tokens")
+    nested = sum(tags.count("B") for tags in (r["nested_claim_tags"] for r in rows))
+    assert nested == sum(bool(c.get("parent")) for d in oracles.standoff(ANNOTATIONS).values()
+                         for c in d["claims"]) == 7
+    copy = tmp_path / "release"
+    shutil.copytree(ROOT / "release", copy)
+    [path] = sorted((copy / "data" / "tokens").glob("*.parquet"))
+    table = pq.read_table(path)
+    stored = table.to_pylist()
+    row = next(r for r in stored if 1 in r["nested_claim_tags"])  # ids: O=0, B=1, I=2
+    first = row["nested_claim_tags"].index(1)
+    row["nested_claim_tags"][first:] = [0] * (len(row["nested_claim_tags"]) - first)
+    pq.write_table(pa.Table.from_pylist(stored, schema=table.schema), path)
+    with pytest.raises(AssertionError):
+        oracles.check_bio_layers(copy, ANNOTATIONS)
