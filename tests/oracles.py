@@ -65,10 +65,13 @@ def draft_quotes(drafts: Path, doc_id: str) -> Counter[str]:
 
 
 def layer_spans(doc: dict[str, Any]) -> dict[str, set[Span]]:
-    """The distinct spans of each BIO layer of one standoff file."""
-    return {layer: {(x["start"], x["end"]) for x in doc[key]}
-            for layer, key in (("claim", "claims"), ("source", "source_mentions"),
-                               ("cue", "cues"))}
+    """The distinct spans of each BIO layer of one standoff file: the card's ``claim_tags``
+    hold the claims without a ``parent``, ``nested_claim_tags`` those with one."""
+    spans = {layer: {(x["start"], x["end"]) for x in doc[key]}
+             for layer, key in (("source", "source_mentions"), ("cue", "cues"))}
+    spans["claim"] = {(c["start"], c["end"]) for c in doc["claims"] if not c.get("parent")}
+    spans["nested_claim"] = {(c["start"], c["end"]) for c in doc["claims"] if c.get("parent")}
+    return spans
 
 
 # --------------------------------------------------------------------------------------
@@ -166,6 +169,8 @@ def expected_statistics(corpus: Path, annotations: Path) -> dict[str, dict[str, 
             "clusters": len(registered | set(size)),
             "clusters spanning >= 2 documents": sum(len(d) >= 2 for d in docs_of.values()),
             "sources": len(kinds),
+            "nested claim mentions (inside another claim)":
+                sum(bool(c.get("parent")) for _, c in claims),
             "denied mentions": stances["denied"],
             "duplicated mentions (cluster has >= 2 mentions)":
                 sum(size[c["cluster"]] >= 2 for _, c in claims),
@@ -290,8 +295,9 @@ def check_tokens_cover_the_text(release: Path, corpus: Path) -> int:
 
 
 def check_bio_layers(release: Path, annotations: Path) -> int:
-    """seqeval decodes every sentence's claim, source and cue tags to exactly the standoff
-    spans that lie in the sentence, and every standoff span lies in one sentence."""
+    """seqeval decodes every sentence's claim, nested-claim, source and cue tags to exactly
+    the standoff spans that lie in the sentence, and every standoff span lies in one
+    sentence; a nested claim lies inside a top-level claim of the same sentence."""
     docs = standoff(annotations)
     rows = release_rows(release, "tokens")
     decoded: dict[tuple[str, str], set[tuple[int, int]]] = {}
@@ -307,6 +313,11 @@ def check_bio_layers(release: Path, annotations: Path) -> int:
     for doc_id, doc in docs.items():
         for layer, spans in layer_spans(doc).items():
             assert decoded.get((doc_id, layer), set()) == spans, (doc_id, layer)
+        outer = {c["id"]: (c["start"], c["end"]) for c in doc["claims"]}
+        for c in doc["claims"]:
+            if c.get("parent"):
+                a, b = outer[c["parent"]]
+                assert a <= c["start"] and c["end"] <= b and (a, b) != (c["start"], c["end"])
     return len(rows)
 
 

@@ -123,6 +123,10 @@ def write_second_read(root: Path) -> Path:
     kept = [k for k in json.loads(clusters.read_text(encoding="utf-8"))
             if k["cluster_id"] != "mission-continues"]
     clusters.write_text(json.dumps(kept), encoding="utf-8")
+    ids = root / "annotations" / "ids.json"  # the removed annotation's ids are retired
+    registry = json.loads(ids.read_text(encoding="utf-8"))
+    registry["001-mini-denial"]["retired"] = ["001-c001", "001-q01", "001-s01"]
+    ids.write_text(json.dumps(registry), encoding="utf-8")
     return root / "annotations"
 
 

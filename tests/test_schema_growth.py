@@ -86,7 +86,8 @@ def test_an_appended_label_breaks_nothing(monkeypatch: pytest.MonkeyPatch) -> No
     assert sentence.tokens == ("Iran", "denies", "the", "claim", ".")
     assert sentence.tags == {"claim": ("O", "O", "B", "I", "O"),
                              "source": ("B", "O", "O", "O", "O"),
-                             "cue": ("O", "B", "O", "O", "O")}
+                             "cue": ("O", "B", "O", "O", "O"),
+                             "nested_claim": ("O", "O", "O", "O", "O")}
 
 
 @pytest.mark.parametrize(("rel", "tuple_name", "label"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -159,25 +160,30 @@ def test_segment_document_tags_claims_after_glued_boilerplate() -> None:
         mentions=[("s1", "officials")], cues=[("q1", "said")],
     )
     sentences = segment_document(TEXT, doc)
+    # The glued comment control is a sentence of its own (both boilerplate edges split).
     assert [TEXT[s.start:s.end] for s in sentences] == [
         "Iran began the evacuation, officials said.",
-        "ReplyDeleteAmong those evacuated were commanders."]
-    second = sentences[1]
-    assert second.tokens[:2] == ("ReplyDelete", "Among")
-    assert second.tags["claim"] == ("O", "B", "I", "I", "I", "I", "O")
+        "ReplyDelete",
+        "Among those evacuated were commanders."]
+    control, second = sentences[1], sentences[2]
+    assert control.tokens == ("ReplyDelete",)
+    assert control.tags == {"claim": ("O",), "source": ("O",), "cue": ("O",),
+                            "nested_claim": ("O",)}
+    assert second.tags["claim"] == ("B", "I", "I", "I", "I", "O")
     first = sentences[0]
     assert first.tags["claim"] == ("B", "I", "I", "I", "O", "O", "O", "O")
     assert first.tags["source"] == ("O", "O", "O", "O", "O", "B", "O", "O")
     assert first.tags["cue"] == ("O", "O", "O", "O", "O", "O", "B", "O")
+    assert first.tags["nested_claim"] == ("O",) * 8
     # Token offsets worked out by hand from TEXT (the second line starts at 43).
-    assert (first.start, first.end, second.start, second.end) == (0, 42, 43, 92)
+    assert (first.start, first.end, control.start, control.end, second.start, second.end) == (
+        0, 42, 43, 54, 54, 92)
     assert first.tokens == ("Iran", "began", "the", "evacuation", ",", "officials", "said", ".")
     assert first.token_starts == (0, 5, 11, 15, 25, 27, 37, 41)
     assert first.token_ends == (4, 10, 14, 25, 26, 36, 41, 42)
-    assert second.tokens == ("ReplyDelete", "Among", "those", "evacuated", "were",
-                             "commanders", ".")
-    assert second.token_starts == (43, 54, 60, 66, 76, 81, 91)
-    assert second.token_ends == (54, 59, 65, 75, 80, 91, 92)
+    assert second.tokens == ("Among", "those", "evacuated", "were", "commanders", ".")
+    assert second.token_starts == (54, 60, 66, 76, 81, 91)
+    assert second.token_ends == (59, 65, 75, 80, 91, 92)
 
 
 def test_segment_document_names_doc_and_span_on_misalignment() -> None:
@@ -211,3 +217,101 @@ def test_segment_document_reports_boundary_problems_before_tagging_problems() ->
     assert [(p.where, p.code) for p in err.value.problems] == [
         ("q0", "sentence-boundary"), ("q1, q2", "bio-overlap")]
     assert "cue span [42, 43) '\\n' is not inside one sentence" in err.value.problems[0].message
+
+
+# --------------------------------------------------------------------------------------
+# Caption runs: ". – " and boilerplate edges (worked by hand, then the real 003 text).
+# --------------------------------------------------------------------------------------
+CAPTIONS = ("A man waves a flag in Hama on December 6, 2024. – Rebels said they took the "
+            "city. (Photo by A B / AFP)A portrait is displayed in Damascus.")
+
+
+def test_a_caption_run_splits_at_the_dash_and_around_credits() -> None:
+    credit = span_of(CAPTIONS, "(Photo by A B / AFP)")
+    assert [CAPTIONS[a:b] for a, b in split_sentences(CAPTIONS, [], [credit])] == [
+        "A man waves a flag in Hama on December 6, 2024.",
+        "– Rebels said they took the city.",
+        "(Photo by A B / AFP)",
+        "A portrait is displayed in Damascus."]
+    # Without the credit as boilerplate, neither ". (" nor "AFP)A" is a split point.
+    assert texts(CAPTIONS)[-1] == (
+        "– Rebels said they took the city. (Photo by A B / AFP)A portrait is displayed in "
+        "Damascus.")
+
+
+def test_dashes_split_only_after_a_terminator_and_before_a_capital() -> None:
+    assert texts("Iran left, sources said – a move seen as weakness.") == [
+        "Iran left, sources said – a move seen as weakness."]
+    assert texts("It fell. – and then it rose.") == ["It fell. – and then it rose."]
+    assert texts("It fell. —Then it rose.") == ["It fell. —Then it rose."]  # no space after
+    assert texts("It fell. — Then it rose.") == ["It fell.", "— Then it rose."]
+    assert texts("It fell. - Then it rose.") == ["It fell. - Then it rose."]  # not a dash
+    text = "It fell. – Then it rose."
+    assert texts(text, [span_of(text, "fell. – Then")]) == [text]
+
+
+def test_boilerplate_edges_never_cut_a_claim() -> None:
+    text = "Read Entire Article now."
+    # A boilerplate edge strictly inside a protected span is no split point.
+    assert [text[a:b] for a, b in split_sentences(text, [(0, 23)], [(0, 19)])] == [text]
+    assert [text[a:b] for a, b in split_sentences(text, [], [(0, 19)])] == [
+        "Read Entire Article", "now."]
+
+
+def test_the_caption_runs_of_003_become_caption_sized() -> None:
+    """The real 003 text: the three caption "sentences" of 736, 515 and 771 characters
+    (starting at 929, 1666 and 2182) are split; every credit is a sentence of its own."""
+    from retold.validate.checks import load_validated
+
+    root = Path(__file__).resolve().parents[1]
+    docs, annotations = load_validated(root / "corpus", root / "annotations")
+    text = next(d.text for d in docs if d.doc_id == "003-turkish-outlet")
+    doc = next(a for a in annotations.docs if a.doc_id == "003-turkish-outlet")
+    sentences = [(s.start, s.end) for s in segment_document(text, doc)]
+    line = text.index("Iraqi Foreign Minister Fuad Hussein (C)")
+    run = [text[a:b] for a, b in sentences if line <= a < text.index("\n", line)]
+    credits = [b.text for b in doc.boilerplate if b.text.startswith("(Photo by")]
+    assert len(credits) == 5 and all(c in run for c in credits)
+    assert sum(s.startswith("– ") for s in run) == 4
+    assert len(run) == 16
+    assert max(len(s) for s in run) < 240
+    for start in (929, 1666, 2182):  # the old long sentences keep their start, not their end
+        end = next(b for a, b in sentences if a == start)
+        assert end - start < 240
+    assert max(b - a for a, b in sentences) == 257  # the longest is a body sentence now
+    assert len(sentences) == 29
+    # No claim is cut: every claim lies inside one sentence.
+    for c in doc.claims:
+        assert any(a <= c.start and c.end <= b for a, b in sentences), c.id
+
+
+# --------------------------------------------------------------------------------------
+# Nested claims: a second BIO layer, decoded by seqeval.
+# --------------------------------------------------------------------------------------
+def test_a_nested_claim_is_tagged_in_its_own_layer() -> None:
+    import oracles
+
+    text = "Rebels, led by HTS, took Hama."
+    outer, inner = span_of(text, "Rebels, led by HTS, took Hama"), span_of(text, "led by HTS")
+    doc = DocAnnotation(
+        path="docs/x.json", schema_version="1.1.0", doc_id="x", boilerplate=(),
+        source_mentions=(), cues=(),
+        claims=(Claim("c1", *outer, text[slice(*outer)], stance="asserted", cluster="k",
+                      source="author", chain=(), note=""),
+                Claim("c2", *inner, text[slice(*inner)], stance="asserted", cluster="g",
+                      source="author", chain=(), note="", parent="c1")),
+    )
+    [sentence] = segment_document(text, doc)
+    assert sentence.tokens == ("Rebels", ",", "led", "by", "HTS", ",", "took", "Hama", ".")
+    assert sentence.tags["claim"] == ("B", "I", "I", "I", "I", "I", "I", "I", "O")
+    assert sentence.tags["nested_claim"] == ("O", "O", "B", "I", "I", "O", "O", "O", "O")
+    starts, ends = list(sentence.token_starts), list(sentence.token_ends)
+    assert oracles.bio_spans(list(sentence.tags["claim"]), starts, ends) == {outer}
+    assert oracles.bio_spans(list(sentence.tags["nested_claim"]), starts, ends) == {inner}
+    # Without the parent, the two claims would share a layer: BIO cannot hold that.
+    flat = DocAnnotation(path=doc.path, schema_version="1.1.0", doc_id="x", boilerplate=(),
+                         source_mentions=(), cues=(),
+                         claims=(doc.claims[0], Claim(**{**vars(doc.claims[1]), "parent": ""})))
+    with pytest.raises(InvalidInputError) as err:
+        segment_document(text, flat)
+    assert [p.code for p in err.value.problems] == ["bio-overlap"]

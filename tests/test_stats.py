@@ -36,6 +36,7 @@ def test_figures_counted_by_hand(mini: Mini) -> None:
         "armed_forces": 0, "armed_group": 0, "unnamed_collective": 1, "unnamed_individual": 0}
     assert stats.cluster_sizes == {1: 2, 3: 1}
     assert stats.cross_document_clusters == 1
+    assert stats.nested_mentions == 0
     assert stats.denied_mentions == 2
     assert stats.duplicated_mentions == 3
     assert stats.chain_depths == {0: 1, 1: 2, 2: 2}

@@ -22,6 +22,7 @@ DOC0 = "annotations/docs/000-mini-report.json"
 DOC1 = "annotations/docs/001-mini-denial.json"
 SOURCES = "annotations/sources.json"
 CLUSTERS = "annotations/clusters.json"
+IDS = "annotations/ids.json"
 MANIFEST = "corpus/manifest.json"
 TEXT0 = "corpus/texts/000_mini.txt"
 TEXT1 = "corpus/texts/001_mini.txt"
@@ -123,9 +124,49 @@ def _add_claim(doc: dict[str, Any], root_text: str, quote: str, claim_id: str) -
     })
 
 
-def _overlapping_claim(root: Path) -> None:
+def _crossing_claim(root: Path) -> None:
+    """A claim from "the embassy" to "Friday, the Daily Planet": it crosses the end of
+    000-c001 ("Officials evacuated staff from the embassy on Friday")."""
     text = text_of(root, TEXT0)
-    edit_json(root, DOC0, lambda d: _add_claim(d, text, "staff from the embassy", "000-c003"))
+    edit_json(root, DOC0, lambda d: _add_claim(d, text, "the embassy on Friday, the Daily",
+                                               "000-c003"))
+
+
+def _same_span_claim(root: Path) -> None:
+    text = text_of(root, TEXT0)
+    edit_json(root, DOC0, lambda d: _add_claim(
+        d, text, "Officials evacuated staff from the embassy on Friday", "000-c003"))
+
+
+def _nested_claim(root: Path, quote: str, claim_id: str, parent: str | None) -> None:
+    text = text_of(root, TEXT0)
+
+    def change(doc: dict[str, Any]) -> None:
+        _add_claim(doc, text, quote, claim_id)
+        if parent is not None:
+            claim(doc, claim_id)["parent"] = parent
+
+    edit_json(root, DOC0, change)
+
+
+def _nested_without_parent(root: Path) -> None:
+    """A claim inside 000-c001 that does not name it: an overlap is never read as nesting."""
+    _nested_claim(root, "staff from the embassy", "000-c003", None)
+
+
+def _nested_in_the_wrong_claim(root: Path) -> None:
+    """A claim that names 000-c002 as its parent but lies inside 000-c001."""
+    _nested_claim(root, "staff from the embassy", "000-c003", "000-c002")
+
+
+def _nested_in_a_ghost(root: Path) -> None:
+    _nested_claim(root, "staff from the embassy", "000-c003", "000-c099")
+
+
+def _nested_two_deep(root: Path) -> None:
+    """000-c004 inside 000-c003 inside 000-c001: one level of nesting at most."""
+    _nested_claim(root, "staff from the embassy", "000-c003", "000-c001")
+    _nested_claim(root, "the embassy", "000-c004", "000-c003")
 
 
 def _boilerplate_over_claim(doc: dict[str, Any]) -> None:
@@ -155,6 +196,21 @@ def _manifest_twice(manifest: list[dict[str, Any]]) -> None:
     manifest.append(dict(manifest[0]))
 
 
+def _retire(entry: str, retired: str) -> Callable[[Any], None]:
+    return lambda ids: ids[entry]["retired"].append(retired)
+
+
+def _issued(entry: str, letter: str, count: int) -> Callable[[Any], None]:
+    return lambda ids: ids[entry]["issued"].update({letter: count})
+
+
+def _shared_prefix(root: Path) -> None:
+    """A second document whose id starts with the prefix of the first ("000-")."""
+    edit_json(root, MANIFEST, lambda m: m[1].update(doc_id="000-other"))
+    edit_json(root, DOC1, lambda d: d.update(doc_id="000-other"))
+    (root / DOC1).rename(root / "annotations/docs/000-other.json")
+
+
 def _file_renamed(root: Path) -> None:
     (root / DOC1).rename(root / "annotations/docs/001-renamed.json")
 
@@ -168,6 +224,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("checksum", v.CHECKSUM, TEXT0, "000-mini-report", _change_text_bytes),
     Mutation("schema-version", v.WRONG_SCHEMA_VERSION, DOC0, "000-mini-report",
              _set(DOC0, lambda d: d.update(schema_version="0.9.0"))),
+    Mutation("schema-version:newer-minor", v.WRONG_SCHEMA_VERSION, DOC0, "000-mini-report",
+             _set(DOC0, lambda d: d.update(schema_version="1.9.0"))),
     Mutation("unknown-document", v.UNKNOWN_DOCUMENT, DOC1, "999-ghost",
              _set(DOC1, lambda d: d.update(doc_id="999-ghost"))),
     Mutation("unknown-document:file-name", v.UNKNOWN_DOCUMENT, "001-renamed.json",
@@ -224,7 +282,14 @@ MUTATIONS: tuple[Mutation, ...] = (
              _set(DOC0, _boilerplate_over_claim)),
     Mutation("boilerplate-overlap:mention", v.BOILERPLATE_OVERLAP, DOC1, "001-s04",
              _set(DOC1, _boilerplate_over_mention)),
-    Mutation("claim-overlap", v.CLAIM_OVERLAP, DOC0, "000-c003", _overlapping_claim),
+    Mutation("claim-overlap", v.CLAIM_OVERLAP, DOC0, "000-c003", _crossing_claim),
+    Mutation("claim-overlap:same-span", v.CLAIM_OVERLAP, DOC0, "000-c003", _same_span_claim),
+    Mutation("claim-parent", v.CLAIM_PARENT, DOC0, "000-c003", _nested_without_parent),
+    Mutation("claim-parent:outside", v.CLAIM_PARENT, DOC0, "000-c003",
+             _nested_in_the_wrong_claim),
+    Mutation("claim-parent:unknown", v.CLAIM_PARENT, DOC0, "000-c003", _nested_in_a_ghost),
+    Mutation("claim-nesting-depth", v.CLAIM_NESTING_DEPTH, DOC0, "000-c004",
+             _nested_two_deep),
     Mutation("span-overlap", v.SPAN_OVERLAP, DOC1, "001-s99", _overlapping_mention),
     Mutation("crosses-line", v.CROSSES_LINE, DOC1, "001-c001", _claim_across_lines),
     Mutation("chain-source-mismatch", v.CHAIN_SOURCE_MISMATCH, DOC0, "000-c002",
@@ -246,6 +311,27 @@ MUTATIONS: tuple[Mutation, ...] = (
                  end=143, text="The bridge may have collapse"))),
     Mutation("unused-span", v.UNUSED_SPAN, DOC0, "000-q02",
              _set(DOC0, lambda d: claim(d, "000-c001")["chain"][1].update(cue=None))),
+    Mutation("id-registry", v.ID_REGISTRY, DOC0, "000-c002",
+             _set(IDS, _retire("000-mini-report", "000-c002"))),
+    Mutation("id-registry:never-issued", v.ID_REGISTRY, DOC1, "001-q04",
+             _set(IDS, _issued("001-mini-denial", "q", 3))),
+    Mutation("id-registry:not-retired", v.ID_REGISTRY, IDS, "000-s03",
+             _set(IDS, _issued("000-mini-report", "s", 3))),
+    Mutation("id-registry:malformed", v.ID_REGISTRY, DOC1, "001-c03",
+             _set(DOC1, lambda d: claim(d, "001-c003").update(id="001-c03"))),
+    Mutation("id-registry:wrong-prefix", v.ID_REGISTRY, DOC1, "002-b01",
+             _set(DOC1, lambda d: item(d["boilerplate"], "001-b01").update(id="002-b01"))),
+    Mutation("id-registry:retired-never-issued", v.ID_REGISTRY, IDS, "000-c009",
+             _set(IDS, _retire("000-mini-report", "000-c009"))),
+    Mutation("id-registry:no-entry", v.ID_REGISTRY, IDS, "001-mini-denial",
+             _set(IDS, lambda ids: {k: v for k, v in ids.items() if k != "001-mini-denial"})),
+    Mutation("id-registry:unknown-document", v.ID_REGISTRY, IDS, "002-ghost",
+             _set(IDS, lambda ids: ids.update({"002-ghost": ids["000-mini-report"]}))),
+    Mutation("id-registry:shared-prefix", v.ID_REGISTRY, "000-other.json", "000-other",
+             _shared_prefix),
+    Mutation("missing-file:ids", v.MISSING_FILE, IDS, "-", _delete(IDS)),
+    Mutation("shape:ids", v.SHAPE, IDS, "000-mini-report",
+             _set(IDS, lambda ids: ids["000-mini-report"].update(next=3))),
 )
 
 
@@ -384,7 +470,7 @@ def test_cli_validate_prints_every_problem(
     assert f"{len(problems)} problem(s) found" in captured.err
 
 
-@pytest.mark.parametrize("rel", [SOURCES, CLUSTERS])
+@pytest.mark.parametrize("rel", [SOURCES, CLUSTERS, IDS])
 def test_an_unreadable_registry_is_reported_once(mini: Path, rel: str) -> None:
     """A missing registry is one missing-file problem, not one problem per reference."""
     (mini / rel).unlink()
@@ -392,3 +478,20 @@ def test_an_unreadable_registry_is_reported_once(mini: Path, rel: str) -> None:
     assert [(p.code, p.file.replace("\\", "/").endswith(rel)) for p in problems] == [
         (v.MISSING_FILE, True)
     ]
+
+
+def test_a_nested_claim_is_valid(mini: Path) -> None:
+    """A gloss inside the claim it glosses, naming it as parent: no problem at all."""
+    _nested_claim(mini, "staff from the embassy", "000-c003", "000-c001")
+    edit_json(mini, IDS, _issued("000-mini-report", "c", 3))
+    assert run(mini) == []
+    # The same claim one token wider crosses its parent's end.
+    text = text_of(mini, TEXT0)
+
+    def widen(doc: dict[str, Any]) -> None:
+        c = claim(doc, "000-c003")
+        c["end"] = text.index("the Daily") + len("the")
+        c["text"] = text[c["start"]:c["end"]]
+
+    edit_json(mini, DOC0, widen)
+    assert {(p.code, p.where) for p in run(mini)} >= {(v.CLAIM_OVERLAP, "000-c003")}

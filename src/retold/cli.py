@@ -1,4 +1,4 @@
-"""The retold command: anchor, validate, build, stats, agree.
+"""The retold command: anchor, next-id, validate, build, stats, agree.
 
 Paths default to the repository layout (``corpus/``, ``annotations/``, ``release/``) relative
 to the working directory. Every command exits non-zero on bad input and prints each problem
@@ -24,15 +24,6 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
     from retold.annotate.anchor import anchor_file
     from retold.io.corpus import load_corpus_or_raise
 
-    if not args.draft.is_file():
-        print(f"error: {args.draft}: no such draft file", file=sys.stderr)
-        return 2
-    try:
-        args.draft.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        print(f"error: {args.draft}: not UTF-8 ({err.reason} at byte {err.start})",
-              file=sys.stderr)
-        return 2
     docs = {d.doc_id: d for d in load_corpus_or_raise(args.corpus)}
     if args.doc_id not in docs:
         print(f"error: unknown doc id {args.doc_id!r}; known: {', '.join(sorted(docs))}",
@@ -41,6 +32,19 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
     doc = anchor_file(args.draft, docs[args.doc_id].text, args.doc_id, args.out)
     print(f"{args.out}: {len(doc.claims)} claims, {len(doc.boilerplate)} boilerplate spans, "
           f"{len(doc.source_mentions)} source mentions, {len(doc.cues)} cues")
+    return 0
+
+
+def _cmd_next_id(args: argparse.Namespace) -> int:
+    from retold.io.corpus import load_corpus_or_raise
+    from retold.io.ids import REGISTRY_FILE, issue_id
+
+    known = {d.doc_id for d in load_corpus_or_raise(args.corpus)}
+    if args.doc_id not in known:
+        print(f"error: unknown doc id {args.doc_id!r}; known: {', '.join(sorted(known))}",
+              file=sys.stderr)
+        return 2
+    print(issue_id(args.annotations / REGISTRY_FILE, args.doc_id, args.kind, peek=args.peek))
     return 0
 
 
@@ -125,6 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc-id", required=True, help="the manifest doc_id the draft annotates")
     p.add_argument("--out", type=Path, required=True, help="standoff JSON file to write")
     p.set_defaults(func=_cmd_anchor)
+
+    from retold.io.ids import ID_LETTERS
+
+    p = add("next-id", "issue the next free id of a document (recorded in the set's ids.json)")
+    p.add_argument("doc_id", help="document id, e.g. 004-state-media")
+    p.add_argument("kind", choices=sorted(ID_LETTERS) + sorted(ID_LETTERS.values()),
+                   help="kind of annotation, by name or id letter")
+    p.add_argument("--annotations", type=Path, default=Path("annotations"),
+                   help="annotation set whose ids.json records the id")
+    p.add_argument("--peek", action="store_true",
+                   help="print the next id without recording it in ids.json")
+    p.set_defaults(func=_cmd_next_id)
 
     p = add("validate", "check annotations against the corpus and schema; report every problem")
     p.add_argument("--annotations", type=Path, default=Path("annotations"),

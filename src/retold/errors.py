@@ -48,6 +48,8 @@ MENTION_SOURCE_MISMATCH = "mention-source-mismatch"
 DUPLICATE_ID = "duplicate-id"
 BOILERPLATE_OVERLAP = "boilerplate-overlap"
 CLAIM_OVERLAP = "claim-overlap"
+CLAIM_PARENT = "claim-parent"
+CLAIM_NESTING_DEPTH = "claim-nesting-depth"
 SPAN_OVERLAP = "span-overlap"
 CROSSES_LINE = "crosses-line"
 CHAIN_SOURCE_MISMATCH = "chain-source-mismatch"
@@ -56,6 +58,7 @@ UNUSED_CLUSTER = "unused-cluster"
 UNUSED_SOURCE = "unused-source"
 NOT_TOKEN_ALIGNED = "not-token-aligned"
 UNUSED_SPAN = "unused-span"
+ID_REGISTRY = "id-registry"
 # Contrast set (documented in ``retold.validate.contrast``).
 QUOTE_NOT_FOUND = "quote-not-found"
 QUOTE_AMBIGUOUS = "quote-ambiguous"
@@ -111,6 +114,8 @@ CODES: tuple[str, ...] = (
     DUPLICATE_ID,
     BOILERPLATE_OVERLAP,
     CLAIM_OVERLAP,
+    CLAIM_PARENT,
+    CLAIM_NESTING_DEPTH,
     SPAN_OVERLAP,
     CROSSES_LINE,
     CHAIN_SOURCE_MISMATCH,
@@ -119,5 +124,6 @@ CODES: tuple[str, ...] = (
     UNUSED_SOURCE,
     NOT_TOKEN_ALIGNED,
     UNUSED_SPAN,
+    ID_REGISTRY,
 )
 """Every error code a Problem from ``validate`` can carry."""

@@ -18,11 +18,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0.0"
-"""Version of the annotation format and of the release's features."""
+SCHEMA_VERSION = "1.1.0"
+"""Version of the annotation format and of the release's features (semver: a minor version
+adds fields or labels and still reads the files of every earlier minor version of its major
+version; a major version breaks that)."""
 
 DATASET_NAME = "retold"
-DATASET_VERSION = "0.1.0"
+DATASET_VERSION = "1.1.0"
+"""Version of the released data (semver: corrections ship as a new version, old versions
+are never rewritten; see CHANGELOG.md)."""
+
+
+def reads_schema_version(version: str) -> bool:
+    """Whether files written at schema ``version`` are read by this schema: the same major
+    version and a minor version not above ``SCHEMA_VERSION``'s (a 1.0.0 standoff file has
+    no nested claims and reads unchanged under 1.1.0)."""
+    try:
+        major, minor, _ = (int(x) for x in version.split("."))
+    except ValueError:
+        return False
+    current_major, current_minor, _ = (int(x) for x in SCHEMA_VERSION.split("."))
+    return major == current_major and minor <= current_minor
 
 AUTHOR = "author"
 """Reserved source id: the document says the claim in its own voice (no attribution)."""
@@ -232,7 +248,12 @@ CONTRAST_HARD_POSITIVE_PREFIX = "hard_positive_"
 # Tokens: BIO layers.
 # --------------------------------------------------------------------------------------
 BIO_TAGS: tuple[str, ...] = ("O", "B", "I")
-TOKEN_LAYERS: tuple[str, ...] = ("claim", "source", "cue")
+TOKEN_LAYERS: tuple[str, ...] = ("claim", "source", "cue", "nested_claim")
+"""The BIO layers of the ``tokens`` config, each written to the field ``<layer>_tags``.
+
+``claim`` holds the top-level claims and ``nested_claim`` the claims nested inside another
+claim (``parent_claim_id`` set). A claim nests at most one level deep, so two claim layers
+hold every claim; the validator refuses a claim nested in a nested claim."""
 TOKEN_PATTERN = r"\w+|[^\w\s]"
 """Regular expression that splits text into tokens (words, and single punctuation marks).
 
@@ -327,11 +348,23 @@ CONFIGS: tuple[Config, ...] = (
         sort_key=("doc_id", "start", "end", "claim_id"),
         primary_key=("claim_id",),
         fields=(
-            Field("claim_id", "string", "Stable claim-mention id."),
+            Field(
+                "claim_id",
+                "string",
+                "Stable claim-mention id (`004-c001`): given once when the claim is "
+                "annotated, never renumbered or reused; ids need not follow text order.",
+            ),
             Field("doc_id", "string", "Document of the mention."),
             Field("start", "int32", "Start offset (code points) of the claim span."),
             Field("end", "int32", "End offset (exclusive) of the claim span."),
             Field("text", "string", "Covered text of the claim span."),
+            Field(
+                "parent_claim_id",
+                "string",
+                "The claim this mention is nested in (its span lies inside the parent's "
+                'span, as a gloss inside the claim it glosses), or "" for a top-level claim. '
+                "Claims nest one level deep at most, and never cross.",
+            ),
             Field("cluster_id", "string", "Cluster of mentions stating the same proposition."),
             Field("stance", ("class_label", STANCES), "Stance as presented by the document."),
             Field("source", "string", f'Immediate source id, or "{AUTHOR}".'),
@@ -404,16 +437,29 @@ CONFIGS: tuple[Config, ...] = (
         sort_key=("doc_id", "start"),
         primary_key=("sentence_id",),
         fields=(
-            Field("sentence_id", "string", "Stable sentence id."),
+            Field(
+                "sentence_id",
+                "string",
+                "Stable sentence id: the document id up to its first hyphen, `-t` and the "
+                "sentence's start offset in five digits (`004-t01282`). It is derived from "
+                "the text, not from the sentence's position, so adding or removing a claim "
+                "never renames another sentence; a claim that crosses a candidate split "
+                "point joins two sentences under the first one's id.",
+            ),
             Field("doc_id", "string", "Document of the sentence."),
             Field("start", "int32", "Start offset of the sentence."),
             Field("end", "int32", "End offset of the sentence."),
             Field("tokens", ("list", "string"), "Tokens."),
             Field("token_starts", ("list", "int32"), "Start offset of each token."),
             Field("token_ends", ("list", "int32"), "End offset of each token."),
-            Field("claim_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of claim spans."),
+            Field("claim_tags", ("list", ("class_label", BIO_TAGS)),
+                  "BIO tags of top-level claim spans (claims with an empty parent_claim_id)."),
             Field("source_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of source spans."),
             Field("cue_tags", ("list", ("class_label", BIO_TAGS)), "BIO tags of cue spans."),
+            Field("nested_claim_tags", ("list", ("class_label", BIO_TAGS)),
+                  "BIO tags of nested claim spans: claims inside another claim's span "
+                  "(parent_claim_id set), a second layer over the same tokens, so a token "
+                  "can be I of a claim and B or I of a claim nested in it."),
             Field("fold", "int32", "Fold in which this sentence is a test item."),
         ),
     ),

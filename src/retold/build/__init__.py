@@ -1,1 +1,1 @@
-"""From validated annotations to release rows, Arrow tables and Parquet files."""
+"""Building the release: rows of each config, their Features, and the safe Parquet writer."""

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from retold.build.contrast_rows import contrast_pairs_rows, contrast_rows
 from retold.errors import InvalidInputError, Problem
 from retold.io.corpus import Document
+from retold.io.ids import sentence_id
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation
 from retold.schema import AUTHOR, CONFIG_NAMES, TOKEN_LAYERS, get_config, label_named
 from retold.text.reuse import reuse_label, reuse_tokens, similarity
@@ -104,6 +105,7 @@ def claims_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[Ro
                 "start": c.start,
                 "end": c.end,
                 "text": text[c.start:c.end],
+                "parent_claim_id": c.parent,
                 "cluster_id": c.cluster,
                 "stance": c.stance,
                 "source": c.source,
@@ -194,9 +196,9 @@ def tokens_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[Ro
         except InvalidInputError as err:
             problems.extend(err.problems)
             continue
-        for n, s in enumerate(sentences, start=1):
+        for s in sentences:
             row: Row = {
-                "sentence_id": f"{a.doc_id}-s{n:04d}",
+                "sentence_id": sentence_id(a.doc_id, s.start),
                 "doc_id": a.doc_id,
                 "start": s.start,
                 "end": s.end,

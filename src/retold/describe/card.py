@@ -125,7 +125,12 @@ def load_agreement(annotations_dir: Path) -> dict[str, Any] | None:
 def agreement_section(agreement: Mapping[str, Any] | None) -> str:
     intro = ("Agreement between the two independent annotation reads (the first read against "
              "the second, before adjudication), computed by `retold agree` and stored in "
-             f"`annotations/{AGREEMENT_FILE}`. Spans are matched exactly, or one-to-one by "
+             f"`annotations/{AGREEMENT_FILE}`. The figures describe the two reads as they were "
+             "made, before adjudication and before the later corrections of the gold listed "
+             "in the repository's `CHANGELOG.md` (the reads are kept unchanged, so the "
+             "figures keep their "
+             "meaning); they are not agreement with the released gold. Spans are matched "
+             "exactly, or one-to-one by "
              "largest overlap; stance, source and cluster figures are on overlap-matched "
              "mentions. Both reads were made by instances of the same AI language model from "
              "the same guidelines, so these figures are likely higher than two human "

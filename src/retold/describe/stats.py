@@ -57,6 +57,7 @@ class Stats:
     source_kinds: dict[str, int]
     cluster_sizes: dict[int, int]
     cross_document_clusters: int
+    nested_mentions: int
     denied_mentions: int
     duplicated_mentions: int
     chain_depths: dict[int, int]
@@ -106,6 +107,7 @@ def compute_stats(docs: Sequence[Document], annotations: AnnotationSet,
         source_kinds={k: kind_counts[k] for k in (AUTHOR, *SOURCE_KINDS)},
         cluster_sizes=dict(sorted(size_counts.items())),
         cross_document_clusters=sum(1 for d in docs_of.values() if len(d) >= 2),
+        nested_mentions=sum(1 for c in claims if c.parent),
         denied_mentions=sum(1 for c in claims if c.stance == DENIED),
         duplicated_mentions=sum(1 for c in claims if sizes[c.cluster] >= 2),
         chain_depths=dict(sorted(depth_counts.items())),
@@ -125,6 +127,7 @@ def _summary_rows(stats: Stats) -> list[tuple[str, int]]:
         ("clusters", stats.clusters),
         ("clusters spanning >= 2 documents", stats.cross_document_clusters),
         ("sources", stats.sources),
+        ("nested claim mentions (inside another claim)", stats.nested_mentions),
         ("denied mentions", stats.denied_mentions),
         ("duplicated mentions (cluster has >= 2 mentions)", stats.duplicated_mentions),
         ("pairs", stats.pairs.total),

@@ -19,14 +19,18 @@ A document file::
           "id", "start", "end", "text", "stance", "cluster", "source",
           "chain": [{"source", "mention": <source_mentions id or null>,
                      "cue": <cues id or null>}],
-          "note": ""
+          "note": "",
+          "parent": <claims id>            (only on a nested claim; schema 1.1.0)
       }]
     }
 
 Offsets index the Python ``str`` of the raw text (Unicode code points), half-open.
 Every span stores its covered ``text`` as a check. ``chain`` lists the attribution links
 outermost first; its last link's ``source`` must equal the claim's ``source``, and an
-unattributed claim has an empty chain and ``source == "author"``.
+unattributed claim has an empty chain and ``source == "author"``. A claim nested inside
+another claim's span (a gloss inside the claim it glosses) names that claim as its
+``parent``; a top-level claim has no ``parent`` key (read as ``""``), so files written at
+schema 1.0.0, which had no nesting, read unchanged.
 
 Loading never stops at the first problem: shape problems are collected as ``Problem``
 records and the rest of the file is still read, so the validator can report everything.
@@ -78,6 +82,8 @@ class Claim(Span):
     source: str
     chain: tuple[ChainLink, ...]
     note: str
+    parent: str = ""
+    """The id of the claim this one is nested in, or "" for a top-level claim."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +207,7 @@ def load_doc(path: Path, problems: list[Problem]) -> DocAnnotation | None:
             source=r.get(item, "source", str, where, default=""),
             chain=tuple(chain),
             note=r.get(item, "note", str, where, default="", required=False),
+            parent=r.get(item, "parent", str, where, default="", required=False),
         ))
     return DocAnnotation(
         path=str(path),
@@ -301,6 +308,7 @@ def doc_to_json(doc: DocAnnotation) -> dict[str, Any]:
                     {"source": ln.source, "mention": ln.mention, "cue": ln.cue} for ln in c.chain
                 ],
                 "note": c.note,
+                **({"parent": c.parent} if c.parent else {}),
             }
             for c in doc.claims
         ],

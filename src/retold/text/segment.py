@@ -3,21 +3,28 @@ r"""Sentences, tokens and BIO tags for the ``tokens`` config.
 Sentence segmentation rule (printed in the dataset card from ``SEGMENTATION_RULE``; a test
 checks that this docstring and the constant say the same):
 
-A document is split at every line break, and after a sentence terminator (`.`, `!` or `?`,
+A document is split at every line break; after a sentence terminator (`.`, `!` or `?`,
 optionally followed by closing quotes `”` `"` `’` `'`) when it is followed by whitespace
-and then an upper-case letter or an opening quote (`"` `“` `‘` `'`). A candidate split
-point that falls strictly inside an annotated claim, source or cue span is suppressed, so
-no annotated span is ever cut. Sentences are trimmed of surrounding whitespace; empty
-lines give no sentence; lines of boilerplate only are sentences like any other (their tags
-are all O). There is no abbreviation list: "Dec. 4" and "Mr. al-Assad" stay whole because
-a digit or a lower-case letter follows the full stop.
+and then an upper-case letter or an opening quote (`"` `“` `‘` `'`), or by whitespace, a
+dash (`–` or `—`), whitespace and such a letter or quote (the ". – " that joins a photo
+caption to its background text; the dash opens the next sentence); and at both edges of
+every boilerplate span, so that a photo credit, a comment control or other page furniture
+glued to the text ("(Photo by … / AFP)This aerial view", "ReplyDeleteAmong") is a sentence
+of its own. A candidate split point that falls strictly inside an annotated claim, source
+or cue span is suppressed, so no annotated span is ever cut. Sentences are trimmed of
+surrounding whitespace; empty lines give no sentence; boilerplate sentences are sentences
+like any other (their tags are all O). There is no abbreviation list: "Dec. 4" and "Mr.
+al-Assad" stay whole because a digit or a lower-case letter follows the full stop.
 
 Tokens are the matches of the regular expression `\w+|[^\w\s]` (runs of word characters,
 or single punctuation marks), with boilerplate span boundaries as forced token breaks
 ("ReplyDeleteAmong" gives "ReplyDelete" and "Among"). Every claim, source and cue span
 lies within one sentence and starts and ends on token boundaries (the build fails
-otherwise; spans are never re-aligned). Tags are BIO per layer (claim, source, cue); a
-span shared by several claims is one BIO span.
+otherwise; spans are never re-aligned). Tags are BIO per layer: `claim` (top-level
+claims), `source`, `cue`, and `nested_claim` (claims nested inside another claim, such
+as a gloss inside the claim it glosses; claims nest one level deep at most, so the two
+claim layers hold every claim); a span shared by several annotations of one layer is one
+BIO span.
 
 Why these rules: the BIO tags come from the standoff spans, so the split only has to be
 stable and never cut an annotation. A span off token boundaries, or two different spans of
@@ -39,21 +46,28 @@ from retold.schema import TOKEN_LAYERS, TOKEN_PATTERN, label_named
 from retold.text.tokens import token_spans
 
 SEGMENTATION_RULE = (
-    "A document is split at every line break, and after a sentence terminator (`.`, `!` or "
-    "`?`, optionally followed by closing quotes `”` `\"` `’` `'`) when it is followed by "
-    "whitespace and then an upper-case letter or an opening quote (`\"` `“` `‘` `'`). A "
-    "candidate split point that falls strictly inside an annotated claim, source or cue "
-    "span is suppressed, so no annotated span is ever cut. Sentences are trimmed of "
-    "surrounding whitespace; empty lines give no sentence; lines of boilerplate only are "
-    "sentences like any other (their tags are all O). There is no abbreviation list: "
-    '"Dec. 4" and "Mr. al-Assad" stay whole because a digit or a lower-case letter '
-    "follows the full stop.\n\n"
+    "A document is split at every line break; after a sentence terminator (`.`, `!` or `?`, "
+    "optionally followed by closing quotes `”` `\"` `’` `'`) when it is followed by "
+    "whitespace and then an upper-case letter or an opening quote (`\"` `“` `‘` `'`), or by "
+    "whitespace, a dash (`–` or `—`), whitespace and such a letter or quote (the \". – \" "
+    "that joins a photo caption to its background text; the dash opens the next "
+    "sentence); and at both edges of every boilerplate span, so that a photo credit, a "
+    "comment control or other page furniture glued to the text (\"(Photo by … / AFP)This "
+    'aerial view", "ReplyDeleteAmong") is a sentence of its own. A candidate split point '
+    "that falls strictly inside an annotated claim, source or cue span is suppressed, so no "
+    "annotated span is ever cut. Sentences are trimmed of surrounding whitespace; empty "
+    "lines give no sentence; boilerplate sentences are sentences like any other (their "
+    'tags are all O). There is no abbreviation list: "Dec. 4" and "Mr. al-Assad" stay '
+    "whole because a digit or a lower-case letter follows the full stop.\n\n"
     "Tokens are the matches of the regular expression `" + TOKEN_PATTERN + "` "
     "(runs of word characters, or single punctuation marks), with boilerplate span "
     'boundaries as forced token breaks ("ReplyDeleteAmong" gives "ReplyDelete" and '
     '"Among"). Every claim, source and cue span lies within one sentence and starts and '
     "ends on token boundaries (the build fails otherwise; spans are never re-aligned). Tags "
-    "are BIO per layer (claim, source, cue); a span shared by several claims is one BIO span."
+    "are BIO per layer: `claim` (top-level claims), `source`, `cue`, and `nested_claim` "
+    "(claims nested inside another claim, such as a gloss inside the claim it glosses; "
+    "claims nest one level deep at most, so the two claim layers hold every claim); a span "
+    "shared by several annotations of one layer is one BIO span."
 )
 
 TAG_O = label_named("BIO_TAGS", "O")
@@ -61,6 +75,7 @@ TAG_B = label_named("BIO_TAGS", "B")
 TAG_I = label_named("BIO_TAGS", "I")
 _TERMINATOR_RE = re.compile(r"[.!?][”\"’']*")
 _OPENING_QUOTES = frozenset("\"“‘'")
+_DASHES = frozenset("–—")
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029")
 
 
@@ -89,25 +104,42 @@ def _inside(p: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(s < p < e for s, e in spans)
 
 
-def split_points(text: str, protected: Iterable[tuple[int, int]] = ()) -> list[int]:
-    """Candidate sentence split offsets of ``text`` that are not inside a protected span."""
+def _skip_space(text: str, k: int) -> int:
+    """The first offset from ``k`` on that is not white space within the line."""
+    while k < len(text) and text[k].isspace() and text[k] not in _LINE_BREAKS:
+        k += 1
+    return k
+
+
+def _opens_sentence(text: str, k: int) -> bool:
+    return k < len(text) and (text[k].isupper() or text[k] in _OPENING_QUOTES)
+
+
+def split_points(text: str, protected: Iterable[tuple[int, int]] = (),
+                 boilerplate: Iterable[tuple[int, int]] = ()) -> list[int]:
+    """Candidate sentence split offsets of ``text`` that are not inside a protected span
+    (see the module rule); ``boilerplate`` spans are split off at both edges."""
     spans = sorted(set(protected))
     candidates = [i for i, ch in enumerate(text) if ch in _LINE_BREAKS]
+    candidates += [p for span in boilerplate for p in span if 0 < p < len(text)]
     for match in _TERMINATOR_RE.finditer(text):
         j = match.end()
-        k = j
-        while k < len(text) and text[k].isspace() and text[k] not in _LINE_BREAKS:
-            k += 1
+        k = _skip_space(text, j)
         if k == j or k == len(text):
             continue
-        if text[k].isupper() or text[k] in _OPENING_QUOTES:
+        if text[k] in _DASHES:
+            after = _skip_space(text, k + 1)
+            if after > k + 1 and _opens_sentence(text, after):
+                candidates.append(j)
+        elif _opens_sentence(text, k):
             candidates.append(j)
     return sorted(p for p in set(candidates) if not _inside(p, spans))
 
 
-def split_sentences(text: str, protected: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def split_sentences(text: str, protected: Iterable[tuple[int, int]] = (),
+                    boilerplate: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Sentence ``(start, end)`` offsets, trimmed, empty ones dropped (see the module rule)."""
-    cuts = [0, *split_points(text, protected), len(text)]
+    cuts = [0, *split_points(text, protected, boilerplate), len(text)]
     sentences = []
     for lo, hi in pairwise(cuts):
         while lo < hi and text[lo].isspace():
@@ -153,12 +185,19 @@ LayerSpans = dict[str, dict[tuple[int, int], list[str]]]
 
 
 def layer_spans(doc: DocAnnotation) -> LayerSpans:
-    """Per BIO layer, each distinct span and the ids of the annotations that have it."""
+    """Per BIO layer, each distinct span and the ids of the annotations that have it.
+
+    Top-level claims go to the ``claim`` layer, nested claims (with a ``parent``) to the
+    ``nested_claim`` layer."""
+    members: dict[str, list] = {
+        label_named("TOKEN_LAYERS", "claim"): [c for c in doc.claims if not c.parent],
+        label_named("TOKEN_LAYERS", "nested_claim"): [c for c in doc.claims if c.parent],
+        label_named("TOKEN_LAYERS", "source"): list(doc.source_mentions),
+        label_named("TOKEN_LAYERS", "cue"): list(doc.cues),
+    }
     layers: LayerSpans = {layer: {} for layer in TOKEN_LAYERS}
-    sources: dict[str, list] = {"claim": list(doc.claims), "source": list(doc.source_mentions),
-                                "cue": list(doc.cues)}
     for layer in TOKEN_LAYERS:
-        for span in sources[layer]:
+        for span in members[layer]:
             layers[layer].setdefault((span.start, span.end), []).append(span.id)
     return layers
 
@@ -236,7 +275,8 @@ def segment_document(text: str, doc: DocAnnotation) -> list[Sentence]:
     spans that lie in no single sentence, then the untaggable spans, sentence by sentence.
     """
     layers = layer_spans(doc)
-    sentences = split_sentences(text, [span for spans in layers.values() for span in spans])
+    sentences = split_sentences(text, [span for spans in layers.values() for span in spans],
+                                [(b.start, b.end) for b in doc.boilerplate])
     tokens = sentence_tokens(text, sentences, doc)
     problems: list[Problem] = []
     spans = spans_by_sentence(text, doc, layers, sentences, problems)

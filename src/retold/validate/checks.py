@@ -12,12 +12,14 @@ error codes:
     A file is not valid JSON or UTF-8, or a record lacks a field or has a field of the
     wrong type (reported by the loaders).
 ``missing-file``
-    The manifest, a text file, ``sources.json``, ``clusters.json`` or the ``docs/``
-    folder does not exist (reported by the loaders).
+    The manifest, a text file, ``sources.json``, ``clusters.json``, ``ids.json`` or the
+    ``docs/`` folder does not exist (reported by the loaders).
 ``checksum``
     A text's SHA-256 differs from the manifest's: the text was changed.
 ``schema-version``
-    A document file's ``schema_version`` is not ``schema.SCHEMA_VERSION``.
+    A document file's ``schema_version`` is not one this schema reads
+    (``schema.reads_schema_version``: the major version of ``schema.SCHEMA_VERSION`` and a
+    minor version not above its own; the frozen 1.0.0 reads stay valid under 1.1.0).
 ``unknown-document``
     A document file's ``doc_id`` is not in the manifest, or its file name is not
     ``<doc_id>.json``.
@@ -48,7 +50,18 @@ error codes:
 ``boilerplate-overlap``
     A claim, source mention or cue span overlaps a boilerplate span.
 ``claim-overlap``
-    Two claim spans of one document overlap.
+    Two claim spans of one document cross (they overlap and neither lies inside the
+    other) or have the very same offsets. A claim may lie inside another one (nesting,
+    below); claims never cross.
+``claim-parent``
+    A claim's ``parent`` disagrees with the spans: the parent is not a claim of this
+    document (or is the claim itself), the claim does not lie inside its parent's span,
+    or the claim lies inside another claim's span without naming the innermost such claim
+    as its ``parent`` (an accidental overlap is never read as nesting).
+``claim-nesting-depth``
+    A claim is nested in a nested claim. Claims nest one level deep at most: the ``tokens``
+    config has two claim layers (``claim_tags``, ``nested_claim_tags``), and no gloss in
+    the corpus needs a third.
 ``span-overlap``
     Two different source-mention spans, or two different cue spans, of one document
     overlap (the BIO layers of the ``tokens`` config cannot hold that). Two mentions with
@@ -73,6 +86,14 @@ error codes:
     "ReplyDelete|Among". Boilerplate spans themselves are not checked.
 ``unused-span``
     A source mention or cue that no chain link refers to.
+``id-registry``
+    A claim, boilerplate, source-mention or cue id disagrees with the set's id registry
+    ``ids.json`` (see ``retold.io.ids``; checked in ``retold.validate.id_registry``): the
+    id is not ``<prefix>-<letter><number>`` for its document and kind; it was never
+    issued; it is retired (a retired id never comes back); an issued id is neither in use
+    nor retired (a removed annotation's id must be retired); a retired entry is malformed,
+    listed twice or was never issued; a document has no registry entry, or the registry
+    has an entry for a document without an annotation file.
 
 When a whole file cannot be read (``missing-file``, or a ``shape`` problem for the file
 itself), the checks that need its contents are skipped rather than reported once per use:
@@ -93,7 +114,9 @@ from retold import schema
 from retold.errors import (
     BOILERPLATE_OVERLAP,
     CHAIN_SOURCE_MISMATCH,
+    CLAIM_NESTING_DEPTH,
     CLAIM_OVERLAP,
+    CLAIM_PARENT,
     CROSSES_LINE,
     DANGLING_REFERENCE,
     DUPLICATE_ID,
@@ -120,6 +143,7 @@ from retold.io.corpus import Document, load_corpus
 from retold.io.jsonio import read_json
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, Span, load_annotation_set
 from retold.text.tokens import token_boundaries
+from retold.validate.id_registry import check_id_registry
 
 
 # --------------------------------------------------------------------------------------
@@ -200,8 +224,10 @@ def _load_and_check(
         problems += _check_spans(doc, text)
         problems += _check_alignment(doc, text)
         problems += _check_overlaps(doc, text)
+        problems += _check_nesting(doc, text)
         problems += _check_references(doc, cluster_ids)
         problems += _check_chains(doc)
+    problems += check_id_registry(annotations, annotations_dir)
     return docs, annotations, sorted(set(problems))
 
 
@@ -263,6 +289,11 @@ def _overlap(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _inside(inner: Span, outer: Span) -> bool:
+    """``inner`` lies within ``outer`` (equal spans included)."""
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
 def _clip(s: str, n: int = 60) -> str:
     return repr(s if len(s) <= n else s[: n - 3] + "...")
 
@@ -289,10 +320,11 @@ def _check_doc_files(
     known = {r.doc_id for r in manifest}
     for doc in annotations.docs:
         where = doc.doc_id or "-"
-        if doc.schema_version != schema.SCHEMA_VERSION:
+        if not schema.reads_schema_version(doc.schema_version):
             yield Problem(doc.path, where, WRONG_SCHEMA_VERSION,
-                          f"schema_version {doc.schema_version!r} is not "
-                          f"{schema.SCHEMA_VERSION!r}")
+                          f"schema_version {doc.schema_version!r} is not read by schema "
+                          f"{schema.SCHEMA_VERSION!r} (same major version, minor version "
+                          "not above it)")
         if doc.doc_id not in known:
             yield Problem(doc.path, where, UNKNOWN_DOCUMENT,
                           f"doc_id {doc.doc_id!r} is not in the manifest")
@@ -464,8 +496,9 @@ def _check_alignment(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
 
 
 def _check_overlaps(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
-    """No claim, mention or cue overlaps boilerplate or crosses a line; no two claims,
-    no two different mentions and no two different cues overlap."""
+    """No claim, mention or cue overlaps boilerplate or crosses a line; no two claims
+    cross or share a span (nesting is checked by ``_check_nesting``); no two different
+    mentions and no two different cues overlap."""
     boilerplate = [b for b in doc.boilerplate if _in_range(b, text)]
     for kind, span in _spans(doc):
         if kind == "boilerplate" or not _in_range(span, text):
@@ -489,11 +522,47 @@ def _check_overlaps(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
             for b in spans[i + 1:]:
                 if b.start >= a.end:
                     break
-                if code == SPAN_OVERLAP and (a.start, a.end) == (b.start, b.end):
+                same = (a.start, a.end) == (b.start, b.end)
+                if code == SPAN_OVERLAP and same:
                     continue
+                if code == CLAIM_OVERLAP and not same and (_inside(a, b) or _inside(b, a)):
+                    continue  # nesting
+                how = "has the same span as" if same else "crosses"
                 yield Problem(doc.path, _id(b), code,
-                              f"{kind} [{b.start}, {b.end}) overlaps {kind} {a.id!r} "
-                              f"[{a.start}, {a.end})")
+                              f"{kind} [{b.start}, {b.end}) "
+                              f"{how if code == CLAIM_OVERLAP else 'overlaps'} {kind} "
+                              f"{a.id!r} [{a.start}, {a.end})")
+
+
+def _check_nesting(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
+    """A nested claim lies inside the claim it names as ``parent``, which is the innermost
+    claim around it and is not nested itself; a claim inside another names it."""
+    claims = {c.id: c for c in doc.claims if c.id}
+    spans = [c for c in doc.claims if _in_range(c, text)]
+    for claim in spans:
+        around = [c for c in spans if c is not claim and _inside(claim, c)
+                  and (c.start, c.end) != (claim.start, claim.end)]
+        innermost = min(around, key=lambda c: c.end - c.start, default=None)
+        parent = claims.get(claim.parent) if claim.parent else None
+        if claim.parent and (parent is None or parent is claim):
+            yield Problem(doc.path, _id(claim), CLAIM_PARENT,
+                          f"parent {claim.parent!r} is not another claim of this document")
+        elif parent is not None and parent.parent:
+            yield Problem(doc.path, _id(claim), CLAIM_NESTING_DEPTH,
+                          f"the claim is nested in {parent.id!r}, which is itself nested in "
+                          f"{parent.parent!r}: claims nest one level deep at most")
+        elif parent is not None and not (_inside(claim, parent)
+                                         and (parent.start, parent.end)
+                                         != (claim.start, claim.end)):
+            yield Problem(doc.path, _id(claim), CLAIM_PARENT,
+                          f"[{claim.start}, {claim.end}) does not lie inside its parent "
+                          f"{parent.id!r} [{parent.start}, {parent.end})")
+        elif innermost is not None and (parent is None or parent is not innermost):
+            yield Problem(doc.path, _id(claim), CLAIM_PARENT,
+                          f"[{claim.start}, {claim.end}) lies inside claim {innermost.id!r} "
+                          f"[{innermost.start}, {innermost.end}) but its parent is "
+                          f"{claim.parent!r}; a nested claim names the innermost claim "
+                          "around it as its parent")
 
 
 # --------------------------------------------------------------------------------------
