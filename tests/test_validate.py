@@ -494,3 +494,12 @@ def test_an_unreadable_registry_is_reported_once(mini: Path, rel: str) -> None:
     assert [(p.code, p.file.replace("\\", "/").endswith(rel)) for p in problems] == [
         (v.MISSING_FILE, True)
     ]
+
+
+def test_the_validator_checks_the_agreement_file_the_card_reads() -> None:
+    """The card (``describe``, above ``validate``) reads ``agreement.json``; the validator
+    checks the file of the same name, so that what validate accepts the build can print."""
+    from retold.describe import card
+    from retold.io import standoff
+
+    assert card.AGREEMENT_FILE == standoff.AGREEMENT_FILE
