@@ -30,6 +30,10 @@ unattributed claim has an empty chain and ``source == "author"``.
 
 Loading never stops at the first problem: shape problems are collected as ``Problem``
 records and the rest of the file is still read, so the validator can report everything.
+Loading is strict: a key not listed below (``DOC_KEYS`` ... ``CLUSTER_KEYS``) is an
+``unknown-key`` problem, a key repeated in one object a ``duplicate-key`` problem
+(``retold.io.jsonio``), and a missing or wrong-typed field, at any depth, a ``shape``
+problem; each loaded record names its bad fields in ``bad`` (see ``retold.io.records``).
 """
 
 from __future__ import annotations
