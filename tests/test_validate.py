@@ -215,13 +215,107 @@ def _file_renamed(root: Path) -> None:
     (root / DOC1).rename(root / "annotations/docs/001-renamed.json")
 
 
+def _raw(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    """Edit a file's text (for what ``json.dumps`` cannot write: repeated keys, NaN)."""
+
+    def apply(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return apply
+
+
+def _crlf(root: Path) -> None:
+    path = root / TEXT0
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+
+
+def _bom(root: Path) -> None:
+    path = root / TEXT1
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+
+
+def _repeat_boilerplate(doc: dict[str, Any]) -> None:
+    doc["boilerplate"].append(dict(item(doc["boilerplate"], "000-b01"), id="000-b02"))
+
+
+def _overlap_boilerplate(doc: dict[str, Any]) -> None:
+    b = item(doc["boilerplate"], "001-b01")
+    doc["boilerplate"].append(dict(b, id="001-b02", start=b["start"] + 5,
+                                   text=b["text"][5:]))
+
+
+def _agreement_list(root: Path) -> None:
+    (root / "annotations" / "agreement.json").write_text("[1, 2]", encoding="utf-8")
+
+
 MUTATIONS: tuple[Mutation, ...] = (
     Mutation("shape", v.SHAPE, DOC0, "000-c001", _set(DOC0, _drop_stance)),
     Mutation("shape:invalid-json", v.SHAPE, CLUSTERS, "line",
              lambda root: (root / CLUSTERS).write_text("[{,]", encoding="utf-8")),
+    Mutation("shape:relays-entry", v.SHAPE, MANIFEST, "000-mini-report",
+             _set(MANIFEST, lambda m: m[0]["relays"].append(7))),
+    Mutation("shape:alias-entry", v.SHAPE, SOURCES, "[1]",
+             _set(SOURCES, lambda s: item(s, "jon-doe")["aliases"].append(None))),
+    Mutation("shape:chain-link", v.SHAPE, DOC0, "000-c001 chain[1]",
+             _set(DOC0, lambda d: claim(d, "000-c001")["chain"].__setitem__(1, "000-s02"))),
+    Mutation("shape:start-string", v.SHAPE, DOC0, "000-q01",
+             _set(DOC0, lambda d: item(d["cues"], "000-q01").update(start="71"))),
+    Mutation("shape:fold-missing", v.SHAPE, MANIFEST, "001-mini-denial",
+             _set(MANIFEST, lambda m: m[1].__delitem__("fold"))),
+    Mutation("shape:fold-boolean", v.SHAPE, MANIFEST, "000-mini-report",
+             _set(MANIFEST, lambda m: m[0].update(fold=False))),
+    Mutation("shape:nan", v.SHAPE, DOC0, "-", _raw(DOC0, '"start": 71,', '"start": NaN,')),
+    Mutation("shape:surrogate", v.SHAPE, CLUSTERS, "-",
+             _raw(CLUSTERS, '"The bridge collapsed."', '"The bridge \\ud800collapsed."')),
+    Mutation("shape:agreement", v.SHAPE, "annotations/agreement.json", "-", _agreement_list),
+    Mutation("unknown-key", v.UNKNOWN_KEY, DOC0, "claims[1] 000-c002",
+             _set(DOC0, lambda d: claim(d, "000-c002").update(stanse="hedged"))),
+    Mutation("unknown-key:link", v.UNKNOWN_KEY, DOC0, "000-c001 chain[0]",
+             _set(DOC0, lambda d: claim(d, "000-c001")["chain"][0].update(quote=""))),
+    Mutation("unknown-key:manifest", v.UNKNOWN_KEY, MANIFEST, "000-mini-report",
+             _set(MANIFEST, lambda m: m[0].update(lang="en"))),
+    Mutation("duplicate-key", v.DUPLICATE_KEY, DOC0, "000-q01",
+             _raw(DOC0, '"start": 71,', '"start": 71,\n      "start": 72,')),
+    Mutation("duplicate-key:manifest", v.DUPLICATE_KEY, MANIFEST, "001-mini-denial",
+             _raw(MANIFEST, '"fold": 1,', '"fold": 1, "fold": 0,')),
     Mutation("missing-file", v.MISSING_FILE, TEXT1, "001-mini-denial", _delete(TEXT1)),
     Mutation("missing-file:sources", v.MISSING_FILE, SOURCES, "-", _delete(SOURCES)),
     Mutation("checksum", v.CHECKSUM, TEXT0, "000-mini-report", _change_text_bytes),
+    Mutation("converted-text", v.CONVERTED_TEXT, TEXT0, "000-mini-report", _crlf),
+    Mutation("converted-text:bom", v.CONVERTED_TEXT, TEXT1, "001-mini-denial", _bom),
+    Mutation("empty-id", v.EMPTY_ID, DOC0, "claims[1]",
+             _set(DOC0, lambda d: claim(d, "000-c002").update(id=""))),
+    Mutation("empty-id:cue", v.EMPTY_ID, DOC0, "cues[0]",
+             _set(DOC0, lambda d: item(d["cues"], "000-q01").update(id=" \t"))),
+    Mutation("empty-id:cluster", v.EMPTY_ID, CLUSTERS, "[3]",
+             _set(CLUSTERS, lambda c: c.append({"cluster_id": " ", "proposition": "Blank."}))),
+    Mutation("empty-id:source", v.EMPTY_ID, SOURCES, "[4]",
+             _set(SOURCES, lambda s: s.append(
+                 {"source_id": "", "name": "N", "aliases": [], "kind": "person"}))),
+    Mutation("empty-id:doc", v.EMPTY_ID, DOC1, "-",
+             _set(DOC1, lambda d: d.update(doc_id="  "))),
+    Mutation("empty-id:manifest", v.EMPTY_ID, MANIFEST, "[1]",
+             _set(MANIFEST, lambda m: m[1].update(doc_id=""))),
+    Mutation("empty-id:padded", v.EMPTY_ID, CLUSTERS, "[2]",
+             _set(CLUSTERS, lambda c: item(c, "mission-continues").update(
+                 cluster_id="mission-continues "))),
+    Mutation("fold-out-of-range", v.FOLD_OUT_OF_RANGE, MANIFEST, "001-mini-denial",
+             _set(MANIFEST, lambda m: m[1].update(fold=2))),
+    Mutation("fold-out-of-range:negative", v.FOLD_OUT_OF_RANGE, MANIFEST, "000-mini-report",
+             _set(MANIFEST, lambda m: m[0].update(fold=-1))),
+    Mutation("duplicate-fold", v.DUPLICATE_FOLD, MANIFEST, "001-mini-denial",
+             _set(MANIFEST, lambda m: m[1].update(fold=0))),
+    Mutation("invalid-date", v.INVALID_DATE, MANIFEST, "000-mini-report",
+             _set(MANIFEST, lambda m: m[0].update(published="7 Dec 2024"))),
+    Mutation("invalid-date:no-such-day", v.INVALID_DATE, MANIFEST, "000-mini-report",
+             _set(MANIFEST, lambda m: m[0].update(published="2024-02-30"))),
+    Mutation("invalid-language", v.INVALID_LANGUAGE, MANIFEST, "001-mini-denial",
+             _set(MANIFEST, lambda m: m[1].update(language="english"))),
+    Mutation("invalid-language:underscore", v.INVALID_LANGUAGE, MANIFEST, "000-mini-report",
+             _set(MANIFEST, lambda m: m[0].update(language="en_US"))),
     Mutation("schema-version", v.WRONG_SCHEMA_VERSION, DOC0, "000-mini-report",
              _set(DOC0, lambda d: d.update(schema_version="0.9.0"))),
     Mutation("schema-version:newer-minor", v.WRONG_SCHEMA_VERSION, DOC0, "000-mini-report",
@@ -290,6 +384,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("claim-parent:unknown", v.CLAIM_PARENT, DOC0, "000-c003", _nested_in_a_ghost),
     Mutation("claim-nesting-depth", v.CLAIM_NESTING_DEPTH, DOC0, "000-c004",
              _nested_two_deep),
+    Mutation("boilerplate-overlap:repeated", v.BOILERPLATE_OVERLAP, DOC0, "000-b02",
+             _set(DOC0, _repeat_boilerplate)),
+    Mutation("boilerplate-overlap:boilerplate", v.BOILERPLATE_OVERLAP, DOC1, "001-b02",
+             _set(DOC1, _overlap_boilerplate)),
     Mutation("span-overlap", v.SPAN_OVERLAP, DOC1, "001-s99", _overlapping_mention),
     Mutation("crosses-line", v.CROSSES_LINE, DOC1, "001-c001", _claim_across_lines),
     Mutation("chain-source-mismatch", v.CHAIN_SOURCE_MISMATCH, DOC0, "000-c002",
@@ -309,6 +407,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("not-token-aligned:claim", v.NOT_TOKEN_ALIGNED, DOC0, "000-c002",
              _set(DOC0, lambda d: claim(d, "000-c002").update(
                  end=143, text="The bridge may have collapse"))),
+    Mutation("whitespace-edge", v.WHITESPACE_EDGE, DOC0, "000-q01",
+             _set(DOC0, lambda d: item(d["cues"], "000-q01").update(start=70,
+                                                                    text=" reported"))),
+    Mutation("whitespace-edge:end", v.WHITESPACE_EDGE, DOC0, "000-q02",
+             _set(DOC0, lambda d: item(d["cues"], "000-q02").update(end=88, text="citing "))),
     Mutation("unused-span", v.UNUSED_SPAN, DOC0, "000-q02",
              _set(DOC0, lambda d: claim(d, "000-c001")["chain"][1].update(cue=None))),
     Mutation("id-registry", v.ID_REGISTRY, DOC0, "000-c002",
@@ -495,3 +598,12 @@ def test_a_nested_claim_is_valid(mini: Path) -> None:
 
     edit_json(mini, DOC0, widen)
     assert {(p.code, p.where) for p in run(mini)} >= {(v.CLAIM_OVERLAP, "000-c003")}
+
+
+def test_the_validator_checks_the_agreement_file_the_card_reads() -> None:
+    """The card (``describe``, above ``validate``) reads ``agreement.json``; the validator
+    checks the file of the same name, so that what validate accepts the build can print."""
+    from retold.describe import card
+    from retold.io import standoff
+
+    assert card.AGREEMENT_FILE == standoff.AGREEMENT_FILE

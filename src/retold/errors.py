@@ -58,6 +58,15 @@ UNUSED_CLUSTER = "unused-cluster"
 UNUSED_SOURCE = "unused-source"
 NOT_TOKEN_ALIGNED = "not-token-aligned"
 UNUSED_SPAN = "unused-span"
+WHITESPACE_EDGE = "whitespace-edge"
+EMPTY_ID = "empty-id"
+FOLD_OUT_OF_RANGE = "fold-out-of-range"
+DUPLICATE_FOLD = "duplicate-fold"
+INVALID_DATE = "invalid-date"
+INVALID_LANGUAGE = "invalid-language"
+UNKNOWN_KEY = "unknown-key"
+DUPLICATE_KEY = "duplicate-key"
+CONVERTED_TEXT = "converted-text"
 ID_REGISTRY = "id-registry"
 # Contrast set (documented in ``retold.validate.contrast``).
 QUOTE_NOT_FOUND = "quote-not-found"
@@ -125,5 +134,14 @@ CODES: tuple[str, ...] = (
     NOT_TOKEN_ALIGNED,
     UNUSED_SPAN,
     ID_REGISTRY,
+    WHITESPACE_EDGE,
+    EMPTY_ID,
+    FOLD_OUT_OF_RANGE,
+    DUPLICATE_FOLD,
+    INVALID_DATE,
+    INVALID_LANGUAGE,
+    UNKNOWN_KEY,
+    DUPLICATE_KEY,
+    CONVERTED_TEXT,
 )
 """Every error code a Problem from ``validate`` can carry."""

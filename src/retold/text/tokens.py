@@ -26,7 +26,3 @@ def token_spans(text: str, breaks: Iterable[int] = ()) -> list[tuple[int, int]]:
         spans.extend((m.start() + lo, m.end() + lo) for m in _TOKEN_RE.finditer(text[lo:hi]))
     return spans
 
-
-def token_boundaries(text: str, breaks: Iterable[int] = ()) -> set[int]:
-    """Every offset at which a token starts or ends."""
-    return {offset for span in token_spans(text, breaks) for offset in span}

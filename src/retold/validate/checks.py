@@ -9,13 +9,46 @@ Each ``Problem`` names the file, the id (or line, or ``-``) and one of these sta
 error codes:
 
 ``shape``
-    A file is not valid JSON or UTF-8, or a record lacks a field or has a field of the
-    wrong type (reported by the loaders).
+    A file is not valid JSON (reported with its line and column and the parser's whole
+    message; ``NaN`` and ``Infinity`` are not JSON) or not UTF-8, a string holds an
+    unpaired surrogate escape, or a record lacks a field or has a field of the wrong type,
+    at any depth (a manifest ``relays`` entry or a source alias that is not a string, a
+    chain link that is not an object). A wrong-typed value is reported once, as this
+    problem: the checks below skip a field that failed to load, so no second problem
+    quotes a value that is not in the file. Also ``agreement.json``, when present, must
+    hold one JSON object (the build prints it in the card). Reported by the loaders.
+``unknown-key``
+    An object has a key its format does not define (a misspelling such as ``strat``
+    is named with the closest known key), in a document file, a claim, a chain link, a
+    span, ``sources.json``, ``clusters.json`` or a manifest record.
+``duplicate-key``
+    A key appears twice in one JSON object. Python's ``json`` would keep the last value
+    silently; the first is kept for the other checks and the file is refused.
 ``missing-file``
     The manifest, a text file, ``sources.json``, ``clusters.json``, ``ids.json`` or the
-    ``docs/`` folder does not exist (reported by the loaders).
+    ``docs/`` folder does not exist or cannot be read (reported by the loaders).
 ``checksum``
     A text's SHA-256 differs from the manifest's: the text was changed.
+``converted-text``
+    A text whose checksum fails starts with a UTF-8 byte-order mark or has CRLF line
+    endings, so it was probably converted on checkout or by an editor (given in addition
+    to ``checksum``; the message says whether undoing the conversion restores the
+    checksum). ``.gitattributes`` keeps git from converting the texts.
+``empty-id``
+    An id is empty, only white space, or has leading or trailing white space: a claim,
+    boilerplate, source-mention or cue id, a document file's or the manifest's ``doc_id``,
+    a ``source_id`` or a ``cluster_id``.
+``fold-out-of-range``
+    A manifest record's ``fold`` is not in ``0..n-1``, n being the number of records.
+``duplicate-fold``
+    Two manifest records have the same ``fold``. Each fold holds exactly one document
+    (leave-one-document-out); with these two checks every fold ``0..n-1`` is used once.
+``invalid-date``
+    A manifest ``published`` is neither empty nor an ISO 8601 calendar date
+    ``YYYY-MM-DD``.
+``invalid-language``
+    A manifest ``language`` is not a well-formed (RFC 5646 syntax) and valid (registered
+    subtags) BCP 47 tag; see ``retold.validate.manifest``.
 ``schema-version``
     A document file's ``schema_version`` is not one this schema reads
     (``schema.reads_schema_version``: the major version of ``schema.SCHEMA_VERSION`` and a
@@ -48,7 +81,8 @@ error codes:
     ``source_id`` in ``sources.json``, ``cluster_id`` in ``clusters.json``, ``doc_id``
     in the manifest.
 ``boilerplate-overlap``
-    A claim, source mention or cue span overlaps a boilerplate span.
+    A claim, source mention or cue span overlaps a boilerplate span, or two boilerplate
+    spans of one document overlap or repeat the same offsets.
 ``claim-overlap``
     Two claim spans of one document cross (they overlap and neither lies inside the
     other) or have the very same offsets. A claim may lie inside another one (nesting,
@@ -84,6 +118,11 @@ error codes:
     of ``schema.TOKEN_PATTERN`` in the text after it is cut at every boilerplate edge (see
     ``retold.text.tokens``), so a claim may start right after glued boilerplate, as in
     "ReplyDelete|Among". Boilerplate spans themselves are not checked.
+``whitespace-edge``
+    A claim, source mention or cue starts or ends on white space (for example a claim
+    starting on the space before its first word). The build tags tokens, so it needs every
+    start on a token start and every end on a token end; with ``not-token-aligned`` this is
+    exactly what the build's tagger refuses (``retold.validate.spans`` says why).
 ``unused-span``
     A source mention or cue that no chain link refers to.
 ``id-registry``
@@ -95,38 +134,35 @@ error codes:
     listed twice or was never issued; a document has no registry entry, or the registry
     has an entry for a document without an annotation file.
 
-When a whole file cannot be read (``missing-file``, or a ``shape`` problem for the file
-itself), the checks that need its contents are skipped rather than reported once per use:
-no ``unknown-source`` without a readable ``sources.json``; no cluster
-``dangling-reference`` without a readable ``clusters.json``; no ``unused-cluster`` or
-``unused-source`` while the manifest or a document file is unreadable or a manifest
-document has no annotation file; no span-against-text checks for a document whose text
-failed to load. Offsets are Python ``str`` indices (code points), half-open.
+When a file, a record or a field cannot be read (``missing-file``, ``shape``), the checks
+that need it are skipped rather than reported again as a derived problem: no
+``unknown-source`` unless every entry of ``sources.json`` was read with its id; no cluster
+``dangling-reference`` unless every entry of ``clusters.json`` was; no mention or cue
+``dangling-reference`` unless the document's mentions or cues were all read with their ids;
+no ``unused-span`` unless every chain link was read; no ``unused-cluster`` or
+``unused-source`` while the manifest, a document file or any reference in them is
+unreadable, or a manifest document has no annotation file; no ``unknown-document`` unless
+every manifest ``doc_id`` was read; no span-against-text checks for a document whose text
+failed to load, and no token checks for one whose boilerplate could not all be placed.
+Offsets are Python ``str`` indices (code points), half-open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from retold import schema
 from retold.errors import (
-    BOILERPLATE_OVERLAP,
     CHAIN_SOURCE_MISMATCH,
-    CLAIM_NESTING_DEPTH,
-    CLAIM_OVERLAP,
-    CLAIM_PARENT,
-    CROSSES_LINE,
     DANGLING_REFERENCE,
     DUPLICATE_ID,
+    EMPTY_ID,
     EMPTY_PROPOSITION,
     MENTION_SOURCE_MISMATCH,
     MISSING_ANNOTATION,
-    NOT_TOKEN_ALIGNED,
-    OFFSET_OUT_OF_RANGE,
-    SPAN_OVERLAP,
-    SPAN_TEXT_MISMATCH,
+    SHAPE,
     UNKNOWN_DOCUMENT,
     UNKNOWN_LABEL,
     UNKNOWN_SOURCE,
@@ -137,13 +173,16 @@ from retold.errors import (
     InvalidInputError,
     Problem,
 )
-from retold.io import corpus
+from retold.io import corpus as corpus_io
 from retold.io import standoff as annotation
-from retold.io.corpus import Document, load_corpus
+from retold.io.corpus import Corpus, Document, read_corpus
 from retold.io.jsonio import read_json
-from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, Span, load_annotation_set
-from retold.text.tokens import token_boundaries
+from retold.io.records import json_type
+from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, load_annotation_set
 from retold.validate.id_registry import check_id_registry
+from retold.validate.manifest import check_manifest, id_problem
+from retold.validate.nesting import check_nesting
+from retold.validate.spans import check_spans, layers, where
 
 
 # --------------------------------------------------------------------------------------
@@ -176,196 +215,174 @@ class _Files:
     clusters: str
 
 
-@dataclass(frozen=True)
-class _ManifestRecord:
-    """A manifest record as written (also when its text failed to load)."""
-
-    index: int
-    doc_id: str
-    relays: tuple[str, ...]
-
-    @property
-    def where(self) -> str:
-        return f"[{self.index}] {self.doc_id}"
-
-
 def _load_and_check(
     corpus_dir: Path, annotations_dir: Path
 ) -> tuple[tuple[Document, ...], AnnotationSet, list[Problem]]:
     problems: list[Problem] = []
-    docs = load_corpus(corpus_dir, problems)
+    corpus = read_corpus(corpus_dir, problems)
     annotations = load_annotation_set(annotations_dir, problems)
     files = _Files(
-        manifest=str(corpus_dir / corpus.MANIFEST_FILE),
+        manifest=str(corpus_dir / corpus_io.MANIFEST_FILE),
         sources=str(Path(annotations.root) / annotation.SOURCES_FILE),
         clusters=str(Path(annotations.root) / annotation.CLUSTERS_FILE),
     )
-    read = _read_manifest(corpus_dir)
-    manifest = read or []
-    # A file that could not be read at all has its own missing-file or shape problem;
-    # the checks that need its contents are skipped instead of flooding the report.
-    sources_read = not _unreadable(problems, files.sources)
-    clusters_read = not _unreadable(problems, files.clusters)
-    everything_read = read is not None and _all_docs_read(annotations, annotations_dir, manifest)
-
-    problems += _check_manifest_ids(files, manifest)
-    problems += _check_doc_files(annotations, annotations_dir, manifest)
-    problems += _check_duplicate_ids(annotations, files)
+    problems += check_manifest(files.manifest, corpus)
+    problems += _check_agreement(annotations_dir)
+    problems += _check_doc_files(annotations, annotations_dir, corpus)
+    problems += _check_ids(annotations, files)
     problems += _check_labels(annotations, files)
-    if sources_read:
-        problems += _check_sources(annotations, manifest, files)
+    if _registry_read(annotations, "sources"):
+        problems += _check_sources(annotations, corpus, files)
     problems += _check_propositions(annotations, files)
-    if everything_read:
-        problems += _check_registry_use(annotations, manifest, files)
-    cluster_ids = {c.cluster_id for c in annotations.clusters} if clusters_read else None
-    texts = {d.doc_id: d.text for d in docs}
+    if _everything_read(annotations, corpus):
+        problems += _check_registry_use(annotations, corpus, files)
+    cluster_ids = ({c.cluster_id for c in annotations.clusters}
+                   if _registry_read(annotations, "clusters") else None)
+    texts = {d.doc_id: d.text for d in corpus.docs}
     for doc in annotations.docs:
-        text = texts.get(doc.doc_id)  # None when the text failed to load
-        problems += _check_spans(doc, text)
-        problems += _check_alignment(doc, text)
-        problems += _check_overlaps(doc, text)
-        problems += _check_nesting(doc, text)
+        text = texts.get(doc.doc_id) if "doc_id" not in doc.bad else None
+        problems += check_spans(doc, text)  # text None: it failed to load
+        problems += check_nesting(doc, text)
         problems += _check_references(doc, cluster_ids)
         problems += _check_chains(doc)
     problems += check_id_registry(annotations, annotations_dir)
-    return docs, annotations, sorted(set(problems))
+    return corpus.docs, annotations, sorted(set(problems))
 
 
-def _read_manifest(corpus_dir: Path) -> list[_ManifestRecord] | None:
-    """The manifest's doc ids and relays; None if it cannot be read (load_corpus says why)."""
-    data = read_json(corpus_dir / corpus.MANIFEST_FILE, [])
-    if not isinstance(data, list):
-        return None
-    out = []
-    for i, record in enumerate(data):
-        if isinstance(record, dict) and isinstance(record.get("doc_id"), str):
-            relays = record.get("relays")
-            relays = relays if isinstance(relays, list) else []
-            out.append(_ManifestRecord(
-                i, record["doc_id"], tuple(r for r in relays if isinstance(r, str))))
-    return out
+def _registry_read(annotations: AnnotationSet, name: str) -> bool:
+    """``sources.json`` or ``clusters.json`` was read whole, every entry with its id."""
+    if name in annotations.bad:
+        return False
+    if name == "sources":
+        return all("source_id" not in s.bad for s in annotations.sources)
+    return all("cluster_id" not in c.bad for c in annotations.clusters)
 
 
-def _unreadable(problems: list[Problem], file: str) -> bool:
-    """The loader could not read the file at all (missing, not JSON, not a list)."""
-    return any(p.file == file and not p.where.startswith("[") for p in problems)
+def _manifest_ids_read(corpus: Corpus) -> bool:
+    return corpus.complete and all("doc_id" not in r.bad for r in corpus.records)
 
 
-def _all_docs_read(
-    annotations: AnnotationSet, annotations_dir: Path, manifest: list[_ManifestRecord]
-) -> bool:
-    """Every annotation file was read and every manifest document has one."""
-    docs_dir = annotations_dir / annotation.DOCS_DIR
-    annotated = {doc.doc_id for doc in annotations.docs}
+def _references_read(doc: DocAnnotation) -> bool:
+    """Every cluster and source reference of the document was read."""
     return (
-        docs_dir.is_dir()
-        and len(annotations.docs) == len(list(docs_dir.glob("*.json")))
-        and all(record.doc_id in annotated for record in manifest)
+        not {"doc_id", "claims", "source_mentions"} & doc.bad
+        and all("source" not in m.bad for m in doc.source_mentions)
+        and all(not {"cluster", "source", "chain"} & c.bad
+                and all("source" not in link.bad for link in c.chain)
+                for c in doc.claims)
     )
 
 
-# --------------------------------------------------------------------------------------
-# Helpers.
-# --------------------------------------------------------------------------------------
-def _spans(doc: DocAnnotation) -> Iterator[tuple[str, Span]]:
-    """Every span of a document with its kind, for messages."""
-    for b in doc.boilerplate:
-        yield "boilerplate", b
-    for m in doc.source_mentions:
-        yield "source mention", m
-    for c in doc.cues:
-        yield "cue", c
-    for claim in doc.claims:
-        yield "claim", claim
-
-
-def _in_range(span: Span, text: str | None) -> bool:
-    """The span is non-empty and (when the text is known) inside it."""
-    limit = len(text) if text is not None else span.end
-    return 0 <= span.start < span.end <= limit
-
-
-def _overlap(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    """``inner`` lies within ``outer`` (equal spans included)."""
-    return outer.start <= inner.start and inner.end <= outer.end
-
-
-def _clip(s: str, n: int = 60) -> str:
-    return repr(s if len(s) <= n else s[: n - 3] + "...")
-
-
-def _id(span: Span) -> str:
-    return span.id or "-"
+def _everything_read(annotations: AnnotationSet, corpus: Corpus) -> bool:
+    """Every file, record and reference was read, and every manifest document has an
+    annotation file: only then can a cluster or a source be called unused."""
+    annotated = {doc.doc_id for doc in annotations.docs}
+    return (
+        _manifest_ids_read(corpus)
+        and all("relays" not in r.bad for r in corpus.records)
+        and "docs" not in annotations.bad
+        and all(r.doc_id in annotated for r in corpus.records)
+        and all(_references_read(doc) for doc in annotations.docs)
+    )
 
 
 # --------------------------------------------------------------------------------------
 # Checks: files and ids.
 # --------------------------------------------------------------------------------------
-def _check_manifest_ids(files: _Files, manifest: list[_ManifestRecord]) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for record in manifest:
-        if record.doc_id in seen:
-            yield Problem(files.manifest, record.where, DUPLICATE_ID,
-                          f"doc_id {record.doc_id!r} is listed more than once in the manifest")
-        seen.add(record.doc_id)
+def _check_agreement(annotations_dir: Path) -> Iterator[Problem]:
+    """``agreement.json``, when present, holds one JSON object (the card prints it)."""
+    path = annotations_dir / annotation.AGREEMENT_FILE
+    if not path.exists():
+        return
+    problems: list[Problem] = []
+    data = read_json(path, problems)
+    yield from problems
+    if data is not None and not isinstance(data, dict):
+        yield Problem(str(path), "-", SHAPE, f"must hold one JSON object, got {json_type(data)}")
 
 
 def _check_doc_files(
-    annotations: AnnotationSet, annotations_dir: Path, manifest: list[_ManifestRecord]
+    annotations: AnnotationSet, annotations_dir: Path, corpus: Corpus
 ) -> Iterator[Problem]:
-    known = {r.doc_id for r in manifest}
+    known = {r.doc_id for r in corpus.records if "doc_id" not in r.bad}
+    manifest_read = _manifest_ids_read(corpus)
     for doc in annotations.docs:
-        where = doc.doc_id or "-"
-        if not schema.reads_schema_version(doc.schema_version):
-            yield Problem(doc.path, where, WRONG_SCHEMA_VERSION,
+        name = Path(doc.path).name
+        if "schema_version" not in doc.bad and not schema.reads_schema_version(
+                doc.schema_version):
+            yield Problem(doc.path, doc.doc_id or "-", WRONG_SCHEMA_VERSION,
                           f"schema_version {doc.schema_version!r} is not read by schema "
                           f"{schema.SCHEMA_VERSION!r} (same major version, minor version "
                           "not above it)")
-        if doc.doc_id not in known:
-            yield Problem(doc.path, where, UNKNOWN_DOCUMENT,
+        if "doc_id" in doc.bad or id_problem("doc_id", doc.doc_id):
+            continue  # a shape or empty-id problem
+        if manifest_read and doc.doc_id not in known:
+            yield Problem(doc.path, doc.doc_id, UNKNOWN_DOCUMENT,
                           f"doc_id {doc.doc_id!r} is not in the manifest")
         expected = f"{doc.doc_id}.json"
-        if Path(doc.path).name != expected:
-            yield Problem(doc.path, where, UNKNOWN_DOCUMENT,
-                          f"file name {Path(doc.path).name!r} is not {expected!r}")
-    annotated = {doc.doc_id for doc in annotations.docs}
+        if name != expected:
+            yield Problem(doc.path, doc.doc_id, UNKNOWN_DOCUMENT,
+                          f"file name {name!r} is not {expected!r}")
     docs_dir = annotations_dir / annotation.DOCS_DIR
+    if not docs_dir.is_dir():
+        return  # a missing-file problem already
+    annotated = {doc.doc_id for doc in annotations.docs}
     for doc_id in sorted(known - annotated):
+        if id_problem("doc_id", doc_id):
+            continue
         path = docs_dir / f"{doc_id}.json"
-        if not path.exists():  # an existing but unreadable file is reported by the loader
+        try:
+            exists = path.exists()
+        except (OSError, ValueError):  # a doc_id that is no file name
+            exists = False
+        if not exists:  # an existing but unreadable file is reported by the loader
             yield Problem(str(path), doc_id, MISSING_ANNOTATION,
                           f"manifest document {doc_id!r} has no annotation file")
 
 
-def _check_duplicate_ids(annotations: AnnotationSet, files: _Files) -> Iterator[Problem]:
+def _check_ids(annotations: AnnotationSet, files: _Files) -> Iterator[Problem]:
+    """Ids not empty or padded; doc, span, source and cluster ids unique."""
     first_doc: dict[str, str] = {}
     first_span: dict[str, tuple[str, str]] = {}
     for doc in annotations.docs:
-        if doc.doc_id in first_doc:
-            yield Problem(doc.path, doc.doc_id, DUPLICATE_ID,
-                          f"doc_id {doc.doc_id!r} is also annotated in {first_doc[doc.doc_id]}")
-        first_doc.setdefault(doc.doc_id, doc.path)
-        for kind, span in _spans(doc):
-            if not span.id:
-                continue  # a missing id is a shape problem already
-            if span.id in first_span:
-                other_kind, other_file = first_span[span.id]
-                yield Problem(doc.path, span.id, DUPLICATE_ID,
-                              f"{kind} id {span.id!r} is already used by a {other_kind} "
-                              f"in {other_file}")
-            else:
-                first_span[span.id] = (kind, doc.path)
-    for file, what, ids in (
-        (files.sources, "source_id", [s.source_id for s in annotations.sources]),
-        (files.clusters, "cluster_id", [c.cluster_id for c in annotations.clusters]),
-    ):
+        if "doc_id" not in doc.bad:
+            message = id_problem("doc_id", doc.doc_id)
+            if message:
+                yield Problem(doc.path, "-", EMPTY_ID, message)
+            elif doc.doc_id in first_doc:
+                yield Problem(doc.path, doc.doc_id, DUPLICATE_ID,
+                              f"doc_id {doc.doc_id!r} is also annotated in "
+                              f"{first_doc[doc.doc_id]}")
+            first_doc.setdefault(doc.doc_id, doc.path)
+        for key, kind, items in layers(doc):
+            for i, span in enumerate(items):
+                if "id" in span.bad:
+                    continue  # a shape problem already
+                message = id_problem(f"{kind} id", span.id)
+                if message:
+                    yield Problem(doc.path, f"{key}[{i}]", EMPTY_ID, message)
+                elif span.id in first_span:
+                    other_kind, other_file = first_span[span.id]
+                    yield Problem(doc.path, span.id, DUPLICATE_ID,
+                                  f"{kind} id {span.id!r} is already used by a {other_kind} "
+                                  f"in {other_file}")
+                else:
+                    first_span[span.id] = (kind, doc.path)
+    registries = (
+        (files.sources, "source_id",
+         [(i, s.source_id) for i, s in enumerate(annotations.sources)
+          if "source_id" not in s.bad]),
+        (files.clusters, "cluster_id",
+         [(i, c.cluster_id) for i, c in enumerate(annotations.clusters)
+          if "cluster_id" not in c.bad]),
+    )
+    for file, what, ids in registries:
         seen: set[str] = set()
-        for item_id in ids:
-            if item_id in seen:
+        for i, item_id in ids:
+            message = id_problem(what, item_id)
+            if message:
+                yield Problem(file, f"[{i}]", EMPTY_ID, message)
+            elif item_id in seen:
                 yield Problem(file, item_id, DUPLICATE_ID, f"{what} {item_id!r} is listed twice")
             seen.add(item_id)
 
@@ -377,23 +394,21 @@ def _check_labels(annotations: AnnotationSet, files: _Files) -> Iterator[Problem
     """Stances, boilerplate kinds and source kinds (genre and rights: ``load_corpus``)."""
     for doc in annotations.docs:
         for claim in doc.claims:
-            if claim.stance not in schema.STANCES:
-                yield Problem(doc.path, _id(claim), UNKNOWN_LABEL,
+            if "stance" not in claim.bad and claim.stance not in schema.STANCES:
+                yield Problem(doc.path, where(claim), UNKNOWN_LABEL,
                               f"unknown stance {claim.stance!r}; known: {schema.STANCES}")
         for b in doc.boilerplate:
-            if b.kind not in schema.BOILERPLATE_KINDS:
-                yield Problem(doc.path, _id(b), UNKNOWN_LABEL,
+            if "kind" not in b.bad and b.kind not in schema.BOILERPLATE_KINDS:
+                yield Problem(doc.path, where(b), UNKNOWN_LABEL,
                               f"unknown boilerplate kind {b.kind!r}; "
                               f"known: {schema.BOILERPLATE_KINDS}")
     for source in annotations.sources:
-        if source.kind not in schema.SOURCE_KINDS:
+        if "kind" not in source.bad and source.kind not in schema.SOURCE_KINDS:
             yield Problem(files.sources, source.source_id or "-", UNKNOWN_LABEL,
                           f"unknown source kind {source.kind!r}; known: {schema.SOURCE_KINDS}")
 
 
-def _check_sources(
-    annotations: AnnotationSet, manifest: list[_ManifestRecord], files: _Files
-) -> Iterator[Problem]:
+def _check_sources(annotations: AnnotationSet, corpus: Corpus, files: _Files) -> Iterator[Problem]:
     """Every source id used must be in the registry; ``author`` only on a bare claim."""
     registry = {s.source_id for s in annotations.sources}
     author = schema.AUTHOR
@@ -401,216 +416,134 @@ def _check_sources(
         yield Problem(files.sources, author, UNKNOWN_SOURCE,
                       f"the reserved source id {author!r} must not be in the registry")
 
-    def check(file: str, where: str, what: str, source: str) -> Iterator[Problem]:
+    def check(file: str, place: str, what: str, source: str) -> Iterator[Problem]:
         if source == author:
-            yield Problem(file, where, UNKNOWN_SOURCE,
+            yield Problem(file, place, UNKNOWN_SOURCE,
                           f"{what} is the reserved {author!r}, which is valid only as the "
                           f"source of a claim with an empty chain")
         elif source not in registry:
-            yield Problem(file, where, UNKNOWN_SOURCE,
+            yield Problem(file, place, UNKNOWN_SOURCE,
                           f"{what} {source!r} is not in {annotation.SOURCES_FILE}")
 
     for doc in annotations.docs:
         for m in doc.source_mentions:
-            yield from check(doc.path, _id(m), "source mention's source", m.source)
+            if "source" not in m.bad:
+                yield from check(doc.path, where(m), "source mention's source", m.source)
         for claim in doc.claims:
-            if claim.source != author or claim.chain:
-                yield from check(doc.path, _id(claim), "claim source", claim.source)
+            if "source" not in claim.bad and (claim.source != author or claim.chain):
+                yield from check(doc.path, where(claim), "claim source", claim.source)
             for i, link in enumerate(claim.chain):
-                yield from check(doc.path, f"{_id(claim)} chain[{i}]", "chain link source",
-                                 link.source)
-    for record in manifest:
-        for relay in record.relays:
-            yield from check(files.manifest, record.where, "relayed source", relay)
+                if "source" not in link.bad:
+                    yield from check(doc.path, f"{where(claim)} chain[{i}]",
+                                     "chain link source", link.source)
+    for record in corpus.records:
+        if "relays" not in record.bad:
+            for relay in record.relays:
+                yield from check(files.manifest, record.where, "relayed source", relay)
 
 
 def _check_propositions(annotations: AnnotationSet, files: _Files) -> Iterator[Problem]:
     for cluster in annotations.clusters:
-        if not cluster.proposition.strip():
+        if "proposition" not in cluster.bad and not cluster.proposition.strip():
             yield Problem(files.clusters, cluster.cluster_id or "-", EMPTY_PROPOSITION,
                           f"cluster {cluster.cluster_id!r} has an empty proposition")
 
 
 def _check_registry_use(
-    annotations: AnnotationSet, manifest: list[_ManifestRecord], files: _Files
+    annotations: AnnotationSet, corpus: Corpus, files: _Files
 ) -> Iterator[Problem]:
     """Every cluster is used by a claim; every source is referred to somewhere."""
     used_clusters = {c.cluster for doc in annotations.docs for c in doc.claims}
-    used_sources = {relay for record in manifest for relay in record.relays}
+    used_sources = {relay for record in corpus.records for relay in record.relays}
     for doc in annotations.docs:
         used_sources.update(m.source for m in doc.source_mentions)
         for claim in doc.claims:
             used_sources.add(claim.source)
             used_sources.update(link.source for link in claim.chain)
     for cluster in annotations.clusters:
+        if "cluster_id" in cluster.bad or id_problem("cluster_id", cluster.cluster_id):
+            continue
         if cluster.cluster_id not in used_clusters:
-            yield Problem(files.clusters, cluster.cluster_id or "-", UNUSED_CLUSTER,
+            yield Problem(files.clusters, cluster.cluster_id, UNUSED_CLUSTER,
                           f"cluster {cluster.cluster_id!r} is used by no claim")
     for source in annotations.sources:
+        if "source_id" in source.bad or id_problem("source_id", source.source_id):
+            continue
         if source.source_id != schema.AUTHOR and source.source_id not in used_sources:
-            yield Problem(files.sources, source.source_id or "-", UNUSED_SOURCE,
+            yield Problem(files.sources, source.source_id, UNUSED_SOURCE,
                           f"source {source.source_id!r} is referred to by no claim, chain "
                           f"link, source mention or manifest relay")
 
 
 # --------------------------------------------------------------------------------------
-# Checks: spans against the text.
-# --------------------------------------------------------------------------------------
-def _check_spans(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
-    """Offsets inside the text and non-empty; stored text equal to the covered text."""
-    for kind, span in _spans(doc):
-        if span.start < 0 or span.start >= span.end:
-            yield Problem(doc.path, _id(span), OFFSET_OUT_OF_RANGE,
-                          f"{kind} span [{span.start}, {span.end}) is empty, reversed or "
-                          f"negative")
-            continue
-        if text is None:
-            continue
-        if span.end > len(text):
-            yield Problem(doc.path, _id(span), OFFSET_OUT_OF_RANGE,
-                          f"{kind} span [{span.start}, {span.end}) ends past the text "
-                          f"(length {len(text)})")
-            continue
-        covered = text[span.start:span.end]
-        if covered != span.text:
-            yield Problem(doc.path, _id(span), SPAN_TEXT_MISMATCH,
-                          f"{kind} stored text {_clip(span.text)} is not "
-                          f"text[{span.start}:{span.end}] = {_clip(covered)}")
-
-
-def _check_alignment(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
-    """Claim, mention and cue boundaries on token boundaries (boilerplate edges cut)."""
-    if text is None:
-        return
-    cuts = [edge for b in doc.boilerplate if _in_range(b, text) for edge in (b.start, b.end)]
-    boundaries = token_boundaries(text, cuts)
-    for kind, span in _spans(doc):
-        if kind == "boilerplate" or not _in_range(span, text):
-            continue
-        for name, offset in (("start", span.start), ("end", span.end)):
-            if offset not in boundaries:
-                yield Problem(doc.path, _id(span), NOT_TOKEN_ALIGNED,
-                              f"{kind} {name} {offset} falls inside a token: "
-                              f"{_clip(text[max(0, offset - 15):offset])} | "
-                              f"{_clip(text[offset:offset + 15])}")
-
-
-def _check_overlaps(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
-    """No claim, mention or cue overlaps boilerplate or crosses a line; no two claims
-    cross or share a span (nesting is checked by ``_check_nesting``); no two different
-    mentions and no two different cues overlap."""
-    boilerplate = [b for b in doc.boilerplate if _in_range(b, text)]
-    for kind, span in _spans(doc):
-        if kind == "boilerplate" or not _in_range(span, text):
-            continue
-        for b in boilerplate:
-            if _overlap(span, b):
-                yield Problem(doc.path, _id(span), BOILERPLATE_OVERLAP,
-                              f"{kind} [{span.start}, {span.end}) overlaps boilerplate "
-                              f"{b.id!r} [{b.start}, {b.end})")
-        if text is not None and "\n" in text[span.start:span.end]:
-            yield Problem(doc.path, _id(span), CROSSES_LINE,
-                          f"{kind} [{span.start}, {span.end}) contains a line break")
-    layers: tuple[tuple[str, str, Sequence[Span]], ...] = (
-        ("claim", CLAIM_OVERLAP, doc.claims),
-        ("source mention", SPAN_OVERLAP, doc.source_mentions),
-        ("cue", SPAN_OVERLAP, doc.cues),
-    )
-    for kind, code, layer in layers:
-        spans = sorted((x for x in layer if _in_range(x, text)), key=lambda x: (x.start, x.end))
-        for i, a in enumerate(spans):
-            for b in spans[i + 1:]:
-                if b.start >= a.end:
-                    break
-                same = (a.start, a.end) == (b.start, b.end)
-                if code == SPAN_OVERLAP and same:
-                    continue
-                if code == CLAIM_OVERLAP and not same and (_inside(a, b) or _inside(b, a)):
-                    continue  # nesting
-                how = "has the same span as" if same else "crosses"
-                yield Problem(doc.path, _id(b), code,
-                              f"{kind} [{b.start}, {b.end}) "
-                              f"{how if code == CLAIM_OVERLAP else 'overlaps'} {kind} "
-                              f"{a.id!r} [{a.start}, {a.end})")
-
-
-def _check_nesting(doc: DocAnnotation, text: str | None) -> Iterator[Problem]:
-    """A nested claim lies inside the claim it names as ``parent``, which is the innermost
-    claim around it and is not nested itself; a claim inside another names it."""
-    claims = {c.id: c for c in doc.claims if c.id}
-    spans = [c for c in doc.claims if _in_range(c, text)]
-    for claim in spans:
-        around = [c for c in spans if c is not claim and _inside(claim, c)
-                  and (c.start, c.end) != (claim.start, claim.end)]
-        innermost = min(around, key=lambda c: c.end - c.start, default=None)
-        parent = claims.get(claim.parent) if claim.parent else None
-        if claim.parent and (parent is None or parent is claim):
-            yield Problem(doc.path, _id(claim), CLAIM_PARENT,
-                          f"parent {claim.parent!r} is not another claim of this document")
-        elif parent is not None and parent.parent:
-            yield Problem(doc.path, _id(claim), CLAIM_NESTING_DEPTH,
-                          f"the claim is nested in {parent.id!r}, which is itself nested in "
-                          f"{parent.parent!r}: claims nest one level deep at most")
-        elif parent is not None and not (_inside(claim, parent)
-                                         and (parent.start, parent.end)
-                                         != (claim.start, claim.end)):
-            yield Problem(doc.path, _id(claim), CLAIM_PARENT,
-                          f"[{claim.start}, {claim.end}) does not lie inside its parent "
-                          f"{parent.id!r} [{parent.start}, {parent.end})")
-        elif innermost is not None and (parent is None or parent is not innermost):
-            yield Problem(doc.path, _id(claim), CLAIM_PARENT,
-                          f"[{claim.start}, {claim.end}) lies inside claim {innermost.id!r} "
-                          f"[{innermost.start}, {innermost.end}) but its parent is "
-                          f"{claim.parent!r}; a nested claim names the innermost claim "
-                          "around it as its parent")
-
-
-# --------------------------------------------------------------------------------------
 # Checks: references and chains within a document.
 # --------------------------------------------------------------------------------------
+def _ids_read(doc: DocAnnotation, layer: str) -> bool:
+    """Every mention (``source_mentions``) or cue (``cues``) of the document has its id."""
+    items = doc.source_mentions if layer == "source_mentions" else doc.cues
+    return layer not in doc.bad and all("id" not in x.bad for x in items)
+
+
+def _links_read(doc: DocAnnotation, field: str) -> bool:
+    """Every chain link of the document was read with its ``mention`` or ``cue``."""
+    return "claims" not in doc.bad and all(
+        "chain" not in c.bad and all(field not in link.bad for link in c.chain)
+        for c in doc.claims
+    )
+
+
 def _check_references(doc: DocAnnotation, cluster_ids: set[str] | None) -> Iterator[Problem]:
     """Clusters, mentions and cues referred to exist; every mention and cue is used.
 
-    ``cluster_ids`` is None when ``clusters.json`` could not be read.
+    ``cluster_ids`` is None when ``clusters.json`` could not be read whole.
     """
     mentions = {m.id: m for m in doc.source_mentions}
     cue_ids = {c.id for c in doc.cues}
+    mentions_read, cues_read = _ids_read(doc, "source_mentions"), _ids_read(doc, "cues")
     used: set[str] = set()
     for claim in doc.claims:
-        if cluster_ids is not None and claim.cluster not in cluster_ids:
-            yield Problem(doc.path, _id(claim), DANGLING_REFERENCE,
+        if (cluster_ids is not None and "cluster" not in claim.bad
+                and claim.cluster not in cluster_ids):
+            yield Problem(doc.path, where(claim), DANGLING_REFERENCE,
                           f"cluster {claim.cluster!r} is not in {annotation.CLUSTERS_FILE}")
         for i, link in enumerate(claim.chain):
-            where = f"{_id(claim)} chain[{i}]"
-            if link.mention is not None:
+            place = f"{where(claim)} chain[{i}]"
+            if link.mention is not None and "mention" not in link.bad:
                 used.add(link.mention)
                 mention = mentions.get(link.mention)
                 if mention is None:
-                    yield Problem(doc.path, where, DANGLING_REFERENCE,
-                                  f"mention {link.mention!r} is not a source mention of "
-                                  f"this document")
-                elif mention.source != link.source:
-                    yield Problem(doc.path, where, MENTION_SOURCE_MISMATCH,
+                    if mentions_read:
+                        yield Problem(doc.path, place, DANGLING_REFERENCE,
+                                      f"mention {link.mention!r} is not a source mention of "
+                                      f"this document")
+                elif (not {"source"} & (link.bad | mention.bad)
+                      and mention.source != link.source):
+                    yield Problem(doc.path, place, MENTION_SOURCE_MISMATCH,
                                   f"link source {link.source!r} differs from the source "
                                   f"{mention.source!r} of mention {mention.id!r}")
-            if link.cue is not None:
+            if link.cue is not None and "cue" not in link.bad:
                 used.add(link.cue)
-                if link.cue not in cue_ids:
-                    yield Problem(doc.path, where, DANGLING_REFERENCE,
+                if cues_read and link.cue not in cue_ids:
+                    yield Problem(doc.path, place, DANGLING_REFERENCE,
                                   f"cue {link.cue!r} is not a cue of this document")
-    for kind, spans in (("source mention", doc.source_mentions), ("cue", doc.cues)):
-        for span in spans:
-            if span.id not in used:
-                yield Problem(doc.path, _id(span), UNUSED_SPAN,
+    for kind, items, field in (("source mention", doc.source_mentions, "mention"),
+                               ("cue", doc.cues, "cue")):
+        if not _links_read(doc, field):
+            continue
+        for span in items:
+            if "id" not in span.bad and span.id.strip() and span.id not in used:
+                yield Problem(doc.path, span.id, UNUSED_SPAN,
                               f"{kind} {span.id!r} is referred to by no chain link")
 
 
 def _check_chains(doc: DocAnnotation) -> Iterator[Problem]:
     """The chain's last link is the claim's source; an empty chain means ``author``."""
     for claim in doc.claims:
+        if {"source", "chain"} & claim.bad or (claim.chain and "source" in claim.chain[-1].bad):
+            continue
         message = _chain_mismatch(claim)
         if message:
-            yield Problem(doc.path, _id(claim), CHAIN_SOURCE_MISMATCH, message)
+            yield Problem(doc.path, where(claim), CHAIN_SOURCE_MISMATCH, message)
 
 
 def _chain_mismatch(claim: Claim) -> str | None:

@@ -122,7 +122,7 @@ from retold.io.standoff import AnnotationSet
 from retold.text.denial import denial_words
 from retold.text.quotes import AMBIGUOUS, find_quote
 from retold.text.reuse import text_similarity
-from retold.text.tokens import token_boundaries
+from retold.text.tokens import token_spans
 
 EDIT_ID_PATTERN = re.compile(r"x-[0-9]{4}")
 PAIR_ID_PATTERN = re.compile(r"p-[0-9]{4}")
@@ -537,10 +537,11 @@ def _check_edit_record(r: ContrastEdit, context: Context) -> Iterator[Problem]:
         yield Problem(file, where, SPAN_TEXT_MISMATCH,
                       f"claim_text {r.claim_text!r} is not text[{r.start}:{r.end}] = "
                       f"{r.text[r.start:r.end]!r}")
-    boundaries = token_boundaries(r.text)
+    tokens = token_spans(r.text)  # the build's rule: starts on token starts, ends on ends
+    starts, ends = {s for s, _ in tokens}, {e for _, e in tokens}
     for name, s, e in good:
-        for side, offset in (("start", s), ("end", e)):
-            if offset not in boundaries:
+        for side, offset, edges in (("start", s, starts), ("end", e, ends)):
+            if offset not in edges:
                 yield Problem(file, where, NOT_TOKEN_ALIGNED,
                               f"{name} {side} {offset} falls inside a token: "
                               f"{r.text[max(0, offset - 15):offset]!r} | "

@@ -34,15 +34,19 @@ def check_id_registry(annotations: AnnotationSet, annotations_dir: Path) -> list
     registry = load_registry(path, problems)
     if registry is None:
         return problems
-    problems += _check_prefixes(annotations)
+    docs = [doc for doc in annotations.docs if _id_read(doc)]  # others: shape or empty-id
+    problems += _check_prefixes(docs)
     in_use: dict[str, set[str]] = {}
-    for doc in annotations.docs:
+    incomplete: set[str] = set()  # a list or an id could not be read: "unused" is unknown
+    for doc in docs:
         if doc.doc_id in registry and registry[doc.doc_id] is None:
             continue  # its entry has a shape problem: nothing to check against
         problems += _check_doc(doc, registry.get(doc.doc_id), str(path))
         in_use.setdefault(doc.doc_id, set()).update(s.id for _, s in _spans(doc))
+        if _LISTS & doc.bad or any("id" in s.bad for _, s in _spans(doc, every=True)):
+            incomplete.add(doc.doc_id)
     for doc_id, entry in registry.items():
-        if entry is None:
+        if entry is None or doc_id in incomplete:
             continue
         if doc_id in in_use:
             problems += _check_entry(doc_id, entry, in_use[doc_id], str(path))
@@ -53,10 +57,18 @@ def check_id_registry(annotations: AnnotationSet, annotations_dir: Path) -> list
     return problems
 
 
-def _check_prefixes(annotations: AnnotationSet) -> Iterator[Problem]:
+_LISTS = frozenset({"boilerplate", "source_mentions", "cues", "claims"})
+
+
+def _id_read(doc: DocAnnotation) -> bool:
+    """The document's ``doc_id`` was read and is not empty."""
+    return "doc_id" not in doc.bad and bool(doc.doc_id.strip())
+
+
+def _check_prefixes(docs: list[DocAnnotation]) -> Iterator[Problem]:
     """No two documents share an id prefix (their ids would share one namespace)."""
     first: dict[str, str] = {}
-    for doc in annotations.docs:
+    for doc in docs:
         other = first.setdefault(doc_prefix(doc.doc_id), doc.doc_id)
         if other != doc.doc_id:
             yield Problem(doc.path, doc.doc_id, ID_REGISTRY,
@@ -65,12 +77,14 @@ def _check_prefixes(annotations: AnnotationSet) -> Iterator[Problem]:
                           "own prefix (the part before the first hyphen)")
 
 
-def _spans(doc: DocAnnotation) -> Iterator[tuple[str, Span]]:
-    """Every span of a document with the id letter of its kind."""
+def _spans(doc: DocAnnotation, every: bool = False) -> Iterator[tuple[str, Span]]:
+    """The spans of a document with the id letter of their kind: those whose id was read,
+    or with ``every`` all of them."""
     for letter, spans in (("b", doc.boilerplate), ("s", doc.source_mentions), ("q", doc.cues),
                           ("c", doc.claims)):
         for span in spans:
-            yield letter, span
+            if every or "id" not in span.bad:
+                yield letter, span
 
 
 def _check_doc(doc: DocAnnotation, entry: RegistryEntry | None, file: str) -> Iterator[Problem]:
