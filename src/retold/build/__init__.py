@@ -1,0 +1,1 @@
+"""The release rows, their datasets features, and the safe Parquet writer."""
