@@ -184,3 +184,15 @@ def test_xmi_converts_astral_characters_to_utf16_and_back() -> None:
     assert int(claim.get("begin")) != len(text[:start].encode("utf-8"))
     back = next(iter(load_cas_from_xmi(data, typesystem=ts).select("retold.Claim")))
     assert (back.begin, back.end, back.get_covered_text()) == (start, end, "the embassy")
+
+
+def test_a_missing_kit_library_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed
+    code = main(["export", "--format", "spacy", "--corpus", str(MINI / "corpus"),
+                 "--annotations", str(MINI / "annotations"), "--out", str(tmp_path / "x")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "[missing-dependency] spacy is not installed" in err and "Traceback" not in err

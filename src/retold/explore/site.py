@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from retold.errors import InvalidInputError, Problem
+from retold.errors import MISSING_DEPENDENCY, UNSAFE_OUTPUT, InvalidInputError, Problem
 from retold.explore.data import Release, Row, containment, load_release
 from retold.explore.figures import draw_matrix, stance_style
 from retold.explore.graph import citation_edges, graph_svg
@@ -37,7 +37,7 @@ FIGURES = "figures"
 
 def _fresh_dir(out_dir: Path) -> None:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise InvalidInputError([Problem(str(out_dir), "-", "unsafe-output",
+        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
                                          "exists and is not an empty folder; choose a new "
                                          "or empty folder (nothing was written)")])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -293,5 +293,11 @@ def render_site(release_dir: Path, out_dir: Path) -> list[str]:
     files["index.html"] = index_page(release, rows, columns, cells)
     for rel, text in files.items():
         (out_dir / rel).write_text(text, encoding="utf-8")
-    figures = draw_matrix(rows, columns, cells, out_dir / FIGURES)
+    try:
+        figures = draw_matrix(rows, columns, cells, out_dir / FIGURES)
+    except ImportError as err:
+        raise InvalidInputError([Problem("render", "-", MISSING_DEPENDENCY,
+                                         f"{err.name} is not installed; install the kit "
+                                         "extra: pip install -c constraints.txt -e "
+                                         "'.[kit]'")]) from None
     return sorted([*files, *(f"{FIGURES}/{f}" for f in figures)])

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from retold.errors import InvalidInputError, Problem
+from retold.errors import NOT_EXPORTABLE, InvalidInputError, Problem
 from retold.export.dataset import (
     BOILERPLATE,
     CLAIMS,
@@ -115,7 +115,7 @@ def task_result(doc: ExportDoc) -> list[dict[str, Any]]:
                        "value": {"start": c["start"], "end": c["end"], "text": [c["cluster"]]}})
         for k, link in chain_links(c):
             if link["mention"] is None:
-                raise InvalidInputError([Problem(doc.doc_id, c["id"], "not-exportable",
+                raise InvalidInputError([Problem(doc.doc_id, c["id"], NOT_EXPORTABLE,
                                                  f"chain link {k} has no source mention; "
                                                  "Label Studio relations cannot hold it")])
             relations.append(_relation(c["id"], link["mention"], f"link {k}"))

@@ -16,7 +16,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from retold.errors import InvalidInputError, Problem
+from retold.errors import (
+    MISSING_DEPENDENCY,
+    UNKNOWN_FORMAT,
+    UNSAFE_OUTPUT,
+    InvalidInputError,
+    Problem,
+)
 from retold.export import EXPORT_FORMATS, IMPORT_FORMATS
 from retold.export.dataset import load_export_set
 from retold.export.sidecar import SIDECAR_FILE, MergeReport, merge, read_sidecar, write_sidecar
@@ -34,15 +40,16 @@ def format_module(fmt: str) -> ModuleType:
     names = {"brat": "brat", "conll": "conll", "inception-xmi": "xmi",
              "label-studio": "labelstudio", "spacy": "spacy_docbin"}
     if fmt not in names:
-        raise InvalidInputError([Problem("--format", fmt, "unknown-format",
+        raise InvalidInputError([Problem("--format", fmt, UNKNOWN_FORMAT,
                                          f"known formats: {', '.join(EXPORT_FORMATS)}")])
-    try:
-        return import_module(f"retold.export.{names[fmt]}")
-    except ImportError as err:
-        raise InvalidInputError([Problem("--format", fmt, "missing-dependency",
-                                         f"{err.name} is not installed; install the kit "
-                                         "extra: pip install -c constraints.txt "
-                                         "'.[kit]'")]) from None
+    return import_module(f"retold.export.{names[fmt]}")
+
+
+def missing_dependency(what: str, err: ImportError) -> InvalidInputError:
+    """The error for a library of the ``kit`` extra that is not installed."""
+    return InvalidInputError([Problem(what, "-", MISSING_DEPENDENCY,
+                                      f"{err.name} is not installed; install the kit extra: "
+                                      "pip install -c constraints.txt -e '.[kit]'")])
 
 
 def held_keys(fmt: str) -> Mapping[str, frozenset[str]]:
@@ -52,13 +59,13 @@ def held_keys(fmt: str) -> Mapping[str, frozenset[str]]:
 def _fresh_dir(out_dir: Path) -> None:
     """Refuse an output that exists and is not an empty folder; create it otherwise."""
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise InvalidInputError([Problem(str(out_dir), "-", "unsafe-output",
+        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
                                          "exists and is not an empty folder; choose a new "
                                          "or empty folder (nothing was written)")])
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise InvalidInputError([Problem(str(out_dir), "-", "unsafe-output",
+        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
                                          f"cannot create the folder: {err.strerror}")]) from None
 
 
@@ -86,7 +93,10 @@ def export_annotations(fmt: str, corpus_dir: Path, annotations_dir: Path,
     module = format_module(fmt)
     export_set = load_export_set(corpus_dir, annotations_dir)
     _fresh_dir(out_dir)
-    files = module.export(export_set, out_dir)
+    try:
+        files = module.export(export_set, out_dir)
+    except ImportError as err:
+        raise missing_dependency(f"--format {fmt}", err) from None
     write_sidecar(out_dir, export_set, fmt, module.held)
     (out_dir / README_FILE).write_text(export_readme(fmt, files), encoding="utf-8")
     return [*files, SIDECAR_FILE, README_FILE]
@@ -105,11 +115,14 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
                        check: Callable[[Path, Path], list[Problem]] = validate) -> ImportResult:
     """Read an edited ``fmt`` export in ``in_dir`` into a new annotation set ``out_dir``."""
     if fmt not in IMPORT_FORMATS:
-        raise InvalidInputError([Problem("--format", fmt, "unknown-format",
+        raise InvalidInputError([Problem("--format", fmt, UNKNOWN_FORMAT,
                                          f"import knows: {', '.join(IMPORT_FORMATS)}")])
     module = format_module(fmt)
     side = read_sidecar(in_dir, fmt)
-    edited = module.read_edited(in_dir)
+    try:
+        edited = module.read_edited(in_dir)
+    except ImportError as err:
+        raise missing_dependency(f"--format {fmt}", err) from None
     missing = sorted(set(side["documents"]) - set(edited))
     if missing:
         raise InvalidInputError([Problem(str(in_dir), d, "missing-annotation",

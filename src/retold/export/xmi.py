@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from retold.errors import InvalidInputError, Problem
+from retold.errors import NOT_EXPORTABLE, InvalidInputError, Problem
 from retold.export.dataset import (
     BOILERPLATE,
     CLAIMS,
@@ -98,7 +98,7 @@ def document_cas(doc: ExportDoc, ts: Any) -> Any:
         sources, cues = [], []
         for k, link in chain_links(c):
             if link["mention"] is None:
-                raise InvalidInputError([Problem(doc.doc_id, c["id"], "not-exportable",
+                raise InvalidInputError([Problem(doc.doc_id, c["id"], NOT_EXPORTABLE,
                                                  f"chain link {k} has no source mention; "
                                                  "an XMI link feature cannot hold it")])
             sources.append(source_link(role=str(k), target=made[link["mention"]]))
