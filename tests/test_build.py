@@ -6,7 +6,10 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
+import oracles
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -15,17 +18,10 @@ from update_golden import check_golden, golden_texts, release_rows
 
 from retold.build.features import features_for
 from retold.cli import main
-from retold.describe.stats import compute_stats, format_stats
 from retold.errors import InvalidInputError
 from retold.io.release import CARD_FILE, DATA_FILE, SUMS_FILE, release_files, verify_sha256sums
 from retold.pipeline import build_release
-from retold.schema import (
-    CONFIG_NAMES,
-    REUSE_NEAR_VERBATIM_MIN,
-    get_config,
-)
-from retold.text.reuse import text_similarity
-from retold.validate.checks import load_validated
+from retold.schema import CONFIG_NAMES, get_config
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 ROOT = Path(__file__).parent.parent
@@ -230,47 +226,100 @@ def test_loaded_rows_match_golden_rows(loaded: dict,
                     assert value == want[field.name], (name, field.name)
 
 
-def test_offsets_slice_the_text(loaded: dict) -> None:
-    texts = {d["doc_id"]: d["text"] for d in loaded["documents"]}
-    for d in loaded["documents"]:
-        for b in d["boilerplate"]:
-            assert 0 <= b["start"] < b["end"] <= len(d["text"])
-    for c in loaded["claims"]:
-        text = texts[c["doc_id"]]
-        assert text[c["start"]:c["end"]] == c["text"]
-        if c["source_start"] >= 0:
-            assert text[c["source_start"]:c["source_end"]] == c["source_text"]
-        else:
-            assert c["source_text"] == "" and c["source_end"] == -1
-        if c["cue_start"] >= 0:
-            assert text[c["cue_start"]:c["cue_end"]] == c["cue_text"]
-        if c["chain"]:
-            last = c["chain"][-1]
-            assert (last["source_start"], last["cue_start"]) == (c["source_start"], c["cue_start"])
-            assert [link["source"] for link in c["chain"]] == c["source_chain"]
-        assert c["attributed"] == (c["source"] != "author") == bool(c["chain"])
-    for s in loaded["tokens"]:
-        text = texts[s["doc_id"]]
-        sentence = text[s["start"]:s["end"]]
-        assert sentence == sentence.strip() and sentence
-        for tok, a, b in zip(s["tokens"], s["token_starts"], s["token_ends"], strict=True):
-            assert text[a:b] == tok
-            assert s["start"] <= a < b <= s["end"]
+def test_claim_texts_match_the_standoff_files_and_drafts(
+        mini_release: tuple[Path, dict[str, int]]) -> None:
+    release, _ = mini_release
+    assert oracles.check_claim_texts(release, MINI / "corpus", MINI / "annotations",
+                                     MINI / "drafts") == 5
 
 
-def test_claim_spans_are_tagged(loaded: dict) -> None:
-    """Every claim is exactly one B followed by Is in the tokens config."""
-    tags = loaded["tokens"].features["claim_tags"].feature
-    spans = set()
-    for s in loaded["tokens"]:
-        names = [tags.int2str(t) for t in s["claim_tags"]]
-        for i, tag in enumerate(names):
-            if tag == "B":
-                j = i + 1
-                while j < len(names) and names[j] == "I":
-                    j += 1
-                spans.add((s["doc_id"], s["token_starts"][i], s["token_ends"][j - 1]))
-    assert spans == {(c["doc_id"], c["start"], c["end"]) for c in loaded["claims"]}
+def test_tokens_cover_the_text(mini_release: tuple[Path, dict[str, int]]) -> None:
+    release, _ = mini_release
+    assert oracles.check_tokens_cover_the_text(release, MINI / "corpus") == 7
+
+
+def test_bio_layers_decode_to_the_standoff_spans(
+        mini_release: tuple[Path, dict[str, int]]) -> None:
+    """seqeval decodes claim_tags, source_tags and cue_tags back to the standoff spans."""
+    release, _ = mini_release
+    assert oracles.check_bio_layers(release, MINI / "annotations") == 7
+
+
+def test_boilerplate_spans_are_those_of_the_standoff_files(
+        mini_release: tuple[Path, dict[str, int]]) -> None:
+    release, _ = mini_release
+    texts = oracles.corpus_texts(MINI / "corpus")
+    docs = oracles.standoff(MINI / "annotations")
+    for row in oracles.release_rows(release, "documents"):
+        assert row["text"] == texts[row["doc_id"]]
+        spans = [(b["start"], b["end"], b["kind"]) for b in row["boilerplate"]]
+        assert spans == sorted((b["start"], b["end"], b["kind"])
+                               for b in docs[row["doc_id"]]["boilerplate"])
+        for b in docs[row["doc_id"]]["boilerplate"]:
+            assert row["text"][b["start"]:b["end"]] == b["text"]
+
+
+def tampered(release: Path, tmp_path: Path, config: str, change: Any) -> Path:
+    """A copy of ``release`` whose ``config`` rows went through ``change`` (for the
+    tests that show an oracle fails on wrong data)."""
+    copy = tmp_path / "tampered"
+    shutil.copytree(release, copy)
+    path = copy / "data" / config / DATA_FILE
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    change(rows)
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    return copy
+
+
+def test_the_oracles_fail_on_wrong_data(mini_release: tuple[Path, dict[str, int]],
+                                        tmp_path: Path) -> None:
+    release, _ = mini_release
+
+    def i_for_b(rows: list[dict]) -> None:  # tag ids: O=0, B=1, I=2
+        row = next(r for r in rows if 1 in r["cue_tags"])
+        row["cue_tags"][row["cue_tags"].index(1)] = 2
+
+    def shorter_claim(rows: list[dict]) -> None:
+        row = next(r for r in rows if r["claim_tags"][-2:] == [2, 0])
+        row["claim_tags"][-2] = 0
+
+    def similar(rows: list[dict]) -> None:
+        rows[0]["similarity"] += 1e-6
+
+    def moved_text(rows: list[dict]) -> None:
+        rows[0]["text"] = rows[0]["text"][1:]
+
+    with pytest.raises(AssertionError, match="starts with I"):
+        oracles.check_bio_layers(tampered(release, tmp_path / "a", "tokens", i_for_b),
+                                 MINI / "annotations")
+    with pytest.raises(AssertionError):
+        oracles.check_bio_layers(tampered(release, tmp_path / "b", "tokens", shorter_claim),
+                                 MINI / "annotations")
+    with pytest.raises(AssertionError):
+        oracles.check_pairs(tampered(release, tmp_path / "c", "pairs", similar),
+                            MINI / "annotations")
+    with pytest.raises(AssertionError):
+        oracles.check_claim_texts(tampered(release, tmp_path / "d", "claims", moved_text),
+                                  MINI / "corpus", MINI / "annotations", MINI / "drafts")
+
+    def other_fold(rows: list[dict]) -> None:
+        rows[-1]["fold"] = 0
+
+    def glued_tokens(rows: list[dict]) -> None:  # "Officials evacuated" as one token
+        row = rows[0]
+        row["tokens"][:2] = [row["tokens"][0] + " " + row["tokens"][1]]
+        row["token_starts"][:2] = row["token_starts"][:1]
+        row["token_ends"][:2] = row["token_ends"][1:2]
+        for layer in ("claim", "source", "cue"):
+            row[f"{layer}_tags"][:2] = row[f"{layer}_tags"][:1]
+
+    with pytest.raises(AssertionError):
+        oracles.check_folds(tampered(release, tmp_path / "e", "claims", other_fold),
+                            MINI / "annotations", {"000-mini-report": 0, "001-mini-denial": 1})
+    with pytest.raises(AssertionError):
+        oracles.check_tokens_cover_the_text(
+            tampered(release, tmp_path / "f", "tokens", glued_tokens), MINI / "corpus")
 
 
 def test_dates_stay_strings(loaded: dict) -> None:
@@ -279,30 +328,51 @@ def test_dates_stay_strings(loaded: dict) -> None:
     assert all(isinstance(v, str) for v in published.values())
 
 
-def test_pairs_semantics(loaded: dict) -> None:
-    claims = {c["claim_id"]: c for c in loaded["claims"]}
+# The mini fixture's reuse tokens (NFKC, lower-case, \w+), worked out by hand:
+#   000-c001  officials evacuated staff from the embassy on friday   (8)  cluster E
+#   000-c002  the bridge may have collapsed                          (5)  cluster B
+#   001-c001  embassy evacuation                                     (2)  cluster E, denied
+#   001-c002  the mission continues its work                         (5)  cluster M
+#   001-c003  the evacuation of the embassy                          (5)  cluster E, denied
+# LCS and Dice = 2 * LCS / (len a + len b) of each pair ("evacuation" != "evacuated"):
+MINI_PAIRS = {
+    # (a, b): (LCS, similarity, duplicate, contradiction, reuse)
+    ("000-c001", "000-c002"): (1, 2 / 13, False, False, "none"),       # the
+    ("000-c001", "001-c001"): (1, 2 / 10, True, True, "paraphrase"),   # embassy
+    ("000-c001", "001-c002"): (1, 2 / 13, False, False, "none"),       # the
+    ("000-c001", "001-c003"): (2, 4 / 13, True, True, "paraphrase"),   # the embassy
+    ("000-c002", "001-c001"): (0, 0.0, False, False, "none"),
+    ("000-c002", "001-c002"): (1, 2 / 10, False, False, "none"),       # the
+    ("000-c002", "001-c003"): (1, 2 / 10, False, False, "none"),       # the
+    ("001-c001", "001-c002"): (0, 0.0, False, False, "none"),
+    ("001-c001", "001-c003"): (1, 2 / 7, True, False, "paraphrase"),   # both denied
+    ("001-c002", "001-c003"): (1, 2 / 10, False, False, "none"),       # the
+}
+
+
+def test_pairs_hand_worked(loaded: dict) -> None:
     pairs = loaded["pairs"]
     reuse = pairs.features["reuse"]
-    n = len(claims)
-    assert len(pairs) == n * (n - 1) // 2
-    seen = set()
-    for p in pairs:
-        a, b = claims[p["claim_id_a"]], claims[p["claim_id_b"]]
-        assert p["claim_id_a"] < p["claim_id_b"]
-        seen.add((p["claim_id_a"], p["claim_id_b"]))
-        assert p["duplicate"] == (a["cluster_id"] == b["cluster_id"])
-        assert p["same_doc"] == (a["doc_id"] == b["doc_id"])
-        assert p["contradiction"] == (p["duplicate"] and a["denied"] != b["denied"])
-        sim = text_similarity(a["text"], b["text"])
-        assert p["similarity"] == pytest.approx(sim, abs=1e-7)
-        label = reuse.int2str(p["reuse"])
-        if not p["duplicate"]:
-            assert label == "none"
-        elif sim == 1.0:
-            assert label == "verbatim"
-        else:
-            assert label == ("near_verbatim" if sim >= REUSE_NEAR_VERBATIM_MIN else "paraphrase")
-    assert len(seen) == len(pairs)
+    got = {(p["claim_id_a"], p["claim_id_b"]): p for p in pairs}
+    assert sorted(got) == sorted(MINI_PAIRS)
+    for key, (_, sim, duplicate, contradiction, label) in MINI_PAIRS.items():
+        p = got[key]
+        assert p["similarity"] == pytest.approx(sim, abs=2 ** -25), key
+        assert (p["duplicate"], p["contradiction"], reuse.int2str(p["reuse"])) == (
+            duplicate, contradiction, label), key
+        assert p["same_doc"] == (key[0][:3] == key[1][:3])
+        assert (p["doc_id_a"][:3], p["doc_id_b"][:3]) == (key[0][:3], key[1][:3])
+
+
+def test_pairs_match_rapidfuzz(mini_release: tuple[Path, dict[str, int]]) -> None:
+    release, _ = mini_release
+    assert oracles.check_pairs(release, MINI / "annotations") == 10
+
+
+def test_folds(mini_release: tuple[Path, dict[str, int]]) -> None:
+    release, _ = mini_release
+    oracles.check_folds(release, MINI / "annotations",
+                        {"000-mini-report": 0, "001-mini-denial": 1})
 
 
 # --------------------------------------------------------------------------------------
@@ -329,12 +399,29 @@ def test_card_yaml_matches_schema(mini_release: tuple[Path, dict[str, int]]) -> 
     assert meta["size_categories"] == ["n<1K"]
 
 
-def test_card_statistics_come_from_stats(mini_release: tuple[Path, dict[str, int]]) -> None:
+def test_card_statistics_are_counted_from_the_json_files(
+        mini_release: tuple[Path, dict[str, int]]) -> None:
+    release, _ = mini_release
+    card = oracles.card_statistics((release / CARD_FILE).read_text(encoding="utf-8"))
+    expected = oracles.expected_statistics(MINI / "corpus", MINI / "annotations")
+    assert oracles.nonzero(card) == oracles.nonzero(expected)
+    # And by hand: 2 documents, 5 mentions; the 3-mention cluster gives 3 duplicate pairs,
+    # 2 of them contradictions (000-c001 against each denial); 10 - 3 = 7 "none" pairs.
+    assert card["Summary"]["documents"] == ("2",)
+    assert card["Summary"]["contradiction pairs"] == ("2",)
+    assert card["Pair reuse labels"] == {"verbatim": ("0",), "near_verbatim": ("0",),
+                                         "paraphrase": ("3",), "none": ("7",)}
+
+
+def test_card_prose_counts_the_documents(mini_release: tuple[Path, dict[str, int]]) -> None:
     release, _ = mini_release
     card = (release / CARD_FILE).read_text(encoding="utf-8")
-    docs, annotations = load_validated(MINI / "corpus", MINI / "annotations")
-    assert format_stats(compute_stats(docs, annotations), "markdown") in card
-    assert "Not yet computed." in card
+    assert "The two documents were supplied" in card
+    assert "Two documents, one story" in card
+    lowered = card.lower()
+    for wrong in ("five documents", "five folds", "five texts", "the five", "five retellings"):
+        assert wrong not in lowered, wrong
+    assert "Not yet computed." in card  # the fixture has no agreement.json
 
 
 def test_card_renders_agreement_file(tmp_path: Path) -> None:

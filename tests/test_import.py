@@ -152,6 +152,10 @@ def test_a_chain_link_without_mention_is_refused_not_dropped(tmp_path: Path) -> 
     doc["claims"][0]["chain"][0]["mention"] = None
     doc["source_mentions"] = [m for m in doc["source_mentions"] if m["id"] != "000-s01"]
     path.write_text(json.dumps(doc), encoding="utf-8")
+    ids = root / "annotations" / "ids.json"
+    registry = json.loads(ids.read_text(encoding="utf-8"))
+    registry["000-mini-report"]["retired"].append("000-s01")
+    ids.write_text(json.dumps(registry), encoding="utf-8")
     from retold.validate import validate
 
     assert validate(root / "corpus", root / "annotations") == []

@@ -1,7 +1,8 @@
 """The committed data is consistent: drafts, standoff files, agreement, release, datasheet.
 
 These tests read the real corpus and annotations, so a change to any of them that was not
-carried through (re-anchored, re-agreed, rebuilt, regenerated) fails here.
+carried through (re-agreed, rebuilt, regenerated) fails here; ``test_anchor`` checks that
+every draft reproduces its committed standoff file.
 """
 
 from __future__ import annotations
@@ -9,20 +10,18 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import oracles
 import pytest
 
 from retold.annotate.agreement import compare, load_read, summary
-from retold.annotate.anchor import anchor_draft
 from retold.build.features import features_for
 from retold.describe import datasheet
-from retold.describe.stats import compute_stats, format_stats
 from retold.io.corpus import load_corpus_or_raise
 from retold.io.jsonio import dump_json
-from retold.io.release import release_files
-from retold.io.standoff import doc_to_json
+from retold.io.release import read_build_info, release_files
 from retold.pipeline import build_release
 from retold.schema import CONFIGS
-from retold.validate.checks import load_validated, validate
+from retold.validate.checks import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -39,17 +38,6 @@ DOC_IDS = sorted(TEXTS)
 @pytest.mark.parametrize("read", sorted(READS))
 def test_annotation_set_is_valid(read: str) -> None:
     assert validate(CORPUS, READS[read]) == []
-
-
-@pytest.mark.parametrize("doc_id", DOC_IDS)
-@pytest.mark.parametrize("read", sorted(READS))
-def test_drafts_anchor_to_the_committed_standoff_file(read: str, doc_id: str) -> None:
-    draft = READS[read] / "drafts" / f"{doc_id}.jsonl"
-    doc = anchor_draft(draft.read_text(encoding="utf-8").splitlines(), TEXTS[doc_id], doc_id,
-                       str(draft))
-    committed = (READS[read] / "docs" / f"{doc_id}.json").read_text(encoding="utf-8")
-    assert dump_json(doc_to_json(doc)) == committed, (
-        f"re-run: retold anchor {draft} --doc-id {doc_id} --out .../docs/{doc_id}.json")
 
 
 def test_every_document_is_annotated() -> None:
@@ -71,15 +59,57 @@ def test_committed_release_matches_a_fresh_build(tmp_path: Path) -> None:
     build_release(CORPUS, ANNOTATIONS, out)
     committed = ROOT / "release"
     assert release_files(out) == release_files(committed)
+    built_with = read_build_info(committed).get("libraries", {})
+    have = read_build_info(out).get("libraries", {})
+    versions = "; ".join(f"built with {name} {built_with.get(name)}, you have {have[name]}"
+                         for name in sorted(have) if built_with.get(name) != have[name])
     for rel in release_files(out):
+        if rel == "build_info.json":
+            continue
         assert (out / rel).read_bytes() == (committed / rel).read_bytes(), (
-            f"release/{rel} is stale: re-run retold build")
+            f"release/{rel} differs from a fresh build: "
+            + (versions if versions else "same library versions, so the release is stale: "
+               "re-run retold build"))
 
 
-def test_card_statistics_are_those_of_retold_stats() -> None:
-    docs, annotations = load_validated(CORPUS, ANNOTATIONS)
-    card = (ROOT / "release" / "README.md").read_text(encoding="utf-8")
-    assert format_stats(compute_stats(docs, annotations), "markdown") in card
+def test_card_statistics_are_counted_from_the_json_files() -> None:
+    card = oracles.card_statistics((ROOT / "release" / "README.md").read_text(encoding="utf-8"))
+    assert oracles.nonzero(card) == oracles.nonzero(
+        oracles.expected_statistics(CORPUS, ANNOTATIONS))
+    assert card["Summary"]["documents"] == ("5",)
+    assert card["Summary"]["claim mentions"] == ("147",)
+
+
+def test_release_claim_texts_match_the_standoff_files_and_drafts() -> None:
+    assert oracles.check_claim_texts(ROOT / "release", CORPUS, ANNOTATIONS,
+                                     ANNOTATIONS / "drafts") == 147
+
+
+def test_release_tokens_cover_the_texts() -> None:
+    assert oracles.check_tokens_cover_the_text(ROOT / "release", CORPUS) == card_row_counts()[
+        "tokens"]
+
+
+def test_release_bio_layers_decode_to_the_standoff_spans() -> None:
+    """seqeval decodes every sentence's three BIO layers to the standoff spans."""
+    assert oracles.check_bio_layers(ROOT / "release", ANNOTATIONS) == card_row_counts()[
+        "tokens"]
+
+
+def test_release_pairs_match_rapidfuzz() -> None:
+    assert oracles.check_pairs(ROOT / "release", ANNOTATIONS) == 147 * 146 // 2
+
+
+def test_release_folds() -> None:
+    oracles.check_folds(ROOT / "release", ANNOTATIONS, {
+        "000-blog-thread": 0, "001-forum-repost": 1, "002-summary": 2,
+        "003-turkish-outlet": 3, "004-state-media": 4})
+
+
+def test_stance_kappa_lies_in_its_bootstrap_interval() -> None:
+    details = oracles.read_json(ANNOTATIONS / "agreement_details.json")
+    lo, hi = details["stance_kappa_ci95"]
+    assert lo <= details["stance_kappa"] <= hi
 
 
 def test_datasheet_figures_are_up_to_date() -> None:

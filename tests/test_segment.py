@@ -169,9 +169,15 @@ def test_segment_document_tags_claims_after_glued_boilerplate() -> None:
     assert first.tags["claim"] == ("B", "I", "I", "I", "O", "O", "O", "O")
     assert first.tags["source"] == ("O", "O", "O", "O", "O", "B", "O", "O")
     assert first.tags["cue"] == ("O", "O", "O", "O", "O", "O", "B", "O")
-    for s in sentences:
-        assert s.tokens == tuple(TEXT[a:b] for a, b in zip(s.token_starts, s.token_ends,
-                                                            strict=True))
+    # Token offsets worked out by hand from TEXT (the second line starts at 43).
+    assert (first.start, first.end, second.start, second.end) == (0, 42, 43, 92)
+    assert first.tokens == ("Iran", "began", "the", "evacuation", ",", "officials", "said", ".")
+    assert first.token_starts == (0, 5, 11, 15, 25, 27, 37, 41)
+    assert first.token_ends == (4, 10, 14, 25, 26, 36, 41, 42)
+    assert second.tokens == ("ReplyDelete", "Among", "those", "evacuated", "were",
+                             "commanders", ".")
+    assert second.token_starts == (43, 54, 60, 66, 76, 81, 91)
+    assert second.token_ends == (54, 59, 65, 75, 80, 91, 92)
 
 
 def test_segment_document_names_doc_and_span_on_misalignment() -> None:
@@ -194,3 +200,14 @@ def test_segment_document_reports_every_overlap() -> None:
     assert problem.code == "bio-overlap"
     assert problem.where == "q1, q2"
 
+
+
+def test_segment_document_reports_boundary_problems_before_tagging_problems() -> None:
+    # A cue on the line break between the sentences lies in no sentence (42 is the "\n").
+    doc = make_doc(claims=[("c1", "Iran began the evacuation", 1)],
+                   cues=[("q0", "\n"), ("q1", "officials said"), ("q2", "said")])
+    with pytest.raises(InvalidInputError) as err:
+        segment_document(TEXT, doc)
+    assert [(p.where, p.code) for p in err.value.problems] == [
+        ("q0", "sentence-boundary"), ("q1, q2", "bio-overlap")]
+    assert "cue span [42, 43) '\\n' is not inside one sentence" in err.value.problems[0].message

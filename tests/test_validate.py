@@ -22,6 +22,7 @@ DOC0 = "annotations/docs/000-mini-report.json"
 DOC1 = "annotations/docs/001-mini-denial.json"
 SOURCES = "annotations/sources.json"
 CLUSTERS = "annotations/clusters.json"
+IDS = "annotations/ids.json"
 MANIFEST = "corpus/manifest.json"
 TEXT0 = "corpus/texts/000_mini.txt"
 TEXT1 = "corpus/texts/001_mini.txt"
@@ -155,6 +156,21 @@ def _manifest_twice(manifest: list[dict[str, Any]]) -> None:
     manifest.append(dict(manifest[0]))
 
 
+def _retire(entry: str, retired: str) -> Callable[[Any], None]:
+    return lambda ids: ids[entry]["retired"].append(retired)
+
+
+def _issued(entry: str, letter: str, count: int) -> Callable[[Any], None]:
+    return lambda ids: ids[entry]["issued"].update({letter: count})
+
+
+def _shared_prefix(root: Path) -> None:
+    """A second document whose id starts with the prefix of the first ("000-")."""
+    edit_json(root, MANIFEST, lambda m: m[1].update(doc_id="000-other"))
+    edit_json(root, DOC1, lambda d: d.update(doc_id="000-other"))
+    (root / DOC1).rename(root / "annotations/docs/000-other.json")
+
+
 def _file_renamed(root: Path) -> None:
     (root / DOC1).rename(root / "annotations/docs/001-renamed.json")
 
@@ -246,6 +262,27 @@ MUTATIONS: tuple[Mutation, ...] = (
                  end=143, text="The bridge may have collapse"))),
     Mutation("unused-span", v.UNUSED_SPAN, DOC0, "000-q02",
              _set(DOC0, lambda d: claim(d, "000-c001")["chain"][1].update(cue=None))),
+    Mutation("id-registry", v.ID_REGISTRY, DOC0, "000-c002",
+             _set(IDS, _retire("000-mini-report", "000-c002"))),
+    Mutation("id-registry:never-issued", v.ID_REGISTRY, DOC1, "001-q04",
+             _set(IDS, _issued("001-mini-denial", "q", 3))),
+    Mutation("id-registry:not-retired", v.ID_REGISTRY, IDS, "000-s03",
+             _set(IDS, _issued("000-mini-report", "s", 3))),
+    Mutation("id-registry:malformed", v.ID_REGISTRY, DOC1, "001-c03",
+             _set(DOC1, lambda d: claim(d, "001-c003").update(id="001-c03"))),
+    Mutation("id-registry:wrong-prefix", v.ID_REGISTRY, DOC1, "002-b01",
+             _set(DOC1, lambda d: item(d["boilerplate"], "001-b01").update(id="002-b01"))),
+    Mutation("id-registry:retired-never-issued", v.ID_REGISTRY, IDS, "000-c009",
+             _set(IDS, _retire("000-mini-report", "000-c009"))),
+    Mutation("id-registry:no-entry", v.ID_REGISTRY, IDS, "001-mini-denial",
+             _set(IDS, lambda ids: {k: v for k, v in ids.items() if k != "001-mini-denial"})),
+    Mutation("id-registry:unknown-document", v.ID_REGISTRY, IDS, "002-ghost",
+             _set(IDS, lambda ids: ids.update({"002-ghost": ids["000-mini-report"]}))),
+    Mutation("id-registry:shared-prefix", v.ID_REGISTRY, "000-other.json", "000-other",
+             _shared_prefix),
+    Mutation("missing-file:ids", v.MISSING_FILE, IDS, "-", _delete(IDS)),
+    Mutation("shape:ids", v.SHAPE, IDS, "000-mini-report",
+             _set(IDS, lambda ids: ids["000-mini-report"].update(next=3))),
 )
 
 
@@ -384,7 +421,7 @@ def test_cli_validate_prints_every_problem(
     assert f"{len(problems)} problem(s) found" in captured.err
 
 
-@pytest.mark.parametrize("rel", [SOURCES, CLUSTERS])
+@pytest.mark.parametrize("rel", [SOURCES, CLUSTERS, IDS])
 def test_an_unreadable_registry_is_reported_once(mini: Path, rel: str) -> None:
     """A missing registry is one missing-file problem, not one problem per reference."""
     (mini / rel).unlink()

@@ -56,6 +56,7 @@ UNUSED_CLUSTER = "unused-cluster"
 UNUSED_SOURCE = "unused-source"
 NOT_TOKEN_ALIGNED = "not-token-aligned"
 UNUSED_SPAN = "unused-span"
+ID_REGISTRY = "id-registry"
 
 CODES: tuple[str, ...] = (
     SHAPE,
@@ -81,6 +82,7 @@ CODES: tuple[str, ...] = (
     UNUSED_SOURCE,
     NOT_TOKEN_ALIGNED,
     UNUSED_SPAN,
+    ID_REGISTRY,
 )
 """Every error code a Problem from ``validate`` can carry."""
 

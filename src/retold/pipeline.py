@@ -56,7 +56,7 @@ def build_release(corpus_dir: Path, annotations_dir: Path, out_dir: Path,
     card = render_card(counts, num_bytes, rows, stats, load_agreement(annotations_dir),
                        load_leaderboard(leaderboard))
     data = {data_path(n): blobs[n] for n in CONFIG_NAMES}
-    files = release_bytes(data, card, render_license(), croissant_bytes(data))
+    files = release_bytes(data, card, render_license(), croissant_bytes(data, counts))
     write_release(out_dir, files)
     log.info("built %s: %s", out_dir, ", ".join(f"{name} {n}" for name, n in counts.items()))
     return counts

@@ -136,9 +136,13 @@ REUSE_DEFINITIONS: dict[str, str] = {
     "none": "Not a duplicate: the two mentions are in different clusters.",
 }
 REUSE_MEASURE = (
-    "Both spans are normalised (Unicode NFKC, lower-cased, curly quotes and apostrophes "
-    "mapped to ASCII) and split into word tokens with the regular expression \\w+. The "
-    "similarity is the Dice coefficient of the longest common token subsequence: "
+    "Both spans are normalised with Unicode NFKC and lower-cased (Python's str.lower), then "
+    "split into word tokens: the matches of the regular expression \\w+ in Python, i.e. runs "
+    "of characters for which str.isalnum() is true, and the underscore. Every other "
+    "character only separates tokens; that includes punctuation and the straight and "
+    "curly quotation marks and apostrophes ' ‘ ’ \" “ ”, so quote style never changes the "
+    "tokens: \"Iran’s\" and \"Iran's\" both give iran, s. The similarity is the Dice "
+    "coefficient of the longest common token subsequence: "
     "2 * LCS(a, b) / (len(a) + len(b)), 1.0 for two empty sequences."
 )
 
@@ -241,7 +245,12 @@ CONFIGS: tuple[Config, ...] = (
         sort_key=("doc_id", "start", "end", "claim_id"),
         primary_key=("claim_id",),
         fields=(
-            Field("claim_id", "string", "Stable claim-mention id."),
+            Field(
+                "claim_id",
+                "string",
+                "Stable claim-mention id (`004-c001`): given once when the claim is "
+                "annotated, never renumbered or reused; ids need not follow text order.",
+            ),
             Field("doc_id", "string", "Document of the mention."),
             Field("start", "int32", "Start offset (code points) of the claim span."),
             Field("end", "int32", "End offset (exclusive) of the claim span."),
@@ -318,7 +327,15 @@ CONFIGS: tuple[Config, ...] = (
         sort_key=("doc_id", "start"),
         primary_key=("sentence_id",),
         fields=(
-            Field("sentence_id", "string", "Stable sentence id."),
+            Field(
+                "sentence_id",
+                "string",
+                "Stable sentence id: the document id up to its first hyphen, `-t` and the "
+                "sentence's start offset in five digits (`004-t01282`). It is derived from "
+                "the text, not from the sentence's position, so adding or removing a claim "
+                "never renames another sentence; a claim that crosses a candidate split "
+                "point joins two sentences under the first one's id.",
+            ),
             Field("doc_id", "string", "Document of the sentence."),
             Field("start", "int32", "Start offset of the sentence."),
             Field("end", "int32", "End offset of the sentence."),
@@ -341,6 +358,23 @@ def get_config(name: str) -> Config:
         if config.name == name:
             return config
     raise KeyError(f"unknown config {name!r}; known configs: {', '.join(CONFIG_NAMES)}")
+
+
+def label_named(labels_name: str, label: str) -> str:
+    """``label``, checked to be in the label tuple of this module called ``labels_name``.
+
+    Code that needs one particular label looks it up by name with this, never by unpacking
+    or indexing the tuple by position, so appending a label (the way labels grow) breaks
+    nothing. A renamed or removed label fails at import time with a message naming both.
+    """
+    labels = globals().get(labels_name)
+    if not (isinstance(labels, tuple) and all(isinstance(x, str) for x in labels)):
+        raise LookupError(f"retold.schema has no label tuple called {labels_name!r}")
+    if label not in labels:
+        raise LookupError(f"retold.schema.{labels_name} has no label {label!r}; its labels "
+                          f"are {', '.join(labels)}. Labels are appended, never renamed "
+                          "or removed.")
+    return label
 
 
 def id2label(labels: tuple[str, ...]) -> dict[int, str]:

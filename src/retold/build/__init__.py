@@ -1,1 +1,1 @@
-"""The release rows, their datasets features, and the safe Parquet writer."""
+"""Building the release: rows of each config, their Features, and the safe Parquet writer."""

@@ -21,8 +21,9 @@ from tqdm import tqdm
 
 from retold.errors import InvalidInputError, Problem
 from retold.io.corpus import Document
+from retold.io.ids import sentence_id
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation
-from retold.schema import AUTHOR, CONFIG_NAMES, TOKEN_LAYERS, get_config
+from retold.schema import AUTHOR, CONFIG_NAMES, TOKEN_LAYERS, get_config, label_named
 from retold.text.reuse import reuse_label, reuse_tokens, similarity
 from retold.text.segment import segment_document
 
@@ -31,7 +32,7 @@ Row = dict[str, Any]
 PROGRESS_MIN_PAIRS = 20_000
 """Below this many pairs the loop takes well under a second: no progress bar."""
 
-DENIED = "denied"
+DENIED = label_named("STANCES", "denied")
 
 
 def sort_rows(config_name: str, rows: list[Row]) -> list[Row]:
@@ -193,9 +194,9 @@ def tokens_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[Ro
         except InvalidInputError as err:
             problems.extend(err.problems)
             continue
-        for n, s in enumerate(sentences, start=1):
+        for s in sentences:
             row: Row = {
-                "sentence_id": f"{a.doc_id}-s{n:04d}",
+                "sentence_id": sentence_id(a.doc_id, s.start),
                 "doc_id": a.doc_id,
                 "start": s.start,
                 "end": s.end,

@@ -68,11 +68,11 @@ def _field(record_set: str, name: str, dtype: Any, description: str,
                      source=_source(file_id, name), **array)
 
 
-def croissant_metadata(blobs: Mapping[str, bytes]) -> mlc.Metadata:
+def croissant_metadata(blobs: Mapping[str, bytes], counts: Mapping[str, int]) -> mlc.Metadata:
     """The ``mlcroissant`` metadata of a release whose data files are ``blobs``.
 
     ``blobs`` maps each config's relative Parquet path (``io.release.data_path``) to its
-    bytes; their SHA-256 go into the file objects.
+    bytes; their SHA-256 go into the file objects. ``counts`` are the rows per config.
     """
     distribution = []
     record_sets = []
@@ -100,7 +100,7 @@ def croissant_metadata(blobs: Mapping[str, bytes]) -> mlc.Metadata:
         version=DATASET_VERSION,
         distribution=distribution,
         record_sets=record_sets,
-        data_collection=meta.DATA_COLLECTION,
+        data_collection=meta.data_collection(counts["documents"]),
         data_collection_type=["Found texts, kept byte for byte"],
         data_annotation_protocol=[meta.ANNOTATION_PROTOCOL],
         data_annotation_platform=["Quote-based drafts anchored to offsets by `retold anchor`"],
@@ -109,7 +109,7 @@ def croissant_metadata(blobs: Mapping[str, bytes]) -> mlc.Metadata:
                                 f"({meta.ANNOTATION_MODEL}), not a person."],
         machine_annotation_tools=[meta.ANNOTATION_MODEL],
         data_biases=list(meta.BIASES),
-        data_limitations=list(meta.LIMITATIONS),
+        data_limitations=list(meta.limitations(counts["documents"])),
         data_use_cases=list(meta.USE_CASES) + [f"Out of scope: {u}" for u in meta.OUT_OF_SCOPE],
         personal_sensitive_information=[meta.PERSONAL_INFORMATION],
         data_release_maintenance_plan=f"{meta.VERSIONING_POLICY} Schema version "
@@ -117,7 +117,7 @@ def croissant_metadata(blobs: Mapping[str, bytes]) -> mlc.Metadata:
     )
 
 
-def croissant_bytes(blobs: Mapping[str, bytes]) -> bytes:
+def croissant_bytes(blobs: Mapping[str, bytes], counts: Mapping[str, int]) -> bytes:
     """``croissant.json`` as UTF-8 bytes: pretty-printed JSON-LD, one trailing newline."""
-    document = croissant_metadata(blobs).to_json()
+    document = croissant_metadata(blobs, counts).to_json()
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

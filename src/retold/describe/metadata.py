@@ -84,7 +84,6 @@ OUT_OF_SCOPE: tuple[str, ...] = (
     "Any use of the third-party texts beyond research on claims and attribution.",
 )
 LIMITATIONS: tuple[str, ...] = (
-    "A handful of documents (see the documents config), one story, one week, English only.",
     f"All labels were made by an AI model ({ANNOTATION_MODEL}); scores against them measure "
     "agreement with one model's reading of the guidelines, and the agreement between two "
     "reads by the same model is no human ceiling.",
@@ -104,11 +103,28 @@ PERSONAL_INFORMATION = (
     "data was collected."
 )
 DATA_COLLECTION = (
-    "The documents were supplied to the project as seed files and are kept byte for "
-    "byte (their SHA-256 is checked on every build); their genre, outlet and rights status "
-    "are recorded in the documents config. Nothing was cleaned: boilerplate is annotated as "
-    "spans."
+    "documents were supplied to the project as seed files and are kept byte for byte (their "
+    "SHA-256 is checked on every build); their genre, outlet and rights status are recorded "
+    "in the documents config. Nothing was cleaned: boilerplate is annotated as spans."
 )
+"""Completed by ``data_collection``, which puts the document count in front."""
+
+
+def number_words(n: int) -> str:
+    """Small counts in words for prose ("two documents"), digits beyond ten."""
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def data_collection(n_docs: int) -> str:
+    """How the texts were collected, counting the documents of this release."""
+    return f"The {number_words(n_docs)} {DATA_COLLECTION}"
+
+
+def limitations(n_docs: int) -> tuple[str, ...]:
+    """The limitations, the first counting the documents of this release."""
+    return (f"{number_words(n_docs).capitalize()} documents, one story, one week, English "
+            "only.", *LIMITATIONS)
 ANNOTATION_PROTOCOL = (
     f"Every label was made by an AI language model ({ANNOTATION_MODEL}), not by people. A "
     "first read was made by the model working as the project's engineer; a second, "

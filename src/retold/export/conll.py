@@ -17,12 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from retold.export.dataset import ExportDoc, ExportSet
-from retold.schema import BIO_TAGS, TOKEN_LAYERS
+from retold.schema import TOKEN_LAYERS, label_named
 from retold.text.segment import segment_document
 
 CONLL_FILE = "retold.conll"
 COLUMNS_FILE = "columns.txt"
-TAG_O = BIO_TAGS[0]
+TAG_O = label_named("BIO_TAGS", "O")
 held: dict[str, frozenset[str]] = {}
 """CoNLL holds span extents as BIO tags, not records: the side file keeps every record."""
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retold.errors import InvalidInputError, Problem
+from retold.io.ids import REGISTRY_FILE
+from retold.io.jsonio import read_json
 from retold.io.standoff import CLUSTERS_FILE, SOURCES_FILE, DocAnnotation, doc_to_json
 from retold.schema import AUTHOR
 from retold.validate import load_validated
@@ -24,6 +27,10 @@ CLAIMS = "claims"
 MENTIONS = "source_mentions"
 CUES = "cues"
 BOILERPLATE = "boilerplate"
+
+
+SET_FILES: tuple[str, ...] = (SOURCES_FILE, CLUSTERS_FILE, REGISTRY_FILE)
+"""The annotation set's files besides ``docs/``, carried whole by every side file."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class ExportSet:
 
     docs: tuple[ExportDoc, ...]
     files: dict[str, Any]
-    """``sources.json`` and ``clusters.json`` as JSON values, by file name."""
+    """The set's other files (``SET_FILES``: sources, clusters, the id registry) as JSON."""
 
     def sources(self) -> list[str]:
         return sorted(s["source_id"] for s in self.files[SOURCES_FILE])
@@ -69,12 +76,11 @@ def load_export_set(corpus_dir: Path, annotations_dir: Path) -> ExportSet:
     docs, annotations = load_validated(corpus_dir, annotations_dir)
     texts = {d.doc_id: d.text for d in docs}
     ordered = sorted(annotations.docs, key=lambda a: a.doc_id)
-    files = {
-        SOURCES_FILE: [{"source_id": s.source_id, "name": s.name, "aliases": list(s.aliases),
-                        "kind": s.kind} for s in annotations.sources],
-        CLUSTERS_FILE: [{"cluster_id": c.cluster_id, "proposition": c.proposition}
-                        for c in annotations.clusters],
-    }
+    problems: list[Problem] = []
+    files = {name: read_json(Path(annotations_dir) / name, problems) for name in SET_FILES
+             if (Path(annotations_dir) / name).is_file()}
+    if problems:  # cannot happen after validation, unless a file changed meanwhile
+        raise InvalidInputError(problems)
     return ExportSet(docs=tuple(ExportDoc(a.doc_id, texts[a.doc_id], doc_to_json(a), a)
                                 for a in ordered), files=files)
 

@@ -10,6 +10,7 @@ against the corpus: the problems are returned, never hidden.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,15 @@ from retold.errors import (
 )
 from retold.export import EXPORT_FORMATS, IMPORT_FORMATS
 from retold.export.dataset import load_export_set
-from retold.export.sidecar import SIDECAR_FILE, MergeReport, merge, read_sidecar, write_sidecar
+from retold.export.sidecar import (
+    SIDECAR_FILE,
+    IdIssuer,
+    MergeReport,
+    merge,
+    read_sidecar,
+    write_sidecar,
+)
+from retold.io.ids import REGISTRY_FILE
 from retold.io.jsonio import dump_json
 from retold.io.standoff import DOCS_DIR
 from retold.validate import validate
@@ -128,7 +137,13 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
         raise InvalidInputError([Problem(str(in_dir), d, "missing-annotation",
                                          "the edited export lacks this document") for d in missing])
     report = MergeReport()
-    merged = {doc_id: merge(side, doc_id, edited[doc_id], report) for doc_id in sorted(edited)}
+    registry = side["files"].get(REGISTRY_FILE)
+    issuer = IdIssuer(json.loads(json.dumps(registry)) if registry is not None else None)
+    merged = {doc_id: merge(side, doc_id, edited[doc_id], report, issuer)
+              for doc_id in sorted(edited)}
+    files = dict(side["files"])
+    if issuer.registry is not None:
+        files[REGISTRY_FILE] = issuer.registry
     _fresh_dir(out_dir)
     (out_dir / DOCS_DIR).mkdir()
     written = []
@@ -136,7 +151,7 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
         rel = f"{DOCS_DIR}/{doc_id}.json"
         (out_dir / rel).write_text(dump_json(record), encoding="utf-8")
         written.append(rel)
-    for name, data in side["files"].items():
+    for name, data in files.items():
         (out_dir / name).write_text(dump_json(data), encoding="utf-8")
         written.append(name)
     return ImportResult(written, report, check(corpus_dir, out_dir))

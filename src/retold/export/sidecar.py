@@ -10,7 +10,7 @@ Every export writes ``sidecar.json`` beside the format's files::
       "field_order": {kind: [every key of a record, in the standoff order]},
       "documents": {doc_id: {"document": {non-list keys of the standoff object},
                              kind: {element id: {keys the format does not hold}}}},
-      "files": {"sources.json": [...], "clusters.json": [...]}
+      "files": {"sources.json": [...], "clusters.json": [...], "ids.json": {...}}
     }
 
 A format declares, per element kind, the keys of the standoff records it holds (``held``);
@@ -19,13 +19,13 @@ registry files. A field added to the standoff format later is not held by any fo
 a format says so, so it lands here automatically.
 
 ``merge`` is the import's half: the keys a format holds come from the edited file, the
-others from the side file; elements that are new in the edited file get fresh ids that no
-element had at export time (ids are never reused), and removed elements are reported.
+others from the side file. Elements that are new in the edited file get fresh ids issued
+from the id registry (``ids.json``, see ``retold.io.ids``), and removed elements' ids are
+retired there, so an id is never reused; both are reported.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Any
 
 from retold.errors import InvalidInputError, Problem
 from retold.export.dataset import ExportSet, Record
+from retold.io.ids import ID_LETTERS, ID_WIDTHS, REGISTRY_FILE, format_id
 from retold.io.jsonio import dump_json, read_json
 from retold.schema import DATASET_VERSION, SCHEMA_VERSION
 
@@ -40,8 +41,9 @@ SIDECAR_FILE = "sidecar.json"
 ABOUT = ("What the export format cannot hold, keyed by document, element kind and element id, "
          "plus the source and cluster registries. `retold import` merges it with the edited "
          "file; keep it beside the exported files.")
-_ID_NUMBER = re.compile(r"^(.*?)(\d+)$")
-_KIND_LETTERS = {"claims": "c", "source_mentions": "s", "cues": "q", "boilerplate": "b"}
+REGISTRY_KINDS = {"claims": "claim", "source_mentions": "mention", "cues": "cue",
+                  "boilerplate": "boilerplate"}
+"""The registry's kind name (``io.ids.ID_LETTERS``) of each standoff element kind."""
 
 Held = Mapping[str, frozenset[str]]
 
@@ -101,26 +103,38 @@ class MergeReport:
     removed: list[str] = field(default_factory=list)
 
 
-def _next_ids(kind: str, doc_id: str, known: Sequence[str]) -> tuple[str, int, int]:
-    """Prefix, next number and digit width for new ids of ``kind`` in one document."""
-    best: tuple[str, int, int] | None = None
-    for element_id in known:
-        match = _ID_NUMBER.match(element_id)
-        if match and (best is None or int(match.group(2)) >= best[1]):
-            best = (match.group(1), int(match.group(2)) + 1, len(match.group(2)))
-    if best is not None:
-        return best
-    letter = _KIND_LETTERS.get(kind, kind[:1])
-    return f"{doc_id.split('-', 1)[0]}-{letter}", 1, 3 if kind == "claims" else 2
+class IdIssuer:
+    """Issues new ids and retires removed ones in the side file's copy of the registry."""
+
+    def __init__(self, registry: dict[str, Any] | None) -> None:
+        self.registry = registry
+
+    def issue(self, doc_id: str, kind: str) -> str:
+        if self.registry is None:
+            raise InvalidInputError([Problem(SIDECAR_FILE, doc_id, "missing-file",
+                                             f"the export has no {REGISTRY_FILE}, so no new "
+                                             f"{kind} id can be issued")])
+        letter = ID_LETTERS[REGISTRY_KINDS.get(kind, kind)]
+        entry = self.registry.setdefault(doc_id, {"issued": {k: 0 for k in ID_WIDTHS},
+                                                  "retired": []})
+        entry["issued"][letter] = entry["issued"].get(letter, 0) + 1
+        return format_id(doc_id, letter, entry["issued"][letter])
+
+    def retire(self, doc_id: str, element_id: str) -> None:
+        if self.registry is not None and doc_id in self.registry:
+            retired = self.registry[doc_id]["retired"]
+            retired.append(element_id)
+            retired.sort()
 
 
-def merge(side: Mapping[str, Any], doc_id: str,
-          edited: Mapping[str, Sequence[Record]], report: MergeReport) -> dict[str, Any]:
+def merge(side: Mapping[str, Any], doc_id: str, edited: Mapping[str, Sequence[Record]],
+          report: MergeReport, issuer: IdIssuer) -> dict[str, Any]:
     """The standoff object of one document: edited held keys + the side file's other keys.
 
     ``edited`` maps each element kind to the records read from the edited file; a record
-    whose ``id`` is missing, or unknown to the side file, is new and gets a fresh id
-    (references to its old id within ``edited``, e.g. from chain links, are renamed too).
+    whose ``id`` is missing, or unknown to the side file, is new and gets a fresh id from
+    ``issuer`` (references to its old id within ``edited``, e.g. from chain links, are
+    renamed too); the id of a record missing from ``edited`` is retired.
     """
     entry = side["documents"].get(doc_id)
     if entry is None:
@@ -131,22 +145,23 @@ def merge(side: Mapping[str, Any], doc_id: str,
     merged: dict[str, list[Record]] = {}
     for kind, records in edited.items():
         known = entry.get(kind, {})
-        prefix, number, width = _next_ids(kind, doc_id, list(known))
         merged[kind] = []
         for record in records:
             old = record.get("id")
             if old in known:
                 base = dict(known[old])
             else:
-                new = f"{prefix}{number:0{width}d}"
-                number += 1
+                new = issuer.issue(doc_id, kind)
                 if old:
                     renamed[old] = new
                 report.added.append(new)
                 base = {}
                 record = {**record, "id": new}
             merged[kind].append({**base, **record})
-        report.removed += sorted(set(known) - {r.get("id") for r in records})
+        removed = sorted(set(known) - {r.get("id") for r in records})
+        for element_id in removed:
+            issuer.retire(doc_id, element_id)
+        report.removed += removed
     _rename_references(merged, renamed)
     out = dict(entry["document"])
     for kind in side["field_order"]:

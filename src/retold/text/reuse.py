@@ -1,4 +1,4 @@
-"""Surface text reuse between two claim mentions: token-LCS Dice similarity and reuse labels.
+r"""Surface text reuse between two claim mentions: token-LCS Dice similarity and reuse labels.
 
 The measure is the one ``schema.REUSE_MEASURE`` describes, implemented here with a plain
 dynamic programme (no third-party fuzzy-matching library) so that it is exact,
@@ -6,6 +6,13 @@ deterministic and the same on every platform. The label is decided on the exact
 double-precision value; the release stores the value as float32, which can differ from
 it in the last bits (0.7 is not a float32), so the stored ``reuse`` label — not a
 re-thresholded float32 — is authoritative.
+
+Quote style: quotation marks and apostrophes are not word characters, so ``\w+`` treats
+them as separators and "Iran’s", "Iran's" and "Iran‘s" all give the tokens ``iran``, ``s``.
+No quote map is needed (an earlier one mapped curly quotes to ASCII before tokenising and
+could not change a single token). One character looks like an apostrophe but is a letter:
+U+02BC MODIFIER LETTER APOSTROPHE "ʼ" is alphanumeric, so "Iranʼs" is the one token
+``iranʼs``; the corpus contains none (its apostrophes are U+2019).
 """
 
 from __future__ import annotations
@@ -14,20 +21,19 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from retold.schema import REUSE_LABELS, REUSE_NEAR_VERBATIM_MIN
+from retold.schema import REUSE_NEAR_VERBATIM_MIN, label_named
 
 _WORD_RE = re.compile(r"\w+")
-_QUOTES = str.maketrans({
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
-})
 
-VERBATIM, NEAR_VERBATIM, PARAPHRASE, NONE = REUSE_LABELS
+VERBATIM = label_named("REUSE_LABELS", "verbatim")
+NEAR_VERBATIM = label_named("REUSE_LABELS", "near_verbatim")
+PARAPHRASE = label_named("REUSE_LABELS", "paraphrase")
+NONE = label_named("REUSE_LABELS", "none")
 
 
 def normalise(text: str) -> str:
-    """NFKC, lower-case, curly quotes and apostrophes mapped to ASCII (see REUSE_MEASURE)."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
+    """Unicode NFKC, then lower-case (see REUSE_MEASURE). Quotes are left as they are."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def reuse_tokens(text: str) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ from itertools import pairwise
 
 from retold.errors import InvalidInputError, Problem
 from retold.io.standoff import DocAnnotation
-from retold.schema import BIO_TAGS, TOKEN_LAYERS, TOKEN_PATTERN
+from retold.schema import TOKEN_LAYERS, TOKEN_PATTERN, label_named
 from retold.text.tokens import token_spans
 
 SEGMENTATION_RULE = (
@@ -56,7 +56,9 @@ SEGMENTATION_RULE = (
     "are BIO per layer (claim, source, cue); a span shared by several claims is one BIO span."
 )
 
-TAG_O, TAG_B, TAG_I = BIO_TAGS
+TAG_O = label_named("BIO_TAGS", "O")
+TAG_B = label_named("BIO_TAGS", "B")
+TAG_I = label_named("BIO_TAGS", "I")
 _TERMINATOR_RE = re.compile(r"[.!?][”\"’']*")
 _OPENING_QUOTES = frozenset("\"“‘'")
 _LINE_BREAKS = frozenset("\n\r\u2028\u2029")
@@ -146,9 +148,13 @@ def bio_tags(tokens: Sequence[tuple[int, int]],
     return tags
 
 
-def layer_spans(doc: DocAnnotation) -> dict[str, dict[tuple[int, int], list[str]]]:
+LayerSpans = dict[str, dict[tuple[int, int], list[str]]]
+"""Per BIO layer, each distinct span ``(start, end)`` and the ids of the annotations using it."""
+
+
+def layer_spans(doc: DocAnnotation) -> LayerSpans:
     """Per BIO layer, each distinct span and the ids of the annotations that have it."""
-    layers: dict[str, dict[tuple[int, int], list[str]]] = {layer: {} for layer in TOKEN_LAYERS}
+    layers: LayerSpans = {layer: {} for layer in TOKEN_LAYERS}
     sources: dict[str, list] = {"claim": list(doc.claims), "source": list(doc.source_mentions),
                                 "cue": list(doc.cues)}
     for layer in TOKEN_LAYERS:
@@ -157,29 +163,29 @@ def layer_spans(doc: DocAnnotation) -> dict[str, dict[tuple[int, int], list[str]
     return layers
 
 
-def segment_document(text: str, doc: DocAnnotation) -> list[Sentence]:
-    """Sentences of one document with tokens and BIO tags; raise InvalidInputError if untaggable.
+def sentence_tokens(text: str, sentences: Sequence[tuple[int, int]],
+                    doc: DocAnnotation) -> list[list[tuple[int, int]]]:
+    """The token offsets of each sentence.
 
-    Every problem of the document is collected (each names the annotation file and the span
-    ids) before raising, as the validator does, so one run shows all of them.
+    Boilerplate span edges and sentence edges are forced token breaks. Sentences are trimmed
+    and whitespace makes no token, so every token falls inside exactly one sentence.
     """
-    layers = layer_spans(doc)
-    protected = [span for spans in layers.values() for span in spans]
-    sentences = split_sentences(text, protected)
     breaks = {b for bp in doc.boilerplate for b in (bp.start, bp.end)}
     breaks.update(b for span in sentences for b in span)
-    all_tokens = token_spans(text, breaks)
-    problems: list[Problem] = []
     per_sentence: list[list[tuple[int, int]]] = [[] for _ in sentences]
     index = 0
-    for tok in all_tokens:
+    for tok in token_spans(text, breaks):
         while index < len(sentences) and sentences[index][1] <= tok[0]:
             index += 1
-        per_sentence[index].append(tok)  # tokens never fall between trimmed sentences
-    # Assign each span to the sentence that contains it.
-    by_sentence: list[dict[str, dict[tuple[int, int], list[str]]]] = [
-        {layer: {} for layer in TOKEN_LAYERS} for _ in sentences
-    ]
+        per_sentence[index].append(tok)
+    return per_sentence
+
+
+def spans_by_sentence(text: str, doc: DocAnnotation, layers: LayerSpans,
+                      sentences: Sequence[tuple[int, int]],
+                      problems: list[Problem]) -> list[LayerSpans]:
+    """Each sentence's spans per layer; a span inside no single sentence becomes a problem."""
+    by_sentence: list[LayerSpans] = [{layer: {} for layer in TOKEN_LAYERS} for _ in sentences]
     for layer, spans in layers.items():
         for (s, e), ids in spans.items():
             home = [i for i, (lo, hi) in enumerate(sentences) if lo <= s and e <= hi]
@@ -189,27 +195,53 @@ def segment_document(text: str, doc: DocAnnotation) -> list[Sentence]:
                                         "one sentence"))
                 continue
             by_sentence[home[0]][layer][(s, e)] = ids
-    out = []
-    for (lo, hi), tokens, layer_map in zip(sentences, per_sentence, by_sentence, strict=True):
-        tags: dict[str, tuple[str, ...]] = {}
-        for layer in TOKEN_LAYERS:
-            try:
-                tags[layer] = tuple(bio_tags(tokens, layer_map[layer]))
-            except SpanError as err:
-                spans_text = "; ".join(
-                    f"[{s}, {e}) {text[s:e]!r}" for (s, e), ids in layer_map[layer].items()
-                    if set(ids) & set(err.ids)
-                )
-                problems.append(Problem(doc.path, ", ".join(err.ids), err.code,
-                                        f"{layer} layer of {doc.doc_id}: {err} ({spans_text})"))
-                tags[layer] = (TAG_O,) * len(tokens)
-        out.append(Sentence(
-            start=lo, end=hi,
-            tokens=tuple(text[s:e] for s, e in tokens),
-            token_starts=tuple(s for s, _ in tokens),
-            token_ends=tuple(e for _, e in tokens),
-            tags=tags,
-        ))
+    return by_sentence
+
+
+def sentence_tags(text: str, doc: DocAnnotation, tokens: Sequence[tuple[int, int]],
+                  spans: LayerSpans, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """BIO tags of one sentence per layer; an untaggable layer is all O and a problem."""
+    tags: dict[str, tuple[str, ...]] = {}
+    for layer in TOKEN_LAYERS:
+        try:
+            tags[layer] = tuple(bio_tags(tokens, spans[layer]))
+        except SpanError as err:
+            spans_text = "; ".join(
+                f"[{s}, {e}) {text[s:e]!r}" for (s, e), ids in spans[layer].items()
+                if set(ids) & set(err.ids)
+            )
+            problems.append(Problem(doc.path, ", ".join(err.ids), err.code,
+                                    f"{layer} layer of {doc.doc_id}: {err} ({spans_text})"))
+            tags[layer] = (TAG_O,) * len(tokens)
+    return tags
+
+
+def make_sentence(text: str, bounds: tuple[int, int], tokens: Sequence[tuple[int, int]],
+                  tags: dict[str, tuple[str, ...]]) -> Sentence:
+    """The ``Sentence`` of ``bounds`` with its token strings and offsets."""
+    return Sentence(
+        start=bounds[0], end=bounds[1],
+        tokens=tuple(text[s:e] for s, e in tokens),
+        token_starts=tuple(s for s, _ in tokens),
+        token_ends=tuple(e for _, e in tokens),
+        tags=tags,
+    )
+
+
+def segment_document(text: str, doc: DocAnnotation) -> list[Sentence]:
+    """Sentences of one document with tokens and BIO tags; raise InvalidInputError if untaggable.
+
+    Every problem of the document is collected (each names the annotation file and the span
+    ids) before raising, as the validator does, so one run shows all of them: first the
+    spans that lie in no single sentence, then the untaggable spans, sentence by sentence.
+    """
+    layers = layer_spans(doc)
+    sentences = split_sentences(text, [span for spans in layers.values() for span in spans])
+    tokens = sentence_tokens(text, sentences, doc)
+    problems: list[Problem] = []
+    spans = spans_by_sentence(text, doc, layers, sentences, problems)
+    out = [make_sentence(text, bounds, toks, sentence_tags(text, doc, toks, owned, problems))
+           for bounds, toks, owned in zip(sentences, tokens, spans, strict=True)]
     if problems:
         raise InvalidInputError(problems)
     return out

@@ -12,8 +12,8 @@ error codes:
     A file is not valid JSON or UTF-8, or a record lacks a field or has a field of the
     wrong type (reported by the loaders).
 ``missing-file``
-    The manifest, a text file, ``sources.json``, ``clusters.json`` or the ``docs/``
-    folder does not exist (reported by the loaders).
+    The manifest, a text file, ``sources.json``, ``clusters.json``, ``ids.json`` or the
+    ``docs/`` folder does not exist (reported by the loaders).
 ``checksum``
     A text's SHA-256 differs from the manifest's: the text was changed.
 ``schema-version``
@@ -73,6 +73,14 @@ error codes:
     "ReplyDelete|Among". Boilerplate spans themselves are not checked.
 ``unused-span``
     A source mention or cue that no chain link refers to.
+``id-registry``
+    A claim, boilerplate, source-mention or cue id disagrees with the set's id registry
+    ``ids.json`` (see ``retold.io.ids``; checked in ``retold.validate.id_registry``): the
+    id is not ``<prefix>-<letter><number>`` for its document and kind; it was never
+    issued; it is retired (a retired id never comes back); an issued id is neither in use
+    nor retired (a removed annotation's id must be retired); a retired entry is malformed,
+    listed twice or was never issued; a document has no registry entry, or the registry
+    has an entry for a document without an annotation file.
 
 When a whole file cannot be read (``missing-file``, or a ``shape`` problem for the file
 itself), the checks that need its contents are skipped rather than reported once per use:
@@ -120,6 +128,7 @@ from retold.io.corpus import Document, load_corpus
 from retold.io.jsonio import read_json
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, Span, load_annotation_set
 from retold.text.tokens import token_boundaries
+from retold.validate.id_registry import check_id_registry
 
 
 # --------------------------------------------------------------------------------------
@@ -202,6 +211,7 @@ def _load_and_check(
         problems += _check_overlaps(doc, text)
         problems += _check_references(doc, cluster_ids)
         problems += _check_chains(doc)
+    problems += check_id_registry(annotations, annotations_dir)
     return docs, annotations, sorted(set(problems))
 
 
