@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup_env.sh
+# shellcheck source=scripts/install_browser.sh
+source scripts/install_browser.sh
 
 echo "test: ruff check src tests scripts"
 .venv/bin/ruff check src tests scripts

@@ -43,7 +43,7 @@ def test_golden(mini_release: tuple[Path, dict[str, int]], rel: str) -> None:
 
 def test_release_layout(mini_release: tuple[Path, dict[str, int]]) -> None:
     release, counts = mini_release
-    expected = sorted([CARD_FILE, "LICENSE-DATA.md", "build_info.json",
+    expected = sorted([CARD_FILE, "LICENSE-DATA.md", "build_info.json", "croissant.json",
                        *(f"data/{c}/{DATA_FILE}" for c in CONFIG_NAMES)])
     assert release_files(release) == expected
     assert (release / SUMS_FILE).is_file()

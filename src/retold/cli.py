@@ -1,4 +1,4 @@
-"""The retold command: anchor, next-id, validate, build, stats, agree.
+"""The retold command: anchor, next-id, validate, build, stats, agree, export, import, render.
 
 Paths default to the repository layout (``corpus/``, ``annotations/``, ``release/``) relative
 to the working directory. Every command exits non-zero on bad input and prints each problem
@@ -103,6 +103,39 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from retold.export.run import export_annotations
+
+    files = export_annotations(args.format, args.corpus, args.annotations, args.out)
+    print(f"{args.format}: wrote {len(files)} files to {args.out} (see {args.out}/README.md)")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from retold.export.run import import_annotations
+
+    result = import_annotations(args.format, args.input, args.corpus, args.out)
+    report = result.report
+    print(f"{args.format}: wrote {len(result.written)} files to {args.out}; "
+          f"{len(report.added)} new element(s) {report.added}, "
+          f"{len(report.removed)} removed {report.removed}")
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) found by the validator", file=sys.stderr)
+        return 1
+    print(f"ok: {args.out} is valid against {args.corpus}")
+    return 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from retold.explore.site import render_site
+
+    pages = render_site(args.release, args.out)
+    print(f"explorer: wrote {len(pages)} files to {args.out}; open {args.out}/index.html")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retold",
@@ -166,6 +199,31 @@ def build_parser() -> argparse.ArgumentParser:
                    default=Path("annotations/agreement_details.json"),
                    help="every figure, JSON (default: annotations/agreement_details.json)")
     p.set_defaults(func=_cmd_agree)
+
+    from retold.export import EXPORT_FORMATS, IMPORT_FORMATS
+
+    p = add("export", "export the annotations for an annotation tool or NLP library")
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="target format")
+    p.add_argument("--annotations", type=Path, default=Path("annotations"),
+                   help="annotation set to export")
+    p.add_argument("--out", type=Path, required=True, help="new or empty output folder")
+    p.set_defaults(func=_cmd_export)
+
+    p = add("import", "read an edited export back into standoff annotations and validate them")
+    p.add_argument("--format", required=True, choices=IMPORT_FORMATS, help="edited format")
+    p.add_argument("--in", dest="input", type=Path, required=True,
+                   help="the export folder (with its sidecar.json), as edited")
+    p.add_argument("--out", type=Path, required=True,
+                   help="new or empty folder for the imported annotation set")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("render", help="write the static explorer (HTML, figures) of a release",
+                       description="write the static explorer (HTML, figures) of a release",
+                       parents=[verbose])
+    p.add_argument("--release", type=Path, default=Path("release"),
+                   help="release folder (default: release)")
+    p.add_argument("--out", type=Path, required=True, help="new or empty output folder")
+    p.set_defaults(func=_cmd_render)
 
     p = add("stats", "print corpus statistics")
     p.add_argument("--annotations", type=Path, default=Path("annotations"),

@@ -145,3 +145,18 @@ CODES: tuple[str, ...] = (
     CONVERTED_TEXT,
 )
 """Every error code a Problem from ``validate`` can carry."""
+
+# Error codes of the other commands (build, export, import, render), not of ``validate``.
+UNSAFE_OUTPUT = "unsafe-output"
+"""The output folder exists and is not safe to write (not empty, not a previous release)."""
+NOT_EXPORTABLE = "not-exportable"
+"""export: an annotation the format cannot represent (a chain link without a source mention);
+the export stops rather than drop it."""
+UNKNOWN_FORMAT = "unknown-format"
+"""export/import: a format name the command does not know."""
+MISSING_DEPENDENCY = "missing-dependency"
+"""export/render: a library of the ``kit`` extra is not installed."""
+COMMAND_CODES: tuple[str, ...] = (UNSAFE_OUTPUT, NOT_EXPORTABLE, UNKNOWN_FORMAT,
+                                  MISSING_DEPENDENCY)
+"""Error codes a Problem from a command other than ``validate`` can carry (besides the
+validator's ``shape``, ``missing-file``, ``unknown-document`` and ``missing-annotation``)."""

@@ -17,8 +17,15 @@ from retold.build.writer import (
     rows_to_table,
     write_release,
 )
-from retold.describe.card import load_agreement, render_card, render_license
+from retold.describe.card import (
+    LEADERBOARD_FILE,
+    load_agreement,
+    load_leaderboard,
+    render_card,
+    render_license,
+)
 from retold.describe.contrast import load_blind_agreement
+from retold.describe.croissant import croissant_bytes
 from retold.describe.stats import compute_stats
 from retold.io.release import data_path
 from retold.schema import CONFIG_NAMES
@@ -27,8 +34,13 @@ from retold.validate import load_validated
 log = logging.getLogger(__name__)
 
 
-def build_release(corpus_dir: Path, annotations_dir: Path, out_dir: Path) -> dict[str, int]:
+def build_release(corpus_dir: Path, annotations_dir: Path, out_dir: Path,
+                  leaderboard: Path | None = None) -> dict[str, int]:
     """Validate, compute every config, and write the release; return rows per config.
+
+    ``leaderboard`` is the results table for the card, by default ``results/leaderboard.md``
+    beside the annotations folder (the repository root); when it does not exist the card
+    says that there are no results yet.
 
     Raises InvalidInputError (with every problem) when the corpus or annotations are
     invalid, a span cannot be tagged, or ``out_dir`` is unsafe, before anything is written.
@@ -40,9 +52,13 @@ def build_release(corpus_dir: Path, annotations_dir: Path, out_dir: Path) -> dic
     blobs = {name: parquet_bytes(rows_to_table(name, rows[name])) for name in CONFIG_NAMES}
     num_bytes = {name: arrow_num_bytes(blob) for name, blob in blobs.items()}
     stats = compute_stats(docs, annotations, pairs=rows["pairs"])
+    if leaderboard is None:
+        leaderboard = annotations_dir.parent / LEADERBOARD_FILE
     card = render_card(counts, num_bytes, rows, stats, load_agreement(annotations_dir),
-                       load_blind_agreement(annotations_dir))
-    files = release_bytes({data_path(n): blobs[n] for n in CONFIG_NAMES}, card, render_license())
+                       load_leaderboard(leaderboard),
+                       contrast_agreement=load_blind_agreement(annotations_dir))
+    data = {data_path(n): blobs[n] for n in CONFIG_NAMES}
+    files = release_bytes(data, card, render_license(), croissant_bytes(data, counts))
     write_release(out_dir, files)
     log.info("built %s: %s", out_dir, ", ".join(f"{name} {n}" for name, n in counts.items()))
     return counts

@@ -34,6 +34,7 @@ from retold.io.jsonio import dump_json
 from retold.io.release import (
     BUILD_INFO_FILE,
     CARD_FILE,
+    CROISSANT_FILE,
     LICENSE_FILE,
     SUMS_FILE,
     read_sha256sums,
@@ -56,7 +57,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
 }
 """Fixed writer options: the bytes depend only on the rows and the pyarrow version."""
 
-WRITING_LIBRARIES: tuple[str, ...] = ("pyarrow", "datasets", "pyyaml", "retold")
+WRITING_LIBRARIES: tuple[str, ...] = ("pyarrow", "datasets", "huggingface-hub", "mlcroissant",
+                                      "pyyaml", "retold")
 """The libraries whose versions can change the release's bytes (recorded in build_info)."""
 
 
@@ -177,11 +179,13 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old)
 
 
-def release_bytes(blobs: Mapping[str, bytes], card: str, license_text: str) -> dict[str, bytes]:
-    """Every release file but SHA256SUMS: data files, card, licence and build record."""
+def release_bytes(blobs: Mapping[str, bytes], card: str, license_text: str,
+                  croissant: bytes) -> dict[str, bytes]:
+    """Every release file but SHA256SUMS: data files, card, Croissant, licence, build record."""
     return {
         **blobs,
         CARD_FILE: card.encode("utf-8"),
+        CROISSANT_FILE: croissant,
         LICENSE_FILE: license_text.encode("utf-8"),
         BUILD_INFO_FILE: build_info_bytes(),
     }

@@ -1,25 +1,29 @@
-"""The dataset card (``README.md`` of the release), generated from the schema.
+"""The dataset card (``README.md`` of the release), written through ``huggingface_hub``.
 
-Nothing in the card is typed by hand: the YAML ``configs`` and ``dataset_info`` come from
-``schema.CONFIGS`` through ``datasets``' own ``Features._to_yaml_list``; field and label
-tables from the schema's descriptions and definitions; the statistics from
-``retold.describe.stats``; the segmentation rule from ``retold.text.segment``. So the card cannot
-disagree with the Parquet files or the code. It holds no dates, paths or byte sizes,
-so two builds of the same input give the same bytes.
+The card is a ``huggingface_hub.DatasetCard`` made from a ``DatasetCardData`` (the YAML
+metadata: licence, creators, tasks, size, ``configs`` with a default, ``dataset_info``) and
+the Jinja template ``templates/card.md``, which follows the sections of the Hub's dataset
+card template. Nothing in it is typed by hand: ``configs`` and ``dataset_info`` come from
+``schema.CONFIGS`` through ``datasets``' own ``Features._to_yaml_list``; the descriptive
+metadata from ``describe.metadata`` (shared with ``croissant.json`` and ``CITATION.cff``);
+the field and label tables from the schema; the statistics from ``describe.stats``; the
+agreement figures from ``annotations/agreement.json``; the leaderboard from
+``results/leaderboard.md`` when it exists. It holds no dates, paths or byte sizes, so two
+builds of the same input give the same bytes.
 """
 
 from __future__ import annotations
 
 import json
-import string
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
+from huggingface_hub import DatasetCard, DatasetCardData
 
 from retold.build.features import features_yaml
 from retold.build.rows import Row
+from retold.describe import metadata as meta
 from retold.describe.contrast import card_section
 from retold.describe.guidelines import label_tables
 from retold.describe.markdown import code, table
@@ -42,56 +46,61 @@ from retold.schema import (
 from retold.text.segment import SEGMENTATION_RULE
 
 AGREEMENT_FILE = "agreement.json"
-LICENSE = "other"
-LICENSE_NAME = "retold-data-license"
-"""The Hub's ``other``: annotations CC BY 4.0, texts third-party (see ``LICENSE-DATA.md``)."""
-LICENSE_LINK = "LICENSE-DATA.md"
+LEADERBOARD_FILE = Path("results") / "leaderboard.md"
+"""Written by the baselines; relative to the repository root (the annotations' parent)."""
+NO_RESULTS = ("No results yet: the leaderboard appears here once the baselines have been run "
+              "and `results/leaderboard.md` has been written.")
 TEMPLATES = Path(__file__).parent / "templates"
-PRETTY_NAME = "retold: claims, attribution and duplication across retellings of one news report"
-_SIZE_BUCKETS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
-                 (1_000_000, "100K<n<1M"))
+LICENSE = meta.LICENSE
+LICENSE_NAME = meta.LICENSE_NAME
+LICENSE_LINK = meta.LICENSE_LINK
+PRETTY_NAME = meta.PRETTY_NAME
 
 
-def size_category(counts: Mapping[str, int]) -> str:
-    """The Hub's size category of the largest config."""
-    largest = max(counts.values(), default=0)
-    for bound, name in _SIZE_BUCKETS:
-        if largest < bound:
-            return name
-    return "n>1M"
-
-
-def card_metadata(counts: Mapping[str, int], num_bytes: Mapping[str, int]) -> dict[str, Any]:
-    """The YAML front matter: Hub metadata, ``configs`` and ``dataset_info`` per config.
+def card_data(counts: Mapping[str, int], num_bytes: Mapping[str, int]) -> DatasetCardData:
+    """The YAML metadata: Hub fields, ``configs`` (with a default) and ``dataset_info``.
 
     ``datasets`` ignores a split entry without ``num_bytes``, so it is given: the Arrow
     size of the table read back from its Parquet file, which is what ``datasets`` itself
     records and depends only on the data (and the pyarrow version). No ``download_size``
     or ``dataset_size``: they add nothing and would tie the card to the file encoding.
     """
-    return {
-        "pretty_name": PRETTY_NAME,
-        "language": ["en"],
-        "license": LICENSE,
-        "license_name": LICENSE_NAME,
-        "license_link": LICENSE_LINK,
-        "task_categories": ["text-classification", "token-classification"],
-        "size_categories": [size_category(counts)],
-        "tags": ["claim-detection", "attribution", "stance", "cross-document-coreference",
-                 "text-reuse", "news"],
-        "configs": [
-            {"config_name": c.name,
-             "data_files": [{"split": SPLIT, "path": f"data/{c.name}/*.parquet"}]}
-            for c in CONFIGS
-        ],
-        "dataset_info": [
+    configs = []
+    for c in CONFIGS:
+        entry: dict[str, Any] = {"config_name": c.name,
+                                 "data_files": [{"split": SPLIT,
+                                                 "path": f"data/{c.name}/*.parquet"}]}
+        if c.name == meta.DEFAULT_CONFIG:
+            entry["default"] = True
+        configs.append(entry)
+    return DatasetCardData(
+        pretty_name=meta.PRETTY_NAME,
+        language=list(meta.LANGUAGE),
+        language_creators=list(meta.LANGUAGE_CREATORS),
+        annotations_creators=list(meta.ANNOTATIONS_CREATORS),
+        license=meta.LICENSE,
+        multilinguality=list(meta.MULTILINGUALITY),
+        size_categories=[meta.size_category(counts)],
+        source_datasets=list(meta.SOURCE_DATASETS),
+        task_categories=list(meta.TASK_CATEGORIES),
+        task_ids=list(meta.TASK_IDS),
+        license_name=meta.LICENSE_NAME,
+        license_link=meta.LICENSE_LINK,
+        tags=list(meta.TAGS),
+        configs=configs,
+        dataset_info=[
             {"config_name": c.name,
              "features": features_yaml(c.name),
              "splits": [{"name": SPLIT, "num_bytes": num_bytes[c.name],
                          "num_examples": counts[c.name]}]}
             for c in CONFIGS
         ],
-    }
+    )
+
+
+def card_metadata(counts: Mapping[str, int], num_bytes: Mapping[str, int]) -> dict[str, Any]:
+    """The card's YAML metadata as a plain dict (what ``DatasetCardData`` dumps)."""
+    return card_data(counts, num_bytes).to_dict()
 
 
 def dtype_text(dtype: Any) -> str:
@@ -152,7 +161,7 @@ def _configs_section() -> str:
         fields = table(("field", "type", "description"),
                        [(code(f.name), dtype_text(f.dtype), f.description) for f in c.fields])
         blocks.append(
-            f"### `{c.name}`\n\n{c.description} Rows are sorted by "
+            f"#### `{c.name}`\n\n{c.description} Rows are sorted by "
             f"{', '.join(code(k) for k in c.sort_key)}; the primary key is "
             f"{', '.join(code(k) for k in c.primary_key)}.\n\n{fields}"
         )
@@ -165,41 +174,73 @@ def _documents_table(documents: Sequence[Row]) -> str:
                    d["published"] or "—", d["rights"]) for d in documents])
 
 
+def load_leaderboard(path: Path | None) -> str:
+    """The leaderboard Markdown of ``path`` (stripped), or the no-results sentence."""
+    if path is None or not path.is_file():
+        return NO_RESULTS
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InvalidInputError([Problem(str(path), "-", "shape",
+                                         f"cannot read the leaderboard: {err}")]) from None
+    return text or NO_RESULTS
+
+
 def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
                 rows: Mapping[str, Sequence[Row]], stats: Stats,
-                agreement: Mapping[str, Any] | None,
+                agreement: Mapping[str, Any] | None, leaderboard: str = NO_RESULTS,
                 contrast_agreement: Mapping[str, Any] | None = None) -> str:
-    """The whole ``README.md``: YAML front matter and Markdown body."""
-    front = yaml.safe_dump(card_metadata(counts, num_bytes), sort_keys=False, allow_unicode=True,
-                           default_flow_style=False, width=10_000)
+    """The whole ``README.md``: the ``DatasetCard`` of ``card_data`` and the template."""
+    data = card_data(counts, num_bytes)
     loading = "\n".join(
         f'{c.name} = load_dataset("path/to/retold", "{c.name}", split="{SPLIT}")'
         for c in CONFIGS
     )
-    genres = table(("id", "genre"), [(i, code(g)) for i, g in enumerate(GENRES)])
-    rights = table(("id", "rights", "meaning"),
-                   [(i, code(r), RIGHTS_DEFINITIONS[r]) for i, r in enumerate(RIGHTS_STATUSES)])
     n_docs = len(rows["documents"])
-    counts_table = table(("config", "rows"), [(code(c.name), counts[c.name]) for c in CONFIGS])
-    body = string.Template((TEMPLATES / "card.md").read_text(encoding="utf-8")).substitute(
-        dataset_name=DATASET_NAME, pretty_name=PRETTY_NAME, n_docs=n_docs,
-        n_docs_words=_number_words(n_docs), n_docs_title=_number_words(n_docs).capitalize(),
-        dataset_version=DATASET_VERSION, schema_version=SCHEMA_VERSION, split=SPLIT,
-        counts_table=counts_table, loading=loading, configs_section=_configs_section(),
-        label_tables=label_tables(), genres=genres, rights=rights, author=code(AUTHOR),
-        protocol=PROTOCOL, protocol_description=PROTOCOL_DESCRIPTION,
-        segmentation_rule=SEGMENTATION_RULE, documents_table=_documents_table(rows["documents"]),
-        statistics=format_stats(stats, "markdown"), agreement=agreement_section(agreement),
-        version_key=DATASET_VERSION.replace(".", ""),
+    card = DatasetCard.from_template(
+        data,
+        template_path=str(TEMPLATES / "card.md"),
+        dataset_name=DATASET_NAME,
+        summary=meta.SUMMARY,
+        n_docs=n_docs,
+        authors=meta.AUTHORS,
+        annotation_model=meta.ANNOTATION_MODEL,
+        languages=", ".join(meta.LANGUAGE),
+        license_name=meta.LICENSE_NAME,
+        license_link=meta.LICENSE_LINK,
+        dataset_version=DATASET_VERSION,
+        schema_version=SCHEMA_VERSION,
+        use_cases=meta.bullet_list(meta.USE_CASES),
+        out_of_scope=meta.bullet_list(meta.OUT_OF_SCOPE),
+        split=SPLIT,
+        default_config=meta.DEFAULT_CONFIG,
+        counts_table=table(("config", "rows"), [(code(c.name), counts[c.name]) for c in CONFIGS]),
+        loading=loading,
+        configs_section=_configs_section(),
+        label_tables=label_tables(),
+        genres=table(("id", "genre"), [(i, code(g)) for i, g in enumerate(GENRES)]),
+        rights=table(("id", "rights", "meaning"), [(i, code(r), RIGHTS_DEFINITIONS[r])
+                                                   for i, r in enumerate(RIGHTS_STATUSES)]),
+        author=code(AUTHOR),
+        protocol=PROTOCOL,
+        protocol_description=PROTOCOL_DESCRIPTION,
+        segmentation_rule=SEGMENTATION_RULE,
+        documents_table=_documents_table(rows["documents"]),
+        statistics=format_stats(stats, "markdown"),
+        data_collection=meta.data_collection(n_docs),
+        annotation_protocol=meta.ANNOTATION_PROTOCOL,
+        agreement=agreement_section(agreement),
+        personal_information=meta.PERSONAL_INFORMATION,
+        biases=meta.bullet_list(meta.BIASES),
+        limitations=meta.bullet_list(meta.limitations(n_docs)),
+        leaderboard=leaderboard,
         contrast=card_section(rows["contrast"], rows["contrast_pairs"], contrast_agreement),
+        bibtex=meta.bibtex(),
+        versioning_policy=meta.VERSIONING_POLICY,
+        texts_rights=meta.TEXTS_RIGHTS,
     )
-    return f"---\n{front}---\n\n{body}"  # body ends with one newline
-
-
-def _number_words(n: int) -> str:
-    """Small counts in words for prose ("two documents"), digits beyond ten."""
-    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-    return words[n] if 0 <= n < len(words) else str(n)
+    content = card.content
+    return content if content.endswith("\n") else content + "\n"
 
 
 def render_license() -> str:

@@ -3,6 +3,7 @@
 Layout of a release folder (what ``retold build`` writes, and nothing else)::
 
     README.md                                  the dataset card
+    croissant.json                             Croissant 1.1 metadata (with Responsible-AI fields)
     LICENSE-DATA.md                            the licence of the annotations; the texts' rights
     build_info.json                            versions of the libraries that wrote the bytes
     data/<config>/test-00000-of-00001.parquet  one file per ``schema.CONFIGS`` entry
@@ -23,6 +24,7 @@ from retold.errors import InvalidInputError, Problem
 from retold.schema import decode_value, get_config
 
 CARD_FILE = "README.md"
+CROISSANT_FILE = "croissant.json"
 SUMS_FILE = "SHA256SUMS"
 BUILD_INFO_FILE = "build_info.json"
 LICENSE_FILE = "LICENSE-DATA.md"

@@ -1,0 +1,1 @@
+"""The static explorer of a release: HTML pages, figures, no server."""

@@ -1,0 +1,163 @@
+"""``retold export`` and ``retold import``: the folders, the side file and the validator.
+
+``export_annotations`` writes one format into a new (missing or empty) folder: the format's
+files, ``sidecar.json`` and a ``README.md`` that says what the format holds and what the
+side file holds. ``import_annotations`` reads an edited export (INCEpTION XMI or Label
+Studio) with its side file, writes a complete standoff annotation set into a new folder
+(``docs/<doc_id>.json``, ``sources.json``, ``clusters.json``) and runs the validator on it
+against the corpus: the problems are returned, never hidden.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from retold.errors import (
+    MISSING_DEPENDENCY,
+    UNKNOWN_FORMAT,
+    UNSAFE_OUTPUT,
+    InvalidInputError,
+    Problem,
+)
+from retold.export import EXPORT_FORMATS, IMPORT_FORMATS
+from retold.export.dataset import load_export_set
+from retold.export.sidecar import (
+    SIDECAR_FILE,
+    IdIssuer,
+    MergeReport,
+    merge,
+    read_sidecar,
+    write_sidecar,
+)
+from retold.io.ids import REGISTRY_FILE
+from retold.io.jsonio import dump_json
+from retold.io.standoff import DOCS_DIR
+from retold.validate import validate
+
+README_FILE = "README.md"
+
+
+def format_module(fmt: str) -> ModuleType:
+    """The module that implements a format (imported on demand: some need the kit extra)."""
+    from importlib import import_module
+
+    names = {"brat": "brat", "conll": "conll", "inception-xmi": "xmi",
+             "label-studio": "labelstudio", "spacy": "spacy_docbin"}
+    if fmt not in names:
+        raise InvalidInputError([Problem("--format", fmt, UNKNOWN_FORMAT,
+                                         f"known formats: {', '.join(EXPORT_FORMATS)}")])
+    return import_module(f"retold.export.{names[fmt]}")
+
+
+def missing_dependency(what: str, err: ImportError) -> InvalidInputError:
+    """The error for a library of the ``kit`` extra that is not installed."""
+    return InvalidInputError([Problem(what, "-", MISSING_DEPENDENCY,
+                                      f"{err.name} is not installed; install the kit extra: "
+                                      "pip install -c constraints.txt -e '.[kit]'")])
+
+
+def held_keys(fmt: str) -> Mapping[str, frozenset[str]]:
+    return format_module(fmt).held
+
+
+def _fresh_dir(out_dir: Path) -> None:
+    """Refuse an output that exists and is not an empty folder; create it otherwise."""
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
+                                         "exists and is not an empty folder; choose a new "
+                                         "or empty folder (nothing was written)")])
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
+                                         f"cannot create the folder: {err.strerror}")]) from None
+
+
+def held_table(fmt: str) -> str:
+    """A Markdown list of what ``fmt`` holds per element kind (the rest is in the side file)."""
+    held = held_keys(fmt)
+    if not held:
+        return "- nothing as records: every record is in `sidecar.json`"
+    return "\n".join(f"- `{kind}`: " + ", ".join(f"`{k}`" for k in sorted(keys))
+                     for kind, keys in sorted(held.items()))
+
+
+def export_readme(fmt: str, files: list[str]) -> str:
+    module = format_module(fmt)
+    doc = (module.__doc__ or "").strip()
+    listed = "\n".join(f"- `{name}`" for name in [*files, SIDECAR_FILE, README_FILE])
+    return (f"# retold export: {fmt}\n\n{doc}\n\n## Files\n\n{listed}\n\n"
+            f"## Held by the format (every other field of every record is in "
+            f"`{SIDECAR_FILE}`)\n\n{held_table(fmt)}\n")
+
+
+def export_annotations(fmt: str, corpus_dir: Path, annotations_dir: Path,
+                       out_dir: Path) -> list[str]:
+    """Export the validated annotation set as ``fmt`` into ``out_dir``; return the files."""
+    module = format_module(fmt)
+    export_set = load_export_set(corpus_dir, annotations_dir)
+    _fresh_dir(out_dir)
+    try:
+        files = module.export(export_set, out_dir)
+    except ImportError as err:
+        raise missing_dependency(f"--format {fmt}", err) from None
+    write_sidecar(out_dir, export_set, fmt, module.held)
+    (out_dir / README_FILE).write_text(export_readme(fmt, files), encoding="utf-8")
+    return [*files, SIDECAR_FILE, README_FILE]
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote and what the validator found."""
+
+    written: list[str]
+    report: MergeReport
+    problems: list[Problem]
+
+
+def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
+                       check: Callable[[Path, Path], list[Problem]] = validate) -> ImportResult:
+    """Read an edited ``fmt`` export in ``in_dir`` into a new annotation set ``out_dir``."""
+    if fmt not in IMPORT_FORMATS:
+        raise InvalidInputError([Problem("--format", fmt, UNKNOWN_FORMAT,
+                                         f"import knows: {', '.join(IMPORT_FORMATS)}")])
+    module = format_module(fmt)
+    side = read_sidecar(in_dir, fmt)
+    try:
+        edited = module.read_edited(in_dir)
+    except ImportError as err:
+        raise missing_dependency(f"--format {fmt}", err) from None
+    missing = sorted(set(side["documents"]) - set(edited))
+    if missing:
+        raise InvalidInputError([Problem(str(in_dir), d, "missing-annotation",
+                                         "the edited export lacks this document") for d in missing])
+    report = MergeReport()
+    registry = side["files"].get(REGISTRY_FILE)
+    issuer = IdIssuer(json.loads(json.dumps(registry)) if registry is not None else None)
+    merged = {doc_id: merge(side, doc_id, edited[doc_id], report, issuer)
+              for doc_id in sorted(edited)}
+    files = dict(side["files"])
+    if issuer.registry is not None:
+        files[REGISTRY_FILE] = issuer.registry
+    _fresh_dir(out_dir)
+    (out_dir / DOCS_DIR).mkdir()
+    written = []
+    for doc_id, record in merged.items():
+        rel = f"{DOCS_DIR}/{doc_id}.json"
+        (out_dir / rel).write_text(dump_json(record), encoding="utf-8")
+        written.append(rel)
+    for name, data in files.items():
+        (out_dir / name).write_text(dump_json(data), encoding="utf-8")
+        written.append(name)
+    return ImportResult(written, report, check(corpus_dir, out_dir))
+
+
+def describe_formats() -> dict[str, Any]:
+    """Per export format, the keys it holds per element kind (for the docs)."""
+    return {fmt: {kind: sorted(keys) for kind, keys in held_keys(fmt).items()}
+            for fmt in EXPORT_FORMATS}
