@@ -207,5 +207,6 @@ def score_file(task: str, path: Path | str, release_dir: Path | str = Path("rele
                seed: int = SEED) -> Scores:
     """Score a JSON Lines predictions file against a release (see ``score_records``)."""
     _arguments(task, subset, n_bootstrap)
+    _release(release_dir)  # a bad release is reported before the predictions are read
     return score_lines(task, read_jsonl(Path(path)), release_dir, subset=subset,
                        n_bootstrap=n_bootstrap, seed=seed, source=str(path))

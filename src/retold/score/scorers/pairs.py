@@ -18,9 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from retold.errors import PREDICTION_VALUE, UNKNOWN_ID
 from retold.schema import REUSE_LABELS
-from retold.score.formats import Line, Problems, align_items
+from retold.score.formats import PREDICTION_VALUE, UNKNOWN_ID, Line, Problems, align_items
 from retold.score.gold import Release
 from retold.score.metrics.bootstrap import resample_counts
 from retold.score.metrics.classification import binary_outcomes, prf, ratio

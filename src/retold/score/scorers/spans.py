@@ -19,8 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from retold.errors import DUPLICATE_PREDICTION, PREDICTION_VALUE, UNKNOWN_ID
-from retold.score.formats import FieldChecker, Line, Problems, span_problem
+from retold.score.formats import (
+    DUPLICATE_PREDICTION,
+    PREDICTION_VALUE,
+    UNKNOWN_ID,
+    FieldChecker,
+    Line,
+    Problems,
+    span_problem,
+)
 from retold.score.gold import Release
 from retold.score.metrics.bootstrap import resample_counts
 from retold.score.metrics.classification import prf
