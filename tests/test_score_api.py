@@ -242,3 +242,22 @@ def test_retrieval_maximum_is_below_one_at_rank_one() -> None:
     relevant = Counter(c["cluster_id"] for c in CLAIMS)
     assert scores.values["recall_at_1"] < 1.0 or max(relevant.values()) <= 2
     assert scores.values["unscored_queries"] == len(CLAIMS) - scores.values["n_queries"]
+
+
+def test_scoring_imports_no_heavy_library() -> None:
+    """The light install suffices: scoring a file loads neither torch, transformers,
+    datasets nor evaluate (checked at run time, dynamic imports included)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from retold.score import score_records\n"
+        f"score_records('duplicated', [], {str(RELEASE)!r}, n_bootstrap=10)\n"
+        "score_records('clusters', [], " + repr(str(RELEASE)) + ", n_bootstrap=10)\n"
+        "heavy = {'torch', 'transformers', 'datasets', 'evaluate', 'accelerate'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from retold.cli import main
 from retold.errors import InvalidInputError
+from retold.score import TASKS, score_file, score_records
 from retold.score import formats as errors
-from retold.score import score_file, score_records
 from retold.score.formats import MAX_PROBLEMS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,3 +215,35 @@ def test_cli_answers_bad_input_with_one_line_errors(tmp_path: Path,
     assert got == code
     assert words in err
     assert "Traceback" not in err + out
+
+
+# --------------------------------------------------------------------------------------
+# Fuzzing: any JSON a user may write gives scores or listed problems, nothing else.
+# --------------------------------------------------------------------------------------
+
+_IDS = ["000-c001", "001-c002", "004-c003", "002-summary", "004-state-media", "x", ""]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10**6) | st.floats(allow_nan=False)
+    | st.sampled_from([*_IDS, "denied", "asserted"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                                max_size=2),
+    max_leaves=5)
+
+
+def _records(task: str) -> st.SearchStrategy[list[Any]]:
+    names = [*list(TASKS[task].field_names), "extra"]
+    line = st.dictionaries(st.sampled_from(names), json_values, max_size=len(names))
+    return st.lists(line | json_values, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(list(TASKS)), st.data())
+def test_any_json_gives_scores_or_listed_problems(task: str, data: st.DataObject) -> None:
+    records = data.draw(_records(task))
+    try:
+        scores = score_records(task, records, RELEASE, n_bootstrap=5)
+    except InvalidInputError as err:
+        assert err.problems and all(p.where.startswith("line ") or p.where == "-"
+                                    for p in err.problems)
+    else:
+        assert scores.task == task and scores.main_score in scores.values

@@ -35,6 +35,7 @@ import json
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -121,28 +122,45 @@ def read_jsonl(path: Path) -> list[Line]:
     """The parsed lines of a JSON Lines file (blank lines skipped); every bad line reported."""
     source = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as err:
         raise PredictionError([Problem(source, "-", PREDICTION_SYNTAX,
                                        f"cannot read: {err.strerror or err}")]) from None
     except UnicodeDecodeError as err:
         raise PredictionError([Problem(source, "-", PREDICTION_SYNTAX,
                                        f"not UTF-8 ({err.reason} at byte {err.start})")]) from None
-    problems = Problems(source)
-    lines: list[Line] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            lines.append((number, json.loads(raw, parse_constant=_reject_constant)))
-        except ValueError as err:
-            problems.add(number, PREDICTION_SYNTAX, f"not valid JSON: {err}")
-    problems.raise_if_any()
-    return lines
+    return parse_jsonl(text, source)
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def parse_jsonl(text: str, source: str = "<text>") -> list[Line]:
+    """The parsed lines of JSON Lines text: exactly one JSON value per non-blank line."""
+    problems = Problems(source)
+    lines: list[Line] = []
+    decode = _DECODER.raw_decode
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        try:
+            value, end = decode(stripped)
+        except ValueError as err:
+            problems.add(number, PREDICTION_SYNTAX, f"not valid JSON: {err}")
+            continue
+        if end != len(stripped):
+            problems.add(number, PREDICTION_SYNTAX,
+                         f"not valid JSON: extra data after the value (column {end + 1}); "
+                         "one JSON object per line")
+            continue
+        lines.append((number, value))
+    problems.raise_if_any()
+    return lines
 
 
 def number_records(records: Iterable[Any]) -> list[Line]:
@@ -170,6 +188,10 @@ _TYPE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
+_EXACT_TYPES: dict[str, type] = {ID: str, BOOL: bool, OFFSET: int, LABEL: str, STRING: str}
+"""Kinds checked by exact type (``type(v) is t``: a bool is not an int here)."""
+
+
 def _describe(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -184,13 +206,40 @@ class FieldChecker:
     checks: list[tuple[str, Callable[[Any], bool], str]] = field(init=False)
     labels: dict[str, frozenset[str]] = field(init=False)
 
+    exact: list[tuple[str, type]] = field(init=False)
+    other: list[tuple[str, Callable[[Any], bool]]] = field(init=False)
+
     def __post_init__(self) -> None:
         self.names = frozenset(f.name for f in self.fields)
         self.checks = [(f.name, *_TYPE_CHECKS[f.kind]) for f in self.fields]
         self.labels = {f.name: frozenset(f.labels) for f in self.fields if f.kind == LABEL}
+        self.exact = [(f.name, _EXACT_TYPES[f.kind]) for f in self.fields
+                      if f.kind in _EXACT_TYPES]
+        self.other = [(f.name, _TYPE_CHECKS[f.kind][0]) for f in self.fields
+                      if f.kind not in _EXACT_TYPES]
 
     def __call__(self, number: int, record: Any, problems: Problems) -> bool:
         """True when the line is well formed; otherwise its problems are added."""
+        # the fast path of a good line (plain loops: this runs once per line); any doubt
+        # goes to the full diagnosis
+        if type(record) is dict and record.keys() == self.names:
+            for name, kind in self.exact:
+                if type(record[name]) is not kind:
+                    break
+            else:
+                for name, check in self.other:
+                    if not check(record[name]):
+                        break
+                else:
+                    for name, allowed in self.labels.items():
+                        if record[name] not in allowed:
+                            break
+                    else:
+                        return True
+        return self.diagnose(number, record, problems)
+
+    def diagnose(self, number: int, record: Any, problems: Problems) -> bool:
+        """Add every problem of a line; True when it has none."""
         if type(record) is not dict:
             problems.add(number, PREDICTION_SYNTAX,
                          f"a line must be a JSON object, not {_describe(record)}")
@@ -260,13 +309,14 @@ def align_items(lines: Sequence[Line], fields: tuple[PredictionField, ...],
     check = FieldChecker(fields)
     value_names = [f.name for f in fields if f.name not in key]
     columns: dict[str, list[Any]] = {name: [None] * n_items for name in value_names}
+    targets = [(name, columns[name]) for name in value_names]
     present = [False] * n_items
     seen: dict[int, int] = {}
-    single = key[0] if len(key) == 1 else None
+    key_of = itemgetter(*key)  # the value for one key field, a tuple for several
     for number, record in lines:
         if not check(number, record, problems):
             continue
-        item_key = record[single] if single else tuple(record[k] for k in key)
+        item_key = key_of(record)
         pos = index.get(item_key)
         if pos is None:
             explained = unknown_key(record) if unknown_key else None
@@ -286,8 +336,8 @@ def align_items(lines: Sequence[Line], fields: tuple[PredictionField, ...],
                 continue
         seen[pos] = number
         present[pos] = True
-        for name in value_names:
-            columns[name][pos] = record[name]
+        for name, column in targets:
+            column[pos] = record[name]
     return ItemPredictions(present=present, columns=columns, lines=seen)
 
 

@@ -42,6 +42,7 @@ from retold.score.tasks import CONTRAST, Task, per_fold, prf_keys
 DENIED_CODE = STANCES.index("denied")
 ASSERTED_CODE = STANCES.index("asserted")
 NO_SPAN = -1
+_STANCE_CODE: dict[Any, int] = {label: i for i, label in enumerate(STANCES)}
 
 
 @dataclass(frozen=True)
@@ -140,17 +141,23 @@ def _columns(task: Task, gold: MentionGold, lines: Sequence[Line], subset: str,
     checked = align_items(lines, task.fields_for(subset), task.key_for(subset), gold.index,
                           len(gold), problems,
                           value_check if task.name == "attributed" else None)
-    preds = MentionPredictions.empty(len(gold))
-    preds.present[:] = checked.present
     cols = checked.columns
-    for pos in np.flatnonzero(preds.present):
-        if "attributed" in cols:
-            preds.attributed[pos] = cols["attributed"][pos]
-            preds.source_start[pos] = cols["source_start"][pos]
-            preds.source_end[pos] = cols["source_end"][pos]
-        if "stance" in cols:
-            preds.stance[pos] = STANCES.index(cols["stance"][pos])
-    return preds
+    n = len(gold)
+    none = np.full(n, NO_SPAN, dtype=np.int64)
+    if "attributed" in cols:
+        attributed = np.array([v is True for v in cols["attributed"]], dtype=bool)
+        start = np.array([NO_SPAN if v is None else v for v in cols["source_start"]],
+                         dtype=np.int64)
+        end = np.array([NO_SPAN if v is None else v for v in cols["source_end"]],
+                       dtype=np.int64)
+    else:
+        attributed, start, end = np.zeros(n, dtype=bool), none, none.copy()
+    if "stance" in cols:
+        stance = np.array([_STANCE_CODE.get(v, -1) for v in cols["stance"]], dtype=np.int64)
+    else:
+        stance = none.copy()
+    return MentionPredictions(np.array(checked.present, dtype=bool), attributed, start, end,
+                              stance)
 
 
 class ClassifyScorer:
