@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from retold.errors import UNKNOWN_LABEL, InvalidInputError, Problem
+from retold.score.gold import RELEASE
 from retold.score.tasks import (
     BOOL,
     ID,
@@ -51,7 +52,6 @@ from retold.score.tasks import (
     PredictionField,
 )
 
-RELEASE = "release"
 PREDICTION_SYNTAX = "prediction-syntax"
 PREDICTION_FIELDS = "prediction-fields"
 PREDICTION_TYPE = "prediction-type"

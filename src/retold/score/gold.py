@@ -2,9 +2,9 @@
 
 ``open_release`` refuses a folder whose files do not match its ``SHA256SUMS`` (the scores
 would not be those of the release they claim), and records the release checksum that every
-``Scores`` carries. Configs declared in ``schema.CONFIGS`` are read with
-``retold.io.release.read_config``; the contrast configs (dataset 1.1) are read directly, so
-the scorer can score them as soon as a release contains them.
+``Scores`` carries. Configs are read with ``retold.io.release.read_config``; a release
+older than dataset 1.1 has no contrast configs, which is a clear error for
+``--subset contrast``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from retold.io.release import (
     release_checksum,
     verify_sha256sums,
 )
-from retold.schema import CONFIG_NAMES, STANCES
 
 Row = dict[str, Any]
 
@@ -29,13 +28,7 @@ RELEASE = "release"
 """The error code of a release that cannot be used (as in ``retold.io.release``)."""
 
 CONTRAST_CONFIGS: tuple[str, ...] = ("contrast", "contrast_pairs")
-CONTRAST_REQUIRED: dict[str, tuple[str, ...]] = {
-    "contrast": ("contrast_id", "original_claim_id", "doc_id", "fold", "edit_type", "text",
-                 "start", "end", "stance", "source_start", "source_end", "attributed",
-                 "denied"),
-    "contrast_pairs": ("pair_id", "claim_id", "edited_text", "duplicate", "edit_type", "fold"),
-}
-"""The contrast fields the scorer reads (issue 7, section C)."""
+"""Configs of dataset 1.1 that an older release lacks."""
 
 
 def _fail(where: Path | str, message: str) -> InvalidInputError:
@@ -54,13 +47,13 @@ class Release:
         return (self.path / data_path(config_name)).is_file()
 
     def rows(self, config_name: str) -> list[Row]:
+        """The config's rows, label ids decoded (``retold.io.release.read_config``)."""
         if config_name not in self._rows:
-            if config_name in CONFIG_NAMES:
-                self._rows[config_name] = read_config(self.path, config_name)
-            elif config_name in CONTRAST_CONFIGS:
-                self._rows[config_name] = _read_contrast(self.path, config_name)
-            else:
-                raise _fail(self.path, f"the scorer does not read config {config_name!r}")
+            if config_name in CONTRAST_CONFIGS and not self.has(config_name):
+                raise _fail(self.path, f"this release has no {config_name!r} config "
+                                       f"({data_path(config_name)} is missing): contrast rows "
+                                       "come with dataset 1.1")
+            self._rows[config_name] = read_config(self.path, config_name)
         return self._rows[config_name]
 
 
@@ -76,30 +69,3 @@ def open_release(path: Path | str) -> Release:
         raise _fail(path, f"files differ from {SUMS_FILE}: {', '.join(bad)}; the gold cannot "
                           "be trusted (rebuild with `retold build` or download it again)")
     return Release(path=path, checksum=release_checksum(path))
-
-
-def _read_contrast(release_dir: Path, config_name: str) -> list[Row]:
-    """Rows of a contrast config with the stance decoded from its ClassLabel id."""
-    import pyarrow.parquet as pq
-
-    path = release_dir / data_path(config_name)
-    if not path.is_file():
-        raise _fail(release_dir, f"this release has no {config_name!r} config ({path} is "
-                                 "missing): contrast rows come with dataset 1.1")
-    try:
-        rows = pq.read_table(path).to_pylist()
-    except (OSError, ValueError) as err:
-        raise _fail(path, f"cannot read config {config_name!r}: {err}") from None
-    required = CONTRAST_REQUIRED[config_name]
-    absent = [name for name in required if rows and name not in rows[0]]
-    if absent:
-        raise _fail(path, f"config {config_name!r} lacks field(s) {', '.join(absent)}")
-    for row in rows:
-        if "stance" not in row:
-            continue
-        stance = row["stance"]
-        if isinstance(stance, int) and 0 <= stance < len(STANCES):
-            row["stance"] = STANCES[stance]
-        elif stance not in STANCES:
-            raise _fail(path, f"{row.get('contrast_id')}: stance {stance!r} is not a label")
-    return rows
