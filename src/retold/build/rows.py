@@ -180,6 +180,7 @@ def pairs_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[Row
             "reuse": reuse_label(duplicate, sim),
             "similarity": sim,
             "contradiction": duplicate and ((a.stance == DENIED) != (b.stance == DENIED)),
+            "fold": by_id[doc_a].fold,
         })
     return sort_rows("pairs", rows)
 

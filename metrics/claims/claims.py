@@ -1,0 +1,16 @@
+"""retold `claims`: a local `evaluate` metric wrapping retold's own scorer.
+
+    import evaluate
+    metric = evaluate.load("metrics/claims")
+    metric.compute(predictions=[...], release_dir="release")
+
+See README.md beside this file and docs/metrics.md.
+"""
+
+import retold.hf_metric as base
+
+
+class Claims(base.RetoldMetric):
+    """The `claims` task of retold, scored by `retold.score` (the same numbers as `retold score`)."""
+
+    task_name = "claims"

@@ -1,0 +1,16 @@
+"""retold `denied`: a local `evaluate` metric wrapping retold's own scorer.
+
+    import evaluate
+    metric = evaluate.load("metrics/denied")
+    metric.compute(predictions=[...], release_dir="release")
+
+See README.md beside this file and docs/metrics.md.
+"""
+
+import retold.hf_metric as base
+
+
+class Denied(base.RetoldMetric):
+    """The `denied` task of retold, scored by `retold.score` (the same numbers as `retold score`)."""
+
+    task_name = "denied"

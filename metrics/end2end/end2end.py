@@ -1,0 +1,16 @@
+"""retold `end2end`: a local `evaluate` metric wrapping retold's own scorer.
+
+    import evaluate
+    metric = evaluate.load("metrics/end2end")
+    metric.compute(predictions=[...], release_dir="release")
+
+See README.md beside this file and docs/metrics.md.
+"""
+
+import retold.hf_metric as base
+
+
+class End2end(base.RetoldMetric):
+    """The `end2end` task of retold, scored by `retold.score` (the same numbers as `retold score`)."""
+
+    task_name = "end2end"
