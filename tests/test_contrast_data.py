@@ -101,6 +101,13 @@ def test_blind_sample_shows_only_the_passage_and_span(edits: list[dict]) -> None
            for k in json.loads((BLIND / "key.json").read_text("utf-8"))["rows"]}
     assert len(sample) >= 70
     assert sorted(key) == sorted(r["blind_id"] for r in sample)
+    # Rows dropped after the blind read (the read showed their intended label wrong or
+    # ambiguous) stay in the sample as it was drawn; each must be retired, never silently gone.
+    retired = {r["id"] for r in json.loads((ANNOTATIONS / "contrast" / "retired.json")
+                                           .read_text("utf-8"))}
+    dropped = {key[r["blind_id"]] for r in sample} - set(by_id)
+    assert dropped <= retired
+    sample = [r for r in sample if key[r["blind_id"]] in by_id]
     chosen = [by_id[key[r["blind_id"]]] for r in sample]
     for row, r in zip(sample, chosen, strict=True):
         assert set(row) == {"blind_id", "text", "claim_start", "claim_end", "claim", "marked"}

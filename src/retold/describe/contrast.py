@@ -171,7 +171,10 @@ def blind_agreement_markdown(agreement: Mapping[str, Any] | None) -> str:
              f"intended labels (`annotations/{CONTRAST_DIR}/{BLIND_DIR}/"
              f"{BLIND_AGREEMENT_FILE}`). Like every label in this dataset, the intended "
              "labels and the blind read are made by an AI model, not by people, so the "
-             "figures measure the consistency of the rules, not a human ceiling.")
+             "figures measure the consistency of the rules, not a human ceiling. The "
+             "figures are those of the read as it was made; rows it showed to be wrong or "
+             "ambiguous under the rules were dropped afterwards and their ids retired "
+             f"(`annotations/{CONTRAST_DIR}/retired.json` gives each id and the reason).")
     if agreement is None:
         return f"{intro}\n\nNot yet computed: the blind read has not been made."
     headline = agreement.get("headline", {})
