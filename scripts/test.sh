@@ -8,8 +8,8 @@ bash scripts/setup_env.sh
 # shellcheck source=scripts/install_browser.sh
 source scripts/install_browser.sh
 
-echo "test: ruff check src tests scripts"
-.venv/bin/ruff check src tests scripts
+echo "test: ruff check src tests scripts metrics"
+.venv/bin/ruff check src tests scripts metrics
 
 hf_home="$(mktemp -d)"
 trap 'rm -rf "$hf_home"' EXIT

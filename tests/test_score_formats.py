@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from retold import errors
 from retold.cli import main
 from retold.errors import InvalidInputError
 from retold.io.release import read_config
 from retold.score import TASKS, score_file, score_records
-from retold.score import formats as errors
 from retold.score.formats import MAX_PROBLEMS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,6 +11,9 @@ import retold.hf_metric as base
 
 
 class Clusters(base.RetoldMetric):
-    """The `clusters` task of retold, scored by `retold.score` (the same numbers as `retold score`)."""
+    """The `clusters` task of retold, scored by `retold.score`.
+
+    The numbers are those of `retold score`.
+    """
 
     task_name = "clusters"

@@ -11,6 +11,9 @@ import retold.hf_metric as base
 
 
 class End2end(base.RetoldMetric):
-    """The `end2end` task of retold, scored by `retold.score` (the same numbers as `retold score`)."""
+    """The `end2end` task of retold, scored by `retold.score`.
+
+    The numbers are those of `retold score`.
+    """
 
     task_name = "end2end"

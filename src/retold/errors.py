@@ -156,7 +156,33 @@ UNKNOWN_FORMAT = "unknown-format"
 """export/import: a format name the command does not know."""
 MISSING_DEPENDENCY = "missing-dependency"
 """export/render: a library of the ``kit`` extra is not installed."""
+ANCHOR = "anchor"
+"""anchor: a draft line that cannot be anchored (quote not found or ambiguous, bad id)."""
+RELEASE = "release"
+"""score and readers of the release: a release file is missing, unreadable or not as
+``SHA256SUMS`` and the schema say."""
 COMMAND_CODES: tuple[str, ...] = (UNSAFE_OUTPUT, NOT_EXPORTABLE, UNKNOWN_FORMAT,
-                                  MISSING_DEPENDENCY)
+                                  MISSING_DEPENDENCY, ANCHOR, RELEASE)
 """Error codes a Problem from a command other than ``validate`` can carry (besides the
 validator's ``shape``, ``missing-file``, ``unknown-document`` and ``missing-annotation``)."""
+
+# Error codes of ``retold score``'s format checker (``retold.score.formats``), which also
+# reports ``unknown-label`` and ``release``.
+PREDICTION_SYNTAX = "prediction-syntax"
+"""A predictions line is not one JSON object."""
+PREDICTION_FIELDS = "prediction-fields"
+"""A predictions line lacks a field of its task or has one it does not know."""
+PREDICTION_TYPE = "prediction-type"
+"""A field has the wrong JSON type."""
+UNKNOWN_ID = "unknown-id"
+"""An id that is not in the release's gold for the task: an error, never skipped."""
+DUPLICATE_PREDICTION = "duplicate-prediction"
+"""The same item is predicted twice (a pair scored twice included)."""
+PREDICTION_VALUE = "prediction-value"
+"""A value out of its range (a span outside the text, a ranking with the query in it)."""
+TOO_MANY_PROBLEMS = "too-many-problems"
+"""More than 100 problems: the rest are counted, not listed."""
+SCORE_CODES: tuple[str, ...] = (PREDICTION_SYNTAX, PREDICTION_FIELDS, PREDICTION_TYPE,
+                                UNKNOWN_LABEL, UNKNOWN_ID, DUPLICATE_PREDICTION,
+                                PREDICTION_VALUE, RELEASE, TOO_MANY_PROBLEMS)
+"""Every code a Problem from ``retold score``'s format checker can carry."""

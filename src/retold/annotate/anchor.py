@@ -64,7 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retold.errors import InvalidInputError, Problem
+from retold.errors import ANCHOR, InvalidInputError, Problem
 from retold.io.ids import ID_LETTERS, id_error
 from retold.io.jsonio import dump_json
 from retold.io.standoff import (
@@ -77,9 +77,6 @@ from retold.io.standoff import (
     doc_to_json,
 )
 from retold.schema import AUTHOR, SCHEMA_VERSION
-
-ANCHOR = "anchor"
-"""The error code of every anchoring problem."""
 
 Offsets = tuple[int, int]
 

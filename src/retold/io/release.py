@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from retold.errors import InvalidInputError, Problem
+from retold.errors import RELEASE, InvalidInputError, Problem
 from retold.schema import decode_value, get_config
 
 CARD_FILE = "README.md"
@@ -60,12 +60,12 @@ def read_sha256sums(out_dir: Path) -> dict[str, str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
-        problem = Problem(str(path), "-", "release", f"cannot read: {err}")
+        problem = Problem(str(path), "-", RELEASE, f"cannot read: {err}")
         raise InvalidInputError([problem]) from None
     for number, line in enumerate(lines, start=1):
         digest, sep, rel = line.partition("  ")
         if not sep or len(digest) != 64 or not rel:
-            problems.append(Problem(str(path), f"line {number}", "release",
+            problems.append(Problem(str(path), f"line {number}", RELEASE,
                                     "not a sha256sum line (hash, two spaces, path)"))
             continue
         listed[rel] = digest
@@ -108,10 +108,10 @@ def read_config(release_dir: Path, config_name: str) -> list[dict[str, Any]]:
     try:
         table = pq.read_table(path)
     except (OSError, ValueError) as err:
-        raise InvalidInputError([Problem(str(path), "-", "release",
+        raise InvalidInputError([Problem(str(path), "-", RELEASE,
                                          f"cannot read config {config_name!r}: {err}")]) from None
     if tuple(table.column_names) != config.field_names:
-        raise InvalidInputError([Problem(str(path), "-", "release",
+        raise InvalidInputError([Problem(str(path), "-", RELEASE,
                                          f"columns {table.column_names} are not the schema's "
                                          f"{list(config.field_names)}")])
     rows = table.to_pylist()

@@ -39,8 +39,18 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from retold.errors import UNKNOWN_LABEL, InvalidInputError, Problem
-from retold.score.gold import RELEASE
+from retold.errors import (
+    DUPLICATE_PREDICTION,
+    PREDICTION_FIELDS,
+    PREDICTION_SYNTAX,
+    PREDICTION_TYPE,
+    PREDICTION_VALUE,
+    TOO_MANY_PROBLEMS,
+    UNKNOWN_ID,
+    UNKNOWN_LABEL,
+    InvalidInputError,
+    Problem,
+)
 from retold.score.tasks import (
     BOOL,
     ID,
@@ -51,27 +61,6 @@ from retold.score.tasks import (
     STRING,
     PredictionField,
 )
-
-PREDICTION_SYNTAX = "prediction-syntax"
-PREDICTION_FIELDS = "prediction-fields"
-PREDICTION_TYPE = "prediction-type"
-UNKNOWN_ID = "unknown-id"
-DUPLICATE_PREDICTION = "duplicate-prediction"
-PREDICTION_VALUE = "prediction-value"
-TOO_MANY_PROBLEMS = "too-many-problems"
-SCORE_CODES: tuple[str, ...] = (
-    PREDICTION_SYNTAX,
-    PREDICTION_FIELDS,
-    PREDICTION_TYPE,
-    UNKNOWN_LABEL,
-    UNKNOWN_ID,
-    DUPLICATE_PREDICTION,
-    PREDICTION_VALUE,
-    RELEASE,
-    TOO_MANY_PROBLEMS,
-)
-"""Every error code a Problem from ``retold score`` can carry (``unknown-label`` is shared
-with the validator, ``release`` with ``retold.io.release``)."""
 
 MAX_PROBLEMS = 100
 """Problems listed before the checker only counts the rest."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retold.errors import InvalidInputError, Problem
+from retold.errors import RELEASE, InvalidInputError, Problem
 from retold.io.release import (
     SUMS_FILE,
     data_path,
@@ -24,7 +24,6 @@ from retold.io.release import (
 
 Row = dict[str, Any]
 
-RELEASE = "release"
 """The error code of a release that cannot be used (as in ``retold.io.release``)."""
 
 CONTRAST_CONFIGS: tuple[str, ...] = ("contrast", "contrast_pairs")
