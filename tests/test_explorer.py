@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +18,7 @@ from retold.cli import main
 from retold.explore.data import Release, containment
 from retold.explore.marks import Mark, render_marks
 from retold.explore.site import document_page, render_site
-from retold.schema import STANCES, get_config
+from retold.schema import CONTRAST_EDIT_TYPES, CONTRAST_PAIR_EDIT_TYPES, STANCES
 
 ROOT = Path(__file__).parent.parent
 RELEASE = ROOT / "release"
@@ -32,10 +33,7 @@ CLAIMS = release_rows("claims")
 DOCUMENTS = release_rows("documents")
 CONTRAST = release_rows("contrast")
 CONTRAST_PAIRS = release_rows("contrast_pairs")
-CONTRAST_EDIT_TYPES = [f.dtype[1] for f in get_config("contrast").fields
-                       if f.name == "edit_type"][0]
-PAIR_EDIT_TYPES = [f.dtype[1] for f in get_config("contrast_pairs").fields
-                   if f.name == "edit_type"][0]
+PAIR_EDIT_TYPES = CONTRAST_PAIR_EDIT_TYPES  # class label ids index the schema's tuples
 
 
 @pytest.fixture(scope="module")
@@ -332,7 +330,7 @@ def test_nested_claims_are_visibly_nested_in_the_document_pages(browser: object,
 # --------------------------------------------------------------------------------------
 def _drafts(name: str) -> dict[str, dict]:
     lines = (ROOT / "annotations" / "contrast" / name).read_text(encoding="utf-8").splitlines()
-    rows = [__import__("json").loads(line) for line in lines if line.strip()]
+    rows = [json.loads(line) for line in lines if line.strip()]
     return {r.get("contrast_id") or r["pair_id"]: r for r in rows}
 
 
