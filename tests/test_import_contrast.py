@@ -267,3 +267,19 @@ def test_quote_for_span_hand_worked() -> None:
     for s, e in ((0, 11), (17, 28), (start, start + 6), (4, 11), (12, 16)):
         q = quote_for_span(text, s, e)
         assert find_quote(text, q.quote, q.occ, q.boundary).span == (s, e)
+
+
+def test_label_studio_unlinked_source_in_a_passage_is_an_error_not_dropped(
+        tmp_path: Path) -> None:
+    out = _export("label-studio", tmp_path)
+    tasks = _tasks(out, "contrast_tasks.json")
+    task = next(t for t in tasks if t["data"]["contrast_id"] == "x-0001")
+    text = task["data"]["text"]
+    task["predictions"][0]["result"].append(
+        {"id": "ls-new", "from_name": "source", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 4, "text": text[:4], "labels": ["iran"]}})
+    _save(out, "contrast_tasks.json", tasks)
+    with pytest.raises(InvalidInputError) as err:
+        import_annotations("label-studio", out, CORPUS, tmp_path / "back")
+    (problem,) = err.value.problems
+    assert problem.where == "x-0001" and "source_mentions ls-new" in problem.message

@@ -305,12 +305,36 @@ def edit_draft(cid: str, side: Mapping[str, Any], passage: EditedPassage, where:
         draft["note"] = claims[0].get("note", "")
     if "chain" in held:
         claim = claims[0]
+        if not _only_the_chain(cid, claim, passage.elements, where, problems):
+            return None
         chain = _chain(cid, text, claim, passage.elements, (claim["start"], claim["end"]),
                        where, problems)
         if chain is None:
             return None
         draft["chain"] = chain
     return _ordered(draft, side["field_order"][EDITS])
+
+
+def _only_the_chain(cid: str, claim: Record, elements: Mapping[str, Sequence[Record]],
+                    where: str, problems: list[Problem]) -> bool:
+    """A passage's draft holds its claim and that claim's chain only: anything else made in
+    the tool (a boilerplate span, a nested claim, a source or cue no link uses) would be
+    lost, so it is an error, never dropped."""
+    used = {ref for link in claim.get("chain", []) for ref in (link.get("mention"),
+                                                               link.get("cue"))}
+    found = []
+    for kind, records in elements.items():
+        if kind in (MENTIONS, CUES):
+            found += [f"{kind} {e['id']}" for e in records if e["id"] not in used]
+        elif kind != CLAIMS:
+            found += [f"{kind} {e['id']}" for e in records]
+    if claim.get("parent"):
+        found.append(f"parent {claim['parent']}")
+    if found:
+        problems.append(Problem(where, cid, SHAPE, "a contrast passage holds one claim and "
+                                "its chain; the edited file also has " + ", ".join(found)
+                                + " (a source or cue must be linked to the claim)"))
+    return not found
 
 
 def merge_contrast(side: Mapping[str, Any], edited: EditedContrast,

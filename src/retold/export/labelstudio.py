@@ -34,7 +34,8 @@ contrast drafts, the edit, the notes and the anchoring options of the unedited p
 Import reads a Label Studio export of those tasks (JSON list, each project's over its own
 tasks file): per task the last annotation that was not cancelled, or the prediction when
 there is no annotation. The ids come from the task data; a contrast passage must keep
-exactly one claim, and its spans are quoted back into the draft.
+exactly one claim and its chain (an unlinked source or cue is an error, not dropped), and
+its spans are quoted back into the draft.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ a chain link without a source mention (refused at export, never dropped) and any
 added later; of the contrast drafts, the edit and the anchoring options of the unedited
 passage. Import reads the same layout; an annotation without ``retoldId`` (made in
 INCEpTION) is new and gets a fresh id. A contrast passage keeps its file name's id and
-must keep exactly one claim; its spans are quoted back into the draft.
+must keep exactly one claim and its chain (an unlinked source or cue is an error, not
+dropped); its spans are quoted back into the draft.
 """
 
 from __future__ import annotations
