@@ -21,8 +21,8 @@ from retold.explore.site import render_site
 ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img"
 PAGE = "doc-004-state-media.html"
-FOCUS = "#focus=004-c005"
-"""The claim focused in the screenshot (its details panel is shown)."""
+FOCUS = "#focus=004-c022"
+"""The claim focused in the screenshot (its details panel is shown): a nested claim."""
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--window-size=1280,860", "--virtual-time-budget=3000"]

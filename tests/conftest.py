@@ -39,3 +39,21 @@ def mini_release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     out = tmp_path_factory.mktemp("mini-release") / "release"
     counts = build_release(MINI / "corpus", MINI / "annotations", out)
     return out, counts
+
+
+@pytest.fixture(scope="session")
+def real_exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every export format of the committed corpus and annotations, written once per session.
+
+    Tests must not modify them; a test that edits an export writes its own.
+    """
+    from retold.export import EXPORT_FORMATS
+    from retold.export.run import export_annotations
+
+    root = Path(__file__).parent.parent
+    out_root = tmp_path_factory.mktemp("exports")
+    out = {}
+    for fmt in EXPORT_FORMATS:
+        out[fmt] = out_root / fmt
+        export_annotations(fmt, root / "corpus", root / "annotations", out[fmt])
+    return out

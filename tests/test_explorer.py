@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +18,7 @@ from retold.cli import main
 from retold.explore.data import Release, containment
 from retold.explore.marks import Mark, render_marks
 from retold.explore.site import document_page, render_site
-from retold.schema import STANCES
+from retold.schema import CONTRAST_EDIT_TYPES, CONTRAST_PAIR_EDIT_TYPES, STANCES
 
 ROOT = Path(__file__).parent.parent
 RELEASE = ROOT / "release"
@@ -30,6 +31,9 @@ def release_rows(name: str) -> list[dict]:
 
 CLAIMS = release_rows("claims")
 DOCUMENTS = release_rows("documents")
+CONTRAST = release_rows("contrast")
+CONTRAST_PAIRS = release_rows("contrast_pairs")
+PAIR_EDIT_TYPES = CONTRAST_PAIR_EDIT_TYPES  # class label ids index the schema's tuples
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +113,7 @@ def test_render_is_deterministic_and_refuses_a_busy_folder(site: Path, tmp_path:
     assert files == sorted(p.relative_to(again).as_posix() for p in again.rglob("*")
                            if p.is_file())
     assert {"figures/matrix.png", "figures/matrix.svg", "index.html", "clusters.html",
-            "sources.html"} <= set(files)
+            "sources.html", "contrast.html"} <= set(files)
     for rel in files:
         assert (site / rel).read_bytes() == (again / rel).read_bytes(), rel
     assert main(["render", "--release", str(RELEASE), "--out", str(again)]) == 1
@@ -277,6 +281,139 @@ def test_nested_claims_are_drawn_inside_their_host(browser: object, tmp_path: Pa
     browser.switch_to.active_element.send_keys("j")
     panel = browser.find_element(By.ID, "details").text
     assert "inside claim d-c001" in panel
+
+
+# --------------------------------------------------------------------------------------
+# Nested claims on the real document pages.
+# --------------------------------------------------------------------------------------
+NESTED_JS = """
+const [child, parent] = arguments;
+const inner = document.querySelector(
+  `mark[data-claim-id="${parent}"] mark.nested[data-claim-id="${child}"][tabindex]`);
+const outer = document.getElementById(parent);
+if (!inner) { return null; }
+const tag = inner.querySelector(':scope > .nested-tag');
+return {parent: inner.dataset.parent, tag: tag ? tag.textContent : null,
+        tagShown: tag ? tag.getBoundingClientRect().width > 0 : false,
+        frame: getComputedStyle(inner).borderTopStyle,
+        hostFrame: getComputedStyle(outer).borderTopStyle,
+        hostNested: outer.classList.contains('nested'),
+        nestedOnPage: document.querySelectorAll('mark.claim.nested[tabindex]').length};
+"""
+
+
+def test_nested_claims_are_visibly_nested_in_the_document_pages(browser: object,
+                                                                site: Path) -> None:
+    """Every nested claim of the release (parent_claim_id set) is drawn inside its parent,
+    framed and labelled 'nested', and its panel names the parent."""
+    from selenium.webdriver.common.by import By
+
+    nested = [c for c in CLAIMS if c["parent_claim_id"]]
+    assert len(nested) == 7
+    per_doc = Counter(c["doc_id"] for c in nested)
+    for c in nested:
+        browser.get((site / f"doc-{c['doc_id']}.html").as_uri())
+        got = browser.execute_script(NESTED_JS, c["claim_id"], c["parent_claim_id"])
+        assert got is not None, c["claim_id"]
+        assert got["parent"] == c["parent_claim_id"]
+        assert (got["tag"], got["tagShown"]) == ("nested", True)
+        assert got["frame"] != "none" and got["hostFrame"] == "none"  # the frame is visible
+        assert not got["hostNested"]
+        assert got["nestedOnPage"] == per_doc[c["doc_id"]]
+        browser.find_element(By.ID, c["claim_id"]).click()
+        panel = browser.find_element(By.ID, "details").text
+        assert f"nested in claim {c['parent_claim_id']}" in panel
+
+
+# --------------------------------------------------------------------------------------
+# The contrast page.
+# --------------------------------------------------------------------------------------
+def _drafts(name: str) -> dict[str, dict]:
+    lines = (ROOT / "annotations" / "contrast" / name).read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    return {r.get("contrast_id") or r["pair_id"]: r for r in rows}
+
+
+CONTRAST_JS = """
+const text = el => { const c = el.cloneNode(true);
+  c.querySelectorAll('.tag').forEach(t => t.remove()); return c.textContent; };
+return Array.from(document.querySelectorAll('tr.contrast-row')).map(r => {
+  const edited = r.querySelector('td.edited p.passage');
+  const original = r.querySelector('td.original p.passage');
+  const claim = edited.querySelector('mark.claim');
+  return {id: r.dataset.contrastId, stance: r.dataset.stance,
+          markStance: claim.dataset.stance, label: claim.querySelector('.stance-tag').textContent,
+          claim: text(claim), text: text(edited), original: text(original),
+          origClaim: original.querySelector('mark.claim') ?
+            original.querySelector('mark.claim .stance-tag').textContent : null,
+          ins: Array.from(edited.querySelectorAll('ins.diff')).map(x => x.textContent),
+          del: Array.from(original.querySelectorAll('del.diff')).map(x => x.textContent)};
+});
+"""
+
+
+def test_contrast_page_shows_every_edit_beside_its_original(browser: object,
+                                                           site: Path) -> None:
+    browser.get((site / "contrast.html").as_uri())
+    rows = browser.execute_script(CONTRAST_JS)
+    drafts = _drafts("edits.jsonl")
+    assert [r["id"] for r in rows] == [r["contrast_id"] for r in CONTRAST]  # every row, once
+    claims = {c["claim_id"]: c for c in CLAIMS}
+    for got, row in zip(rows, CONTRAST, strict=True):
+        draft = drafts[got["id"]]
+        stance = STANCES[row["stance"]]
+        assert got["stance"] == got["markStance"] == got["label"] == stance == draft["stance"]
+        assert (got["text"], got["claim"], got["original"]) == (
+            draft["text"], draft["claim"], draft["original"])
+        assert got["origClaim"] == STANCES[claims[draft["original_claim_id"]]["stance"]]
+        # the highlighted words are words of the edit: put in (new) or taken out (old)
+        assert got["ins"] or got["del"], got["id"]
+        new = " ".join(n for _, n in draft["edit"]).lower()
+        old = " ".join(o for o, _ in draft["edit"]).lower()
+        assert all(w.lower() in new for w in got["ins"]), (got["id"], got["ins"])
+        assert all(w.lower() in old for w in got["del"]), (got["id"], got["del"])
+    counts = browser.execute_script(
+        "return Object.fromEntries(Array.from(document.querySelectorAll('#edit-types td.count'))"
+        ".map(td => [td.dataset.editType, Number(td.textContent)]))")
+    assert counts == {t: sum(1 for r in CONTRAST if CONTRAST_EDIT_TYPES[r["edit_type"]] == t)
+                      for t in CONTRAST_EDIT_TYPES}
+    # stances differ by border pattern too, not by colour alone
+    patterns = browser.execute_script(
+        "const out = {}; document.querySelectorAll('td.edited mark.claim').forEach(m => "
+        "out[m.dataset.stance] = getComputedStyle(m).borderBottomStyle); return out;")
+    assert set(patterns) == set(STANCES) and len(set(patterns.values())) == len(STANCES)
+
+
+def test_contrast_page_shows_every_pair_with_its_type(browser: object, site: Path) -> None:
+    browser.get((site / "contrast.html").as_uri())
+    rows = browser.execute_script(
+        "return Array.from(document.querySelectorAll('tr.pair-row')).map(r => [r.dataset.pairId,"
+        " r.dataset.kind, r.querySelector('.pair-type').textContent,"
+        " r.querySelector('.pair-label').textContent, r.querySelector('td.edited').textContent,"
+        " r.querySelectorAll('td.edited ins.diff, td.natural del.diff').length])")
+    assert [r[0] for r in rows] == [p["pair_id"] for p in CONTRAST_PAIRS]
+    drafts = _drafts("pairs.jsonl")
+    for (pid, kind, shown, label, edited, n_diff), row in zip(rows, CONTRAST_PAIRS, strict=True):
+        draft = drafts[pid]
+        edit_type = PAIR_EDIT_TYPES[row["edit_type"]]
+        assert edit_type == draft["edit_type"]
+        want = "hard negative" if edit_type.startswith("hard_negative_") else "hard positive"
+        assert (shown, kind) == (want, want.replace(" ", "-"))
+        assert label == ("duplicate" if draft["duplicate"] else "not a duplicate")
+        assert edited == draft["edited_text"] and n_diff > 0
+    assert {k for _, k, *_ in rows} == {"hard-negative", "hard-positive"}
+
+
+def test_index_links_the_contrast_page(browser: object, site: Path) -> None:
+    browser.get((site / "index.html").as_uri())
+    link = browser.execute_script(
+        "const a = document.getElementById('contrast-link'); "
+        "return [a.getAttribute('href'), a.textContent]")
+    assert link == ["contrast.html", f"{len(CONTRAST)} stance and attribution edits and "
+                                     f"{len(CONTRAST_PAIRS)} duplicate pairs"]
+    browser.get((site / "contrast.html").as_uri())
+    assert browser.execute_script("return document.querySelectorAll('tr.contrast-row').length"
+                                  ) == len(CONTRAST)
 
 
 def test_readme_images_are_current(site: Path) -> None:

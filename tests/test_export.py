@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from retold.export import EXPORT_FORMATS
-from retold.export.run import export_annotations
 from retold.export.sidecar import SIDECAR_FILE
 from retold.schema import TOKEN_LAYERS
 
@@ -46,13 +45,8 @@ def spans(doc_id: str, kind: str, layer: str | None = None) -> set[tuple[int, in
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("exports")
-    out = {}
-    for fmt in EXPORT_FORMATS:
-        out[fmt] = root / fmt
-        export_annotations(fmt, CORPUS, ANNOTATIONS, out[fmt])
-    return out
+def exported(real_exports: dict[str, Path]) -> dict[str, Path]:
+    return real_exports
 
 
 def test_the_corpus_has_characters_whose_offsets_differ_by_unit() -> None:
@@ -101,6 +95,8 @@ def test_brat_read_by_bratly(exported: dict[str, Path]) -> None:
                 expected.add((f"Link{k}", c["id"], link["mention"]))
                 if link["cue"]:
                     expected.add((f"Cue{k}", c["id"], link["cue"]))
+            if c.get("parent"):
+                expected.add(("NestedIn", c["id"], c["parent"]))
         assert relations == expected
 
 
@@ -181,6 +177,8 @@ def test_xmi_read_by_cassis(exported: dict[str, Path]) -> None:
                                                                   c["note"])
             links = sorted((int(x.role), x.target.retoldId) for x in claim.sourceLinks.elements)
             assert links == [(k, link["mention"]) for k, link in enumerate(c["chain"], 1)]
+            parent = claim.parent.retoldId if claim.parent is not None else ""
+            assert parent == c.get("parent", "")
 
 
 def test_xmi_offsets_in_the_file_are_utf16_code_units(exported: dict[str, Path]) -> None:
@@ -249,6 +247,111 @@ def test_spacy_docbin_read_by_spacy(exported: dict[str, Path]) -> None:
             if kind in labels:
                 assert {(s.id_, s.label_) for s in doc.spans[kind]} == {
                     (e["id"], e[labels[kind]]) for e in GOLD[doc_id][kind]}
+
+
+# --------------------------------------------------------------------------------------
+# Nested claims of the real corpus: every format holds the parent, the nested claim and
+# the link between them (natively, or, for CoNLL, the link in the side file).
+# --------------------------------------------------------------------------------------
+NESTED = {c["id"]: (doc_id, c["parent"]) for doc_id, gold in GOLD.items()
+          for c in gold["claims"] if c.get("parent")}
+SPAN_OF = {c["id"]: (c["start"], c["end"]) for gold in GOLD.values() for c in gold["claims"]}
+
+
+def test_the_corpus_has_the_nested_claims_of_dataset_1_1() -> None:
+    assert len(NESTED) == 7
+    assert {"001-c051", "001-c052", "001-c053", "001-c054", "002-c019", "003-c032",
+            "004-c022"} == set(NESTED)
+    for cid, (_, parent) in NESTED.items():  # inside the parent, and not the same span
+        (s, e), (ps, pe) = SPAN_OF[cid], SPAN_OF[parent]
+        assert ps <= s < e <= pe and (s, e) != (ps, pe)
+
+
+def _nested_links(fmt: str, folder: Path) -> dict[str, str]:
+    """nested claim id -> parent id, read from the export by the format's own reader."""
+    if fmt == "brat":
+        from bratly import NoteAnnotation, RelationAnnotation
+        from bratly.io import parse_ann_file
+
+        out = {}
+        for doc_id in TEXTS:
+            path = folder / f"{doc_id}.ann"
+            collection = parse_ann_file(path.read_text(encoding="utf-8"), str(path),
+                                        no_duplicates=False, sorting=False,
+                                        renumerotize=False)
+            notes = {a.component.id: a.value.split()[0] for a in collection.annotations
+                     if isinstance(a, NoteAnnotation)}
+            out |= {notes[r.argument1[1].id]: notes[r.argument2[1].id]
+                    for r in collection.annotations
+                    if isinstance(r, RelationAnnotation) and r.label == "NestedIn"}
+        return out
+    if fmt == "inception-xmi":
+        from cassis import load_cas_from_xmi, load_typesystem
+
+        with (folder / "typesystem.xml").open("rb") as f:
+            ts = load_typesystem(f)
+        out = {}
+        for doc_id in TEXTS:
+            with (folder / f"{doc_id}.xmi").open("rb") as f:
+                cas = load_cas_from_xmi(f, typesystem=ts)
+            out |= {c.retoldId: c.parent.retoldId for c in cas.select("retold.Claim")
+                    if c.parent is not None}
+        return out
+    if fmt == "label-studio":
+        tasks = json.loads((folder / "tasks.json").read_text(encoding="utf-8"))
+        out = {}
+        for task in tasks:
+            result = task["predictions"][0]["result"]
+            claims = {r["id"] for r in result if r.get("from_name") == "claim"}
+            for r in result:
+                if r.get("type") == "relation" and r["labels"] == ["parent"]:
+                    assert {r["from_id"], r["to_id"]} <= claims
+                    out[r["from_id"]] = r["to_id"]
+        return out
+    if fmt == "spacy":
+        import spacy
+        from spacy.tokens import DocBin
+
+        nlp = spacy.blank("en")
+        out = {}
+        for doc in DocBin().from_disk(folder / "retold.spacy").get_docs(nlp.vocab):
+            ids = {s.id_ for s in doc.spans["claims"]}
+            links = doc.user_data["claim_parents"]
+            assert set(links) | set(links.values()) <= ids
+            out |= links
+        return out
+    side = json.loads((folder / SIDECAR_FILE).read_text(encoding="utf-8"))
+    return {cid: c["parent"] for d in side["documents"].values()
+            for cid, c in d["claims"].items() if c.get("parent")}
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_every_format_holds_the_nested_claims_and_their_parents(exported: dict[str, Path],
+                                                                 fmt: str) -> None:
+    assert _nested_links(fmt, exported[fmt]) == {c: p for c, (_, p) in NESTED.items()}
+
+
+def test_conll_nests_each_nested_claim_inside_its_parent(exported: dict[str, Path],
+                                                         tmp_path: Path) -> None:
+    """In CoNLL the link is the containment of the two layers: the claim-layer span around
+    each nested-claim span is the parent's span."""
+    from datasets import load_dataset
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    folder = exported["conll"]
+    names = (folder / "columns.txt").read_text(encoding="utf-8").split()
+    ds = load_dataset("conll", data_files=str(folder / "retold.conll"), split="train",
+                      column_names=names, delimiter="\t", comment_prefix="# ",
+                      cache_dir=str(tmp_path))
+    around = {}
+    for row in ds:
+        starts, ends = [int(s) for s in row["start"]], [int(e) for e in row["end"]]
+        claims = [(starts[i], ends[j]) for _, i, j in get_entities(list(row["claim_tags"]))]
+        for _, i, j in get_entities(list(row["nested_claim_tags"])):
+            hosts = [c for c in claims if c[0] <= starts[i] and ends[j] <= c[1]]
+            assert len(hosts) == 1
+            around[(starts[i], ends[j])] = hosts[0]
+    assert around == {SPAN_OF[c]: SPAN_OF[p] for c, (_, p) in NESTED.items()}
 
 
 # --------------------------------------------------------------------------------------

@@ -17,25 +17,42 @@ ROOT = Path(__file__).parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 
+CONTRAST_FILES = ["contrast/edits.jsonl", "contrast/pairs.jsonl", "contrast/retired.json",
+                  "CONTRAST.md"]
+
+
 def _same_files(a: Path, b: Path) -> None:
-    for rel in ["sources.json", "clusters.json",
+    for rel in ["sources.json", "clusters.json", "ids.json", *CONTRAST_FILES,
                 *(f"docs/{p.name}" for p in sorted((a / "docs").glob("*.json")))]:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
 @pytest.mark.parametrize("fmt", ["inception-xmi", "label-studio"])
 def test_unedited_round_trip_is_byte_identical(fmt: str, tmp_path: Path) -> None:
+    """The real corpus (its seven nested claims included) and its contrast set come back
+    byte for byte, and the validator, the contrast checks included, finds nothing."""
     export_annotations(fmt, ROOT / "corpus", ROOT / "annotations", tmp_path / "export")
     result = import_annotations(fmt, tmp_path / "export", ROOT / "corpus", tmp_path / "back")
     assert result.problems == []
     assert result.report.added == [] and result.report.removed == []
     _same_files(ROOT / "annotations", tmp_path / "back")
+    assert sum('"parent": ' in p.read_text(encoding="utf-8")
+               for p in (tmp_path / "back" / "docs").glob("*.json")) == 4  # 001 to 004
+    nested = [c for p in (tmp_path / "back" / "docs").glob("*.json")
+              for c in json.loads(p.read_text(encoding="utf-8"))["claims"] if "parent" in c]
+    assert len(nested) == 7
+    assert set(result.written) >= {*CONTRAST_FILES, "ids.json", "sources.json"}
 
 
 def _mini_export(fmt: str, tmp_path: Path) -> Path:
     out = tmp_path / "export"
     export_annotations(fmt, MINI / "corpus", MINI / "annotations", out)
     return out
+
+
+def _drafts(annotations: Path, name: str) -> list[dict]:
+    lines = (annotations / "contrast" / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def _claims(folder: Path, doc_id: str) -> dict[str, dict]:
@@ -51,7 +68,12 @@ def test_label_studio_one_label_changed(tmp_path: Path) -> None:
             region["value"]["labels"] = ["asserted"]
     (out / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
     result = import_annotations("label-studio", out, MINI / "corpus", tmp_path / "back")
-    assert result.problems == []
+    # The contrast rows that edit 000-c002 assumed it hedged: the validator says so, and
+    # names nothing else.
+    edits = _drafts(MINI / "annotations", "edits.jsonl")
+    assert {(p.code, p.where.split()[-1]) for p in result.problems} == {
+        ("edit-type-mismatch", e["contrast_id"]) for e in edits
+        if e["original_claim_id"] == "000-c002"}
     before, after = _claims(MINI / "annotations", "000-mini-report"), _claims(
         tmp_path / "back", "000-mini-report")
     assert after["000-c002"]["stance"] == "asserted"
@@ -97,7 +119,15 @@ def test_xmi_new_and_removed_annotations(tmp_path: Path) -> None:
                        cueLinks=array(elements=[cue_link(role="1", target=cue)])))
     path.write_text(cas.to_xmi(), encoding="utf-8")
     result = import_annotations("inception-xmi", out, MINI / "corpus", tmp_path / "back")
-    assert result.problems == []
+    # The contrast row that edits 001-c002 now points at a removed claim: the validator,
+    # which runs the contrast checks on an import, names it.
+    refs = [e["contrast_id"] for e in _drafts(MINI / "annotations", "edits.jsonl")
+            if e["original_claim_id"] == "001-c002"] + [
+        p["pair_id"] for p in _drafts(MINI / "annotations", "pairs.jsonl")
+        if p["claim_id"] == "001-c002"]
+    assert sorted((p.code, p.where.split()[-1]) for p in result.problems) == sorted(
+        ("unknown-original", ref) for ref in refs)
+    assert len(refs) == 2
     assert result.report.added == ["001-c004"]  # never 001-c002 again
     assert result.report.removed == ["001-c002"]
     new = _claims(tmp_path / "back", "001-mini-denial")["001-c004"]

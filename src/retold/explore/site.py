@@ -6,13 +6,16 @@ Pages (relative links only, data inlined, so the folder opens from disk):
   document matrix as a figure and as a table;
 - ``doc-<doc_id>.html``: the text with every claim marked by stance (colour, hatch-like
   border pattern *and* a text label), sources and cues marked, boilerplate greyed, nested
-  claims drawn inside their host; focusing or hovering a claim shows its cluster and
-  proposition, chain, nesting and every field of its row; keys ``j``/``k`` move between
-  claims, Tab works too;
+  claims (``parent_claim_id`` set) drawn inside their parent, framed and labelled
+  ``nested``; focusing or hovering a claim shows its cluster and proposition, chain,
+  nesting and every field of its row; keys ``j``/``k`` move between claims, Tab works too;
 - ``clusters.html``: each proposition's mentions side by side across documents, with
   stance and source, and the words that differ from the first mention highlighted (the
   release's ``reuse`` label of the pair beside them);
-- ``sources.html``: who cites whom along the attribution chains (a graph and a table).
+- ``sources.html``: who cites whom along the attribution chains (a graph and a table);
+- ``contrast.html``: the contrast configs: each edit beside its original passage, the
+  edited words highlighted, both claims marked by stance, and each duplicate pair with its
+  hard-negative or hard-positive type (``retold.explore.contrast_page``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from retold.schema import AUTHOR, DATASET_NAME, DATASET_VERSION, STANCES, TOKEN_
 
 ASSETS = Path(__file__).parent / "assets"
 FIGURES = "figures"
+CONTRAST_PAGE = "contrast.html"
 
 
 def _fresh_dir(out_dir: Path) -> None:
@@ -54,7 +58,8 @@ def page(title: str, body: str, data: Any = None) -> str:
             f'<link rel="stylesheet" href="assets/explorer.css">\n</head>\n<body>\n'
             f'<nav><a href="index.html">{DATASET_NAME} {DATASET_VERSION}</a> · '
             f'<a href="clusters.html">clusters</a> · <a href="sources.html">source graph</a>'
-            f"</nav>\n<h1>{escape(title)}</h1>\n{body}\n{script}"
+            f' · <a href="{CONTRAST_PAGE}">contrast set</a></nav>\n'
+            f"<h1>{escape(title)}</h1>\n{body}\n{script}"
             f'<script src="assets/explorer.js"></script>\n</body>\n</html>\n')
 
 
@@ -99,12 +104,16 @@ def _document_marks(document: Row, claims: list[Row]) -> list[Mark]:
 
 def _claim_open(claim: Row, first: bool) -> str:
     stance = escape(claim["stance"])
-    attrs = (f'class="claim stance-{stance}" data-claim-id="{escape(claim["claim_id"])}" '
-             f'data-stance="{stance}"')
+    parent = escape(claim.get("parent_claim_id") or "")
+    nested = " nested" if parent else ""
+    attrs = (f'class="claim stance-{stance}{nested}" data-claim-id="{escape(claim["claim_id"])}"'
+             f' data-stance="{stance}"' + (f' data-parent="{parent}"' if parent else ""))
     if not first:
         return f'<mark {attrs} data-fragment="more">'
+    label = (f'<span class="tag nested-tag" title="nested in claim {parent}">nested</span>'
+             if parent else "")
     return (f'<mark {attrs} id="{escape(claim["claim_id"])}" tabindex="0">'
-            f"{stance_tag(claim['stance'])}")
+            f"{label}{stance_tag(claim['stance'])}")
 
 
 def document_page(release: Release, document: Row) -> str:
@@ -119,7 +128,8 @@ def document_page(release: Release, document: Row) -> str:
                   if m["claim_id"] != c["claim_id"]]
         data["claims"][c["claim_id"]] = {
             "row": c, "proposition": propositions.get(c["cluster_id"], ""),
-            "others": others, **nesting[c["claim_id"]]}
+            "others": others, "parent": c.get("parent_claim_id") or "",
+            **nesting[c["claim_id"]]}
     counts = Counter(c["stance"] for c in claims)
     legend = " ".join(f'<span class="claim stance-{s}">{stance_tag(s)} {counts[s]}</span>'
                       for s in STANCES)
@@ -128,7 +138,9 @@ def document_page(release: Release, document: Row) -> str:
     body = (f'<p class="meta">{meta}</p>\n<p class="legend" id="legend">Claims by stance: '
             f"{legend} · <span class=\"source\"><span class=\"tag\">S</span>source</span> · "
             f'<span class="cue"><span class="tag">C</span>cue</span> · '
-            f'<span class="boilerplate">boilerplate</span> · keys: Tab or j/k move between '
+            f'<span class="boilerplate">boilerplate</span> · '
+            f'<span class="claim nested"><span class="tag nested-tag">nested</span>a claim '
+            f"nested in the claim around it</span> · keys: Tab or j/k move between "
             f"claims</p>\n"
             f'<main class="doc"><article class="doc-text" id="text">{text}</article>\n'
             f'<aside id="details" aria-live="polite"><p>Focus or hover a claim to see its '
@@ -145,19 +157,24 @@ def _tokens(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(TOKEN_PATTERN, text)]
 
 
-def highlight_differences(reference: str, text: str) -> str:
-    """``text`` with the tokens that do not match ``reference`` wrapped in ``<ins>``."""
+def changed_tokens(reference: str, text: str) -> list[tuple[int, int]]:
+    """The tokens of ``text`` (offsets) that a word diff against ``reference`` does not
+    match (case-insensitive; ``difflib``'s longest matching blocks)."""
     ref = [reference[s:e].lower() for s, e in _tokens(reference)]
     spans = _tokens(text)
     words = [text[s:e].lower() for s, e in spans]
     same = set()
     for block in difflib.SequenceMatcher(a=ref, b=words, autojunk=False).get_matching_blocks():
         same.update(range(block.b, block.b + block.size))
+    return [span for i, span in enumerate(spans) if i not in same]
+
+
+def highlight_differences(reference: str, text: str) -> str:
+    """``text`` with the tokens that do not match ``reference`` wrapped in ``<ins>``."""
     out, position = [], 0
-    for i, (s, e) in enumerate(spans):
+    for s, e in changed_tokens(reference, text):
         out.append(escape(text[position:s], quote=False))
-        word = escape(text[s:e], quote=False)
-        out.append(word if i in same else f'<ins class="diff">{word}</ins>')
+        out.append(f'<ins class="diff">{escape(text[s:e], quote=False)}</ins>')
         position = e
     out.append(escape(text[position:], quote=False))
     return "".join(out)
@@ -253,6 +270,10 @@ def index_page(release: Release, rows: list[str], columns: list[str], cells: dic
             f'<table class="stances" id="stances"><thead><tr><th>stance</th><th>claims</th>'
             f"</tr></thead><tbody>{stance_rows}</tbody></table>\n"
             f"<h2>Documents</h2><ul>{docs}</ul>\n"
+            f'<h2>Contrast set</h2><p><a href="{CONTRAST_PAGE}" id="contrast-link">'
+            f"{len(release.configs.get('contrast', []))} stance and attribution edits and "
+            f"{len(release.configs.get('contrast_pairs', []))} duplicate pairs</a>: each "
+            f"edit beside its original, the changed words highlighted.</p>\n"
             f"<h2>Claim × document matrix</h2><p>Which document asserts, reports, hedges or "
             f"denies each proposition stated in two or more documents. {colours}</p>\n"
             f'<figure><img src="{FIGURES}/matrix.svg" alt="Claim by document matrix: '
@@ -287,8 +308,11 @@ def render_site(release_dir: Path, out_dir: Path) -> list[str]:
         files[f"assets/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
     for document in release.documents:
         files[doc_href(document["doc_id"])] = document_page(release, document)
+    from retold.explore.contrast_page import contrast_page
+
     files["clusters.html"] = clusters_page(release)
     files["sources.html"] = sources_page(release)
+    files[CONTRAST_PAGE] = contrast_page(release)
     rows, columns, cells = matrix_cells(release)
     files["index.html"] = index_page(release, rows, columns, cells)
     for rel, text in files.items():

@@ -4,8 +4,10 @@
 files, ``sidecar.json`` and a ``README.md`` that says what the format holds and what the
 side file holds. ``import_annotations`` reads an edited export (INCEpTION XMI or Label
 Studio) with its side file, writes a complete standoff annotation set into a new folder
-(``docs/<doc_id>.json``, ``sources.json``, ``clusters.json``) and runs the validator on it
-against the corpus: the problems are returned, never hidden.
+(``docs/<doc_id>.json``, ``sources.json``, ``clusters.json``, ``ids.json`` and, when the
+export had a contrast set, ``contrast/edits.jsonl``, ``contrast/pairs.jsonl``,
+``contrast/retired.json`` and ``CONTRAST.md``) and runs the validator on it against the
+corpus, the contrast set's checks included: the problems are returned, never hidden.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from retold.errors import (
     Problem,
 )
 from retold.export import EXPORT_FORMATS, IMPORT_FORMATS
+from retold.export.contrast import EDITS, PAIRS, merge_contrast, write_contrast
 from retold.export.dataset import load_export_set
 from retold.export.sidecar import (
     SIDECAR_FILE,
@@ -65,6 +68,11 @@ def held_keys(fmt: str) -> Mapping[str, frozenset[str]]:
     return format_module(fmt).held
 
 
+def contrast_held_keys(fmt: str) -> Mapping[str, frozenset[str]]:
+    """The contrast draft keys ``fmt`` holds, for ``edits`` and ``pairs``."""
+    return format_module(fmt).contrast_held
+
+
 def _fresh_dir(out_dir: Path) -> None:
     """Refuse an output that exists and is not an empty folder; create it otherwise."""
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
@@ -81,16 +89,37 @@ def _fresh_dir(out_dir: Path) -> None:
 def held_table(fmt: str) -> str:
     """A Markdown list of what ``fmt`` holds per element kind (the rest is in the side file)."""
     held = held_keys(fmt)
-    if not held:
-        return "- nothing as records: every record is in `sidecar.json`"
-    return "\n".join(f"- `{kind}`: " + ", ".join(f"`{k}`" for k in sorted(keys))
-                     for kind, keys in sorted(held.items()))
+    lines = ([f"- `{kind}`: " + ", ".join(f"`{k}`" for k in sorted(keys))
+              for kind, keys in sorted(held.items())]
+             or ["- nothing as records: every record is in `sidecar.json`"])
+    contrast = contrast_held_keys(fmt)
+    for kind, what in ((EDITS, "contrast edits (`contrast/edits.jsonl`)"),
+                       (PAIRS, "contrast pairs (`contrast/pairs.jsonl`)")):
+        keys = sorted(contrast.get(kind, ()))
+        lines.append(f"- {what}: " + (", ".join(f"`{k}`" for k in keys) if keys
+                                      else "nothing: every line is in `sidecar.json`"))
+    return "\n".join(lines)
+
+
+def _listing(files: list[str]) -> list[str]:
+    """The files, with those of a sub-folder summed up as one line."""
+    folders: dict[str, list[str]] = {}
+    top = []
+    for name in files:
+        folder, _, rest = name.partition("/")
+        if rest:
+            folders.setdefault(folder, []).append(rest)
+        else:
+            top.append(f"- `{name}`")
+    for folder, names in folders.items():
+        top.append(f"- `{folder}/`: {len(names)} files (`{names[0]}` ... `{names[-1]}`)")
+    return top
 
 
 def export_readme(fmt: str, files: list[str]) -> str:
     module = format_module(fmt)
     doc = (module.__doc__ or "").strip()
-    listed = "\n".join(f"- `{name}`" for name in [*files, SIDECAR_FILE, README_FILE])
+    listed = "\n".join(_listing([*files, SIDECAR_FILE, README_FILE]))
     return (f"# retold export: {fmt}\n\n{doc}\n\n## Files\n\n{listed}\n\n"
             f"## Held by the format (every other field of every record is in "
             f"`{SIDECAR_FILE}`)\n\n{held_table(fmt)}\n")
@@ -106,7 +135,7 @@ def export_annotations(fmt: str, corpus_dir: Path, annotations_dir: Path,
         files = module.export(export_set, out_dir)
     except ImportError as err:
         raise missing_dependency(f"--format {fmt}", err) from None
-    write_sidecar(out_dir, export_set, fmt, module.held)
+    write_sidecar(out_dir, export_set, fmt, module.held, module.contrast_held)
     (out_dir / README_FILE).write_text(export_readme(fmt, files), encoding="utf-8")
     return [*files, SIDECAR_FILE, README_FILE]
 
@@ -120,8 +149,21 @@ class ImportResult:
     problems: list[Problem]
 
 
+def validate_with_contrast(corpus_dir: Path, annotations_dir: Path) -> list[Problem]:
+    """Every problem of an annotation set, and of its contrast set once it is valid (the
+    contrast rows refer to the natural annotations), as ``retold validate`` reports them."""
+    from retold.validate import load_validated
+    from retold.validate.contrast import check_contrast
+
+    problems = validate(corpus_dir, annotations_dir)
+    if problems:
+        return problems
+    return check_contrast(annotations_dir, *load_validated(corpus_dir, annotations_dir))
+
+
 def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
-                       check: Callable[[Path, Path], list[Problem]] = validate) -> ImportResult:
+                       check: Callable[[Path, Path], list[Problem]] = validate_with_contrast
+                       ) -> ImportResult:
     """Read an edited ``fmt`` export in ``in_dir`` into a new annotation set ``out_dir``."""
     if fmt not in IMPORT_FORMATS:
         raise InvalidInputError([Problem("--format", fmt, UNKNOWN_FORMAT,
@@ -141,6 +183,15 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
     issuer = IdIssuer(json.loads(json.dumps(registry)) if registry is not None else None)
     merged = {doc_id: merge(side, doc_id, edited[doc_id], report, issuer)
               for doc_id in sorted(edited)}
+    contrast = None
+    if "contrast" in side:
+        try:
+            edited_contrast = module.read_edited_contrast(in_dir)
+        except FileNotFoundError as err:
+            raise InvalidInputError([Problem(str(err.filename), "-", "missing-file",
+                                             "the export has a contrast set, but this "
+                                             "file of it is missing")]) from None
+        contrast = merge_contrast(side["contrast"], edited_contrast, str(in_dir))
     files = dict(side["files"])
     if issuer.registry is not None:
         files[REGISTRY_FILE] = issuer.registry
@@ -154,10 +205,14 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
     for name, data in files.items():
         (out_dir / name).write_text(dump_json(data), encoding="utf-8")
         written.append(name)
+    if contrast is not None:
+        written += write_contrast(out_dir, side["contrast"], *contrast)
     return ImportResult(written, report, check(corpus_dir, out_dir))
 
 
 def describe_formats() -> dict[str, Any]:
     """Per export format, the keys it holds per element kind (for the docs)."""
-    return {fmt: {kind: sorted(keys) for kind, keys in held_keys(fmt).items()}
+    return {fmt: {**{kind: sorted(keys) for kind, keys in held_keys(fmt).items()},
+                  **{f"contrast {kind}": sorted(keys)
+                     for kind, keys in contrast_held_keys(fmt).items()}}
             for fmt in EXPORT_FORMATS}

@@ -10,13 +10,20 @@ Every export writes ``sidecar.json`` beside the format's files::
       "field_order": {kind: [every key of a record, in the standoff order]},
       "documents": {doc_id: {"document": {non-list keys of the standoff object},
                              kind: {element id: {keys the format does not hold}}}},
-      "files": {"sources.json": [...], "clusters.json": [...], "ids.json": {...}}
+      "files": {"sources.json": [...], "clusters.json": [...], "ids.json": {...}},
+      "contrast": {"held": {"edits": [...], "pairs": [...]},
+                   "field_order": {"edits": [...], "pairs": [...]},
+                   "edits": {contrast_id: {draft keys the format does not hold}},
+                   "pairs": {pair_id: {draft keys the format does not hold}},
+                   "retired": [...], "rules": "<CONTRAST.md>"}
     }
 
 A format declares, per element kind, the keys of the standoff records it holds (``held``);
 every other key of every record goes here, keyed by the element's id, and so do the
 registry files. A field added to the standoff format later is not held by any format until
-a format says so, so it lands here automatically.
+a format says so, so it lands here automatically. The ``contrast`` section (only when the
+annotation set has a contrast set) does the same for the contrast drafts, with the keys a
+format declares in ``contrast_held`` (see ``retold.export.contrast``).
 
 ``merge`` is the import's half: the keys a format holds come from the edited file, the
 others from the side file. Elements that are new in the edited file get fresh ids issued
@@ -48,8 +55,12 @@ REGISTRY_KINDS = {"claims": "claim", "source_mentions": "mention", "cues": "cue"
 Held = Mapping[str, frozenset[str]]
 
 
-def sidecar(export: ExportSet, fmt: str, held: Held) -> dict[str, Any]:
-    """The side file of ``export`` for a format that holds ``held``."""
+def sidecar(export: ExportSet, fmt: str, held: Held,
+            contrast_held: Held | None = None) -> dict[str, Any]:
+    """The side file of ``export`` for a format that holds ``held`` (and ``contrast_held``
+    of the contrast drafts)."""
+    from retold.export.contrast import contrast_sidecar
+
     documents: dict[str, Any] = {}
     order: dict[str, list[str]] = {}
     for doc in export.docs:
@@ -63,7 +74,7 @@ def sidecar(export: ExportSet, fmt: str, held: Held) -> dict[str, Any]:
                 order.setdefault(kind, [])
                 order[kind] += [k for k in e if k not in order[kind]]
         documents[doc.doc_id] = entry
-    return {
+    out = {
         "about": ABOUT,
         "format": fmt,
         "schema_version": SCHEMA_VERSION,
@@ -73,11 +84,15 @@ def sidecar(export: ExportSet, fmt: str, held: Held) -> dict[str, Any]:
         "documents": documents,
         "files": export.files,
     }
+    if export.contrast is not None:
+        out["contrast"] = contrast_sidecar(export.contrast, contrast_held or {})
+    return out
 
 
-def write_sidecar(out_dir: Path, export: ExportSet, fmt: str, held: Held) -> Path:
+def write_sidecar(out_dir: Path, export: ExportSet, fmt: str, held: Held,
+                  contrast_held: Held | None = None) -> Path:
     path = out_dir / SIDECAR_FILE
-    path.write_text(dump_json(sidecar(export, fmt, held)), encoding="utf-8")
+    path.write_text(dump_json(sidecar(export, fmt, held, contrast_held)), encoding="utf-8")
     return path
 
 
@@ -133,8 +148,9 @@ def merge(side: Mapping[str, Any], doc_id: str, edited: Mapping[str, Sequence[Re
 
     ``edited`` maps each element kind to the records read from the edited file; a record
     whose ``id`` is missing, or unknown to the side file, is new and gets a fresh id from
-    ``issuer`` (references to its old id within ``edited``, e.g. from chain links, are
-    renamed too); the id of a record missing from ``edited`` is retired.
+    ``issuer`` (references to its old id within ``edited``, from chain links and from a
+    nested claim's ``parent``, are renamed too); the id of a record missing from
+    ``edited`` is retired.
     """
     entry = side["documents"].get(doc_id)
     if entry is None:
@@ -176,8 +192,10 @@ def merge(side: Mapping[str, Any], doc_id: str, edited: Mapping[str, Sequence[Re
 
 
 def _rename_references(merged: dict[str, list[Record]], renamed: Mapping[str, str]) -> None:
-    """Point chain links at the fresh ids of elements that were new in the edited file."""
+    """Point chain links and parents at the fresh ids of elements new in the edited file."""
     for claim in merged.get("claims", []):
+        if claim.get("parent") in renamed:
+            claim["parent"] = renamed[claim["parent"]]
         for link in claim.get("chain", []):
             for key in ("mention", "cue"):
                 if link.get(key) in renamed:

@@ -3,12 +3,22 @@
 Export: ``typesystem.xml`` and one ``<doc_id>.xmi`` per document (the raw text is the
 sofa). Types (namespace ``retold``), all span types being ``uima.tcas.Annotation``:
 
-- ``retold.Claim``: ``retoldId``, ``stance``, ``cluster``, ``note``, and two INCEpTION-style
-  link features: ``sourceLinks`` (``retold.ClaimSourceLink``: ``role`` = chain position
-  *k*, outermost first, ``target`` = a ``retold.SourceMention``) and ``cueLinks``
-  (``retold.ClaimCueLink``: ``role`` = *k*, ``target`` = a ``retold.Cue``);
+- ``retold.Claim``: ``retoldId``, ``stance``, ``cluster``, ``note``, ``parent`` (on a nested
+  claim: the ``retold.Claim`` it is nested in), and two INCEpTION-style link features:
+  ``sourceLinks`` (``retold.ClaimSourceLink``: ``role`` = chain position *k*, outermost
+  first, ``target`` = a ``retold.SourceMention``) and ``cueLinks`` (``retold.ClaimCueLink``:
+  ``role`` = *k*, ``target`` = a ``retold.Cue``);
 - ``retold.SourceMention``: ``retoldId``, ``source``; ``retold.Cue``: ``retoldId``;
 - ``retold.Boilerplate``: ``retoldId``, ``kind``.
+
+Contrast set: ``contrast/<contrast_id>.xmi`` per edited passage (the passage is the sofa),
+annotated as a document (its one ``retold.Claim``, with the draft's note, its sources, cues
+and links) plus one ``retold.ContrastEdit`` over the passage: ``contrastId``,
+``originalClaimId``, ``docId`` (to read), ``editType``, ``rule`` and ``original`` (the
+unedited passage); ``contrast_pairs/<pair_id>.xmi`` per pair (the edited claim text is the
+sofa) with one ``retold.ContrastPair`` over it: ``pairId``, ``claimId``, ``docId`` and
+``claimText`` (the natural mention, to read), ``duplicate`` (``uima.cas.Boolean``),
+``editType`` and ``rule``.
 
 Offsets: UIMA (Java) counts ``begin``/``end`` in UTF-16 code units; retold counts code
 points. ``cassis`` converts both ways (they differ only after characters outside the Basic
@@ -16,8 +26,11 @@ Multilingual Plane, such as emoji; curly quotes and dashes are one unit in both)
 
 Not held (so in ``sidecar.json``): the registries, the standoff file's document-level keys,
 a chain link without a source mention (refused at export, never dropped) and any field
-added later. Import reads the same layout; an annotation without ``retoldId`` (made in
-INCEpTION) is new and gets a fresh id.
+added later; of the contrast drafts, the edit and the anchoring options of the unedited
+passage. Import reads the same layout; an annotation without ``retoldId`` (made in
+INCEpTION) is new and gets a fresh id. A contrast passage keeps its file name's id and
+must keep exactly one claim and its chain (an unlinked source or cue is an error, not
+dropped); its spans are quoted back into the draft.
 """
 
 from __future__ import annotations
@@ -25,7 +38,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from retold.errors import NOT_EXPORTABLE, InvalidInputError, Problem
+from retold.errors import NOT_EXPORTABLE, SHAPE, InvalidInputError, Problem
+from retold.export.contrast import (
+    EDIT_DOCS_DIR,
+    EDITS,
+    PAIR_DOCS_DIR,
+    PAIRS,
+    EditedContrast,
+    EditedPassage,
+)
 from retold.export.dataset import (
     BOILERPLATE,
     CLAIMS,
@@ -44,15 +65,30 @@ TYPES = {CLAIMS: "retold.Claim", MENTIONS: "retold.SourceMention", CUES: "retold
          BOILERPLATE: "retold.Boilerplate"}
 SOURCE_LINK = "retold.ClaimSourceLink"
 CUE_LINK = "retold.ClaimCueLink"
+CONTRAST_EDIT = "retold.ContrastEdit"
+CONTRAST_PAIR = "retold.ContrastPair"
+BOOLEAN = "uima.cas.Boolean"
 _FEATURES = {CLAIMS: ("stance", "cluster", "note"), MENTIONS: ("source",), CUES: (),
              BOILERPLATE: ("kind",)}
+EDIT_FEATURES = {"contrastId": "contrast_id", "originalClaimId": "original_claim_id",
+                 "docId": "doc_id", "editType": "edit_type", "rule": "rule",
+                 "original": "original"}
+"""Features of ``retold.ContrastEdit`` and the draft keys (or, ``doc_id``, fields) they show."""
+PAIR_FEATURES = {"pairId": "pair_id", "claimId": "claim_id", "docId": "doc_id",
+                 "claimText": "claim_text", "duplicate": "duplicate", "editType": "edit_type",
+                 "rule": "rule"}
 
 held = {
     CLAIMS: frozenset({"id", "start", "end", "text", "stance", "cluster", "source", "chain",
-                       "note"}),
+                       "note", "parent"}),
     MENTIONS: frozenset({"id", "start", "end", "text", "source"}),
     CUES: frozenset({"id", "start", "end", "text"}),
     BOILERPLATE: frozenset({"id", "start", "end", "text", "kind"}),
+}
+contrast_held = {
+    EDITS: frozenset({"contrast_id", "original_claim_id", "edit_type", "rule", "original",
+                      "text", "claim", "stance", "chain", "note"}),
+    PAIRS: frozenset({"pair_id", "claim_id", "edited_text", "duplicate", "edit_type", "rule"}),
 }
 
 
@@ -75,6 +111,11 @@ def type_system() -> Any:
                       multipleReferencesAllowed=True)
     ts.create_feature(claim, "cueLinks", "uima.cas.FSArray", elementType=CUE_LINK,
                       multipleReferencesAllowed=True)
+    ts.create_feature(claim, "parent", TYPES[CLAIMS])
+    for name, features in ((CONTRAST_EDIT, EDIT_FEATURES), (CONTRAST_PAIR, PAIR_FEATURES)):
+        t = ts.create_type(name, supertypeName="uima.tcas.Annotation")
+        for feature in features:
+            ts.create_feature(t, feature, BOOLEAN if feature == "duplicate" else STRING)
     return ts
 
 
@@ -104,11 +145,31 @@ def document_cas(doc: ExportDoc, ts: Any) -> Any:
             sources.append(source_link(role=str(k), target=made[link["mention"]]))
             if link["cue"] is not None:
                 cues.append(cue_link(role=str(k), target=made[link["cue"]]))
-        cas.add(claim_type(begin=c["start"], end=c["end"], retoldId=c["id"],
-                           sourceLinks=fs_array(elements=sources),
-                           cueLinks=fs_array(elements=cues),
-                           **{f: c[f] for f in _FEATURES[CLAIMS]}))
+        fs = claim_type(begin=c["start"], end=c["end"], retoldId=c["id"],
+                        sourceLinks=fs_array(elements=sources),
+                        cueLinks=fs_array(elements=cues),
+                        **{f: c[f] for f in _FEATURES[CLAIMS]})
+        cas.add(fs)
+        made[c["id"]] = fs
+    for c in doc.elements(CLAIMS):
+        if c.get("parent"):
+            made[c["id"]].parent = made[c["parent"]]
     return cas
+
+
+def pair_cas(fields: Record, ts: Any) -> Any:
+    """The CAS of one contrast pair: the edited claim text and a ``retold.ContrastPair``."""
+    from cassis import Cas
+
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = fields["edited_text"]
+    cas.add(ts.get_type(CONTRAST_PAIR)(begin=0, end=len(fields["edited_text"]),
+                                       **{f: fields[k] for f, k in PAIR_FEATURES.items()}))
+    return cas
+
+
+def _write(cas: Any, path: Path) -> None:
+    path.write_text(cas.to_xmi(pretty_print=True), encoding="utf-8")
 
 
 def export(export_set: ExportSet, out_dir: Path) -> list[str]:
@@ -118,8 +179,25 @@ def export(export_set: ExportSet, out_dir: Path) -> list[str]:
     files = [TYPESYSTEM_FILE]
     for doc in export_set.docs:
         name = f"{doc.doc_id}.xmi"
-        (out_dir / name).write_text(document_cas(doc, ts).to_xmi(pretty_print=True),
-                                    encoding="utf-8")
+        _write(document_cas(doc, ts), out_dir / name)
+        files.append(name)
+    contrast = export_set.contrast
+    if contrast is None:
+        return files
+    (out_dir / EDIT_DOCS_DIR).mkdir()
+    edit_type = ts.get_type(CONTRAST_EDIT)
+    for doc in contrast.edits:
+        cas = document_cas(doc, ts)
+        fields = contrast.fields(doc.doc_id)
+        cas.add(edit_type(begin=0, end=len(doc.text),
+                          **{f: fields[k] for f, k in EDIT_FEATURES.items()}))
+        name = f"{EDIT_DOCS_DIR}/{doc.doc_id}.xmi"
+        _write(cas, out_dir / name)
+        files.append(name)
+    (out_dir / PAIR_DOCS_DIR).mkdir()
+    for pair in contrast.pairs:
+        name = f"{PAIR_DOCS_DIR}/{pair.pair_id}.xmi"
+        _write(pair_cas(pair.fields(), ts), out_dir / name)
         files.append(name)
     return files
 
@@ -138,8 +216,7 @@ def _load(path: Path, ts: Any) -> Any:
                                          f"not a readable XMI file: {err}")]) from None
 
 
-def read_edited(in_dir: Path) -> dict[str, dict[str, list[Record]]]:
-    """Per document id (the XMI file's name), the elements held by the format."""
+def _typesystem(in_dir: Path) -> Any:
     from cassis import load_typesystem
 
     ts_path = in_dir / TYPESYSTEM_FILE
@@ -149,10 +226,53 @@ def read_edited(in_dir: Path) -> dict[str, dict[str, list[Record]]]:
     except (OSError, ValueError) as err:
         raise InvalidInputError([Problem(str(ts_path), "-", "missing-file",
                                          f"cannot read the type system: {err}")]) from None
-    out = {}
-    for path in sorted(in_dir.glob("*.xmi")):
-        out[path.stem] = _elements(_load(path, ts))
-    return out
+    return ts
+
+
+def read_edited(in_dir: Path) -> dict[str, dict[str, list[Record]]]:
+    """Per document id (the XMI file's name), the elements held by the format."""
+    ts = _typesystem(in_dir)
+    return {path.stem: _elements(_load(path, ts)) for path in sorted(in_dir.glob("*.xmi"))}
+
+
+def _one(cas: Any, type_name: str, path: Path, problems: list[Problem]) -> Any:
+    found = list(cas.select(type_name))
+    if len(found) != 1:
+        problems.append(Problem(str(path), path.stem, SHAPE,
+                                f"needs exactly one {type_name}, found {len(found)}"))
+        return None
+    return found[0]
+
+
+def read_edited_contrast(in_dir: Path) -> EditedContrast:
+    """The edited passages and pairs (by the XMI files' names) and what they hold."""
+    ts = _typesystem(in_dir)
+    problems: list[Problem] = []
+    edits = {}
+    for path in sorted((in_dir / EDIT_DOCS_DIR).glob("*.xmi")):
+        cas = _load(path, ts)
+        meta = _one(cas, CONTRAST_EDIT, path, problems)
+        if meta is None:
+            continue
+        fields = {k: meta.get(f) or "" for f, k in EDIT_FEATURES.items()}
+        edits[path.stem] = EditedPassage(cas.sofa_string, _elements(cas), fields)
+    pairs = {}
+    for path in sorted((in_dir / PAIR_DOCS_DIR).glob("*.xmi")):
+        cas = _load(path, ts)
+        meta = _one(cas, CONTRAST_PAIR, path, problems)
+        if meta is None:
+            continue
+        fields = {k: meta.get(f) or "" for f, k in PAIR_FEATURES.items()}
+        fields["duplicate"] = meta.get("duplicate")
+        if not isinstance(fields["duplicate"], bool):
+            problems.append(Problem(str(path), path.stem, SHAPE,
+                                    "duplicate must be set to true or false"))
+            continue
+        fields["edited_text"] = cas.sofa_string
+        pairs[path.stem] = fields
+    if problems:
+        raise InvalidInputError(problems)
+    return EditedContrast(edits, pairs)
 
 
 def _rid(fs: Any) -> str:
@@ -173,6 +293,8 @@ def _elements(cas: Any) -> dict[str, list[Record]]:
             if kind == CLAIMS:
                 record["chain"] = _chain(fs)
                 record["source"] = source_of_chain(record["chain"])
+                if fs.parent is not None:
+                    record["parent"] = _rid(fs.parent)
             records.append(record)
         out[kind] = records
     return out

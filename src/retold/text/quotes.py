@@ -73,3 +73,40 @@ def find_quote(text: str, quote: str, occ: int | None = None, boundary: bool = T
                            f"{quote!r}: {len(ties)} occurrences equally near the claim "
                            f"(offsets {ties}); give its occ")
     return QuoteResult((ties[0], ties[0] + len(quote)))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """How a draft quotes a span: the quote and the options ``find_quote`` needs for it."""
+
+    quote: str
+    occ: int | None = None
+    boundary: bool = True
+
+
+def quote_for_span(text: str, start: int, end: int, near: tuple[int, int] | None = None,
+                   hint: Quote | None = None,
+                   boundaries: tuple[bool, ...] = (True, False)) -> Quote | None:
+    """The quote of ``text[start:end]`` that ``find_quote`` anchors back to that span.
+
+    ``hint`` (the quote as a draft wrote it) is kept when it still anchors to the span, so
+    an unchanged span keeps its options exactly; otherwise the fewest options are used: no
+    ``occ`` when the quote is unique (or nearest to ``near``), ``boundary`` false only when
+    the span touches a neighbouring word (``boundaries`` lists the ``boundary`` values to
+    try, in order). None when no quote can name the span (an empty span, or an occurrence
+    hidden inside an overlapping one).
+    """
+    if not 0 <= start < end <= len(text):
+        return None
+    quote = text[start:end]
+    if hint is not None and hint.quote == quote and find_quote(
+            text, quote, hint.occ, hint.boundary, near).span == (start, end):
+        return hint
+    for boundary in boundaries:
+        found = occurrences(text, quote, boundary)
+        if start not in found:
+            continue
+        if find_quote(text, quote, None, boundary, near).span == (start, end):
+            return Quote(quote, None, boundary)
+        return Quote(quote, found.index(start) + 1, boundary)
+    return None

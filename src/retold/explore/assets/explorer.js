@@ -29,6 +29,7 @@
     panel.appendChild(text("p", info.proposition, "proposition"));
     var chain = row.source_chain.length ? row.source_chain.map(name).join(" → ") : "the author";
     panel.appendChild(text("p", "chain: " + chain, "chain"));
+    if (info.parent) { panel.appendChild(text("p", "nested in claim " + info.parent + " (its parent)", "nesting")); }
     if (info.inside.length) { panel.appendChild(text("p", "inside claim " + info.inside.join(", "), "nesting")); }
     if (info.contains.length) { panel.appendChild(text("p", "contains claim " + info.contains.join(", "), "nesting")); }
     if (info.others.length) {
