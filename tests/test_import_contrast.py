@@ -74,8 +74,11 @@ def test_label_studio_stance_of_a_contrast_passage(tmp_path: Path) -> None:
     assert list(changed) == ["x-0011"]
     before, after = changed["x-0011"]
     assert after == {**before, "stance": "denied"}
+    committed = (ROOT / "annotations" / "contrast" / "edits.jsonl").read_text("utf-8")
+    line = next(i for i, raw in enumerate(committed.splitlines(), start=1)
+                if json.loads(raw)["contrast_id"] == "x-0011")
     assert [(p.code, p.where) for p in result.problems] == [("edit-type-mismatch",
-                                                             "line 11 x-0011")]
+                                                             f"line {line} x-0011")]
     assert _changed("pairs.jsonl", tmp_path / "back") == {}
 
 
