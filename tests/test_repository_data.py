@@ -8,6 +8,7 @@ every draft reproduces its committed standoff file.
 from __future__ import annotations
 
 import functools
+import shutil
 from pathlib import Path
 
 import oracles
@@ -176,3 +177,25 @@ def test_the_nested_layer_is_checked_by_seqeval(tmp_path: Path) -> None:
     pq.write_table(pa.Table.from_pylist(stored, schema=table.schema), path)
     with pytest.raises(AssertionError):
         oracles.check_bio_layers(copy, ANNOTATIONS)
+
+
+def test_release_checksum_covers_the_data_and_only_the_data(tmp_path: Path) -> None:
+    import hashlib
+
+    from retold.io.release import release_checksum
+
+    committed = ROOT / "release"
+    lines = (committed / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    data_lines = [ln for ln in lines if ln.split("  ", 1)[1].startswith("data/")]
+    assert len(data_lines) == len(CONFIGS)  # one Parquet file per config
+    expected = hashlib.sha256("".join(ln + "\n" for ln in data_lines).encode()).hexdigest()
+    assert release_checksum(committed) == expected
+    copy = tmp_path / "release"
+    shutil.copytree(committed, copy)
+    with (copy / "SHA256SUMS").open("a", encoding="utf-8") as f:  # a card change: same data
+        f.write("0" * 64 + "  README.md.bak\n")
+    assert release_checksum(copy) == expected
+    sums = (copy / "SHA256SUMS").read_text(encoding="utf-8").replace(
+        data_lines[0][:64], "f" * 64)
+    (copy / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    assert release_checksum(copy) != expected

@@ -75,8 +75,17 @@ def read_sha256sums(out_dir: Path) -> dict[str, str]:
 
 
 def release_checksum(out_dir: Path) -> str:
-    """One SHA-256 that identifies a release: the digest of its ``SHA256SUMS`` file."""
-    return sha256_file(out_dir / SUMS_FILE)
+    """One SHA-256 that identifies a release's data: the digest of the ``SHA256SUMS`` lines
+    of its ``data/`` files, in the file's (sorted) order.
+
+    The card, the Croissant file and the build record are left out on purpose: the card
+    prints the leaderboard made from results that record this checksum, so including it
+    would change the checksum every time the leaderboard is refreshed. Same data, same
+    checksum; any changed row of any config, a different one.
+    """
+    lines = (out_dir / SUMS_FILE).read_text(encoding="utf-8").splitlines()
+    data = [line for line in lines if line.partition("  ")[2].startswith(f"{DATA_DIR}/")]
+    return hashlib.sha256("".join(f"{line}\n" for line in data).encode("utf-8")).hexdigest()
 
 
 def verify_sha256sums(out_dir: Path) -> list[str]:
