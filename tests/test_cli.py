@@ -50,7 +50,8 @@ def test_version() -> None:
 def test_help_has_no_raw_markup_and_every_option_has_help() -> None:
     top = run("--help").stdout
     assert "``" not in top and "COMMAND" in top
-    for command in ("anchor", "validate", "build", "stats", "agree"):
+    for command in ("anchor", "next-id", "validate", "build", "stats", "agree", "score", "export",
+                    "import", "render"):
         text = run(command, "--help").stdout
         assert "``" not in text
         lines = text.split("options:", 1)[1].splitlines()
