@@ -18,8 +18,6 @@ from typing import Any
 
 import oracles
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sklearn.metrics import f1_score, precision_score, recall_score
 
 from retold import errors as v
@@ -43,11 +41,21 @@ RULES = "annotations/CONTRAST.md"
 # --------------------------------------------------------------------------------------
 # Quotes and the lexicon.
 # --------------------------------------------------------------------------------------
-@settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet="ab .x", max_size=12), quote=st.text(alphabet="ab .x", max_size=3),
-       boundary=st.booleans())
-def test_occurrences_agree_with_retold_anchor(text: str, quote: str, boundary: bool) -> None:
-    assert occurrences(text, quote, boundary) == anchor_occurrences(text, quote, boundary)
+def test_anchor_and_the_contrast_drafts_share_one_quote_rule() -> None:
+    assert anchor_occurrences is occurrences  # one implementation, not two that must agree
+
+
+@pytest.mark.parametrize(("text", "quote", "boundary", "expected"), [
+    ("Iran said Iranians said", "Iran", True, [0]),          # not inside "Iranians"
+    ("Iran said Iranians said", "Iran", False, [0, 10]),
+    ("ReplyDeleteAmong", "Among", True, []),                   # glued: needs boundary false
+    ("ReplyDeleteAmong", "Among", False, [11]),
+    ("a (b) a", "(b)", True, [2]),                             # punctuation edges need no gap
+    ("said, said", "said", True, [0, 6]),
+])
+def test_occurrences_hand_worked(text: str, quote: str, boundary: bool,
+                                 expected: list[int]) -> None:
+    assert occurrences(text, quote, boundary) == expected
 
 
 def test_find_quote_rules_hand_worked() -> None:

@@ -58,7 +58,6 @@ whole draft anchors. The output is then checked by ``retold validate`` like any 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,26 +76,11 @@ from retold.io.standoff import (
     doc_to_json,
 )
 from retold.schema import AUTHOR, SCHEMA_VERSION
+from retold.text.quotes import occurrences
 
 Offsets = tuple[int, int]
 
 
-def occurrences(text: str, quote: str, boundary: bool = True) -> list[int]:
-    """Start offsets of ``quote`` in ``text``; with ``boundary``, only on word boundaries."""
-    if not quote:
-        return []
-    starts = []
-    for match in re.finditer(re.escape(quote), text):
-        s, e = match.start(), match.end()
-        if not boundary:
-            starts.append(s)
-            continue
-        if quote[0].isalnum() and s > 0 and text[s - 1].isalnum():
-            continue
-        if quote[-1].isalnum() and e < len(text) and text[e].isalnum():
-            continue
-        starts.append(s)
-    return starts
 
 
 # --------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Finding quoted strings in a text: the anchoring rules of quote-based drafts.
 
-These are the rules of ``retold anchor`` (``retold.annotate.anchor``), restated at the text
-layer so that the validator and the builder, which sit below ``annotate``, can anchor the
-contrast set's drafts with them; a test checks that both ``occurrences`` agree.
+These are the rules of ``retold anchor`` (``retold.annotate.anchor``, which imports
+``occurrences`` from here), kept at the text layer so that the validator and the builder,
+which sit below ``annotate``, anchor the contrast set's drafts by the very same rules.
 
 * A quote must occur at word boundaries (an alphanumeric first or last character may not
   touch another alphanumeric character), unless ``boundary`` is false.
