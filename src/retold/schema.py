@@ -326,6 +326,24 @@ class Config:
         return tuple(f.name for f in self.fields)
 
 
+_ATTRIBUTION_FIELDS: tuple[Field, ...] = (
+    Field("source", "string", f'Immediate source id, or "{AUTHOR}".'),
+    Field(
+        "source_chain",
+        ("list", "string"),
+        "Source ids, outermost first and immediate source last; empty if unattributed.",
+    ),
+    Field("source_start", "int32", "Start of the immediate source's span, or -1."),
+    Field("source_end", "int32", "End of the immediate source's span, or -1."),
+    Field("cue_start", "int32", "Start of the immediate attribution cue, or -1."),
+    Field("cue_end", "int32", "End of the immediate attribution cue, or -1."),
+    Field("source_text", "string", "Covered text of the source span, or empty."),
+    Field("cue_text", "string", "Covered text of the cue span, or empty."),
+)
+"""The attribution columns shared by ``claims`` and ``contrast`` (offsets into the row's
+text: the document's for ``claims``, the edited passage's for ``contrast``)."""
+
+
 CONFIGS: tuple[Config, ...] = (
     Config(
         name="documents",
@@ -373,18 +391,7 @@ CONFIGS: tuple[Config, ...] = (
             ),
             Field("cluster_id", "string", "Cluster of mentions stating the same proposition."),
             Field("stance", ("class_label", STANCES), "Stance as presented by the document."),
-            Field("source", "string", f'Immediate source id, or "{AUTHOR}".'),
-            Field(
-                "source_chain",
-                ("list", "string"),
-                "Source ids, outermost first and immediate source last; empty if unattributed.",
-            ),
-            Field("source_start", "int32", "Start of the immediate source's span, or -1."),
-            Field("source_end", "int32", "End of the immediate source's span, or -1."),
-            Field("cue_start", "int32", "Start of the immediate attribution cue, or -1."),
-            Field("cue_end", "int32", "End of the immediate attribution cue, or -1."),
-            Field("source_text", "string", "Covered text of the source span, or empty."),
-            Field("cue_text", "string", "Covered text of the cue span, or empty."),
+            *_ATTRIBUTION_FIELDS,
             Field(
                 "chain",
                 ("list", CHAIN_LINK_STRUCT),
@@ -489,18 +496,7 @@ CONFIGS: tuple[Config, ...] = (
             Field("end", "int32", "End offset (exclusive) of the claim span in `text`."),
             Field("claim_text", "string", "Covered text of the claim span."),
             Field("stance", ("class_label", STANCES), "Stance as presented by the edited passage."),
-            Field("source", "string", f'Immediate source id, or "{AUTHOR}".'),
-            Field(
-                "source_chain",
-                ("list", "string"),
-                "Source ids, outermost first and immediate source last; empty if unattributed.",
-            ),
-            Field("source_start", "int32", "Start of the immediate source's span, or -1."),
-            Field("source_end", "int32", "End of the immediate source's span, or -1."),
-            Field("cue_start", "int32", "Start of the immediate attribution cue, or -1."),
-            Field("cue_end", "int32", "End of the immediate attribution cue, or -1."),
-            Field("source_text", "string", "Covered text of the source span, or empty."),
-            Field("cue_text", "string", "Covered text of the cue span, or empty."),
+            *_ATTRIBUTION_FIELDS,
             Field(
                 "chain",
                 ("list", CHAIN_LINK_STRUCT),
