@@ -18,7 +18,7 @@ from retold.describe import datasheet
 from retold.describe.stats import compute_stats, format_stats
 from retold.io.corpus import load_corpus_or_raise
 from retold.io.jsonio import dump_json
-from retold.io.release import release_files
+from retold.io.release import read_build_info, release_files
 from retold.io.standoff import doc_to_json
 from retold.pipeline import build_release
 from retold.schema import CONFIGS
@@ -71,9 +71,17 @@ def test_committed_release_matches_a_fresh_build(tmp_path: Path) -> None:
     build_release(CORPUS, ANNOTATIONS, out)
     committed = ROOT / "release"
     assert release_files(out) == release_files(committed)
+    built_with = read_build_info(committed).get("libraries", {})
+    have = read_build_info(out).get("libraries", {})
+    versions = "; ".join(f"built with {name} {built_with.get(name)}, you have {have[name]}"
+                         for name in sorted(have) if built_with.get(name) != have[name])
     for rel in release_files(out):
+        if rel == "build_info.json":
+            continue
         assert (out / rel).read_bytes() == (committed / rel).read_bytes(), (
-            f"release/{rel} is stale: re-run retold build")
+            f"release/{rel} differs from a fresh build: "
+            + (versions if versions else "same library versions, so the release is stale: "
+               "re-run retold build"))
 
 
 def test_card_statistics_are_those_of_retold_stats() -> None:

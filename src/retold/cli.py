@@ -1,4 +1,4 @@
-"""The ``retold`` command: anchor, validate, build, stats, agree.
+"""The retold command: anchor, validate, build, stats, agree.
 
 Paths default to the repository layout (``corpus/``, ``annotations/``, ``release/``) relative
 to the working directory. Every command exits non-zero on bad input and prints each problem
@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
+from retold import __version__
 from retold.errors import InvalidInputError
+from retold.schema import DATASET_VERSION, SCHEMA_VERSION
 
 log = logging.getLogger("retold")
 
@@ -21,6 +24,15 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
     from retold.annotate.anchor import anchor_file
     from retold.io.corpus import load_corpus_or_raise
 
+    if not args.draft.is_file():
+        print(f"error: {args.draft}: no such draft file", file=sys.stderr)
+        return 2
+    try:
+        args.draft.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        print(f"error: {args.draft}: not UTF-8 ({err.reason} at byte {err.start})",
+              file=sys.stderr)
+        return 2
     docs = {d.doc_id: d for d in load_corpus_or_raise(args.corpus)}
     if args.doc_id not in docs:
         print(f"error: unknown doc id {args.doc_id!r}; known: {', '.join(sorted(docs))}",
@@ -68,6 +80,10 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     from retold.annotate.agreement import compare, load_read, summary
     from retold.io.jsonio import dump_json
 
+    for out in (args.out, args.details):
+        if not out.parent.is_dir():
+            print(f"error: {out}: folder {out.parent} does not exist", file=sys.stderr)
+            return 2
     figures = compare(load_read(args.corpus, args.first), load_read(args.corpus, args.second))
     headline = summary(figures)
     args.out.write_text(dump_json(headline), encoding="utf-8")
@@ -80,46 +96,68 @@ def _cmd_agree(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="retold", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="retold",
+        description="retold: validate, build, describe and score the retold dataset.",
+        epilog="Run 'retold COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version",
+                        version=f"retold {__version__} (dataset {DATASET_VERSION}, "
+                                f"schema {SCHEMA_VERSION})")
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="debug logging")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder")
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[verbose])
+        p.add_argument("--corpus", type=Path, default=Path("corpus"),
+                       help="corpus folder with manifest.json and texts/ (default: corpus)")
         return p
 
     p = add("anchor", "turn a quote-based draft (JSONL) into a standoff annotation file")
-    p.add_argument("draft", type=Path)
-    p.add_argument("--doc-id", required=True)
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("draft", type=Path, help="the quote-based draft (JSON Lines)")
+    p.add_argument("--doc-id", required=True, help="the manifest doc_id the draft annotates")
+    p.add_argument("--out", type=Path, required=True, help="standoff JSON file to write")
     p.set_defaults(func=_cmd_anchor)
 
     p = add("validate", "check annotations against the corpus and schema; report every problem")
-    p.add_argument("--annotations", type=Path, default=Path("annotations"))
+    p.add_argument("--annotations", type=Path, default=Path("annotations"),
+                   help="annotation set folder (default: annotations)")
     p.set_defaults(func=_cmd_validate)
 
     p = add("build", "build the Hugging Face release folder from validated annotations")
-    p.add_argument("--annotations", type=Path, default=Path("annotations"))
-    p.add_argument("--out", type=Path, default=Path("release"))
+    p.add_argument("--annotations", type=Path, default=Path("annotations"),
+                   help="annotation set folder (default: annotations)")
+    p.add_argument("--out", type=Path, default=Path("release"),
+                   help="release folder: new, empty, or a previous retold release "
+                        "(default: release)")
     p.set_defaults(func=_cmd_build)
 
     p = add("agree", "agreement between two independent reads (first vs second)")
-    p.add_argument("--first", type=Path, default=Path("annotations/first_read"))
-    p.add_argument("--second", type=Path, default=Path("annotations/second_read"))
-    p.add_argument("--out", type=Path, default=Path("annotations/agreement.json"))
+    p.add_argument("--first", type=Path, default=Path("annotations/first_read"),
+                   help="the first read's annotation set (default: annotations/first_read)")
+    p.add_argument("--second", type=Path, default=Path("annotations/second_read"),
+                   help="the second read's annotation set (default: annotations/second_read)")
+    p.add_argument("--out", type=Path, default=Path("annotations/agreement.json"),
+                   help="headline figures, JSON (default: annotations/agreement.json)")
     p.add_argument("--details", type=Path,
-                   default=Path("annotations/agreement_details.json"))
+                   default=Path("annotations/agreement_details.json"),
+                   help="every figure, JSON (default: annotations/agreement_details.json)")
     p.set_defaults(func=_cmd_agree)
 
     p = add("stats", "print corpus statistics")
-    p.add_argument("--annotations", type=Path, default=Path("annotations"))
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--annotations", type=Path, default=Path("annotations"),
+                   help="annotation set folder (default: annotations)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="output format (default: text)")
     p.set_defaults(func=_cmd_stats)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (never raise for bad input)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -130,6 +168,18 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(err.problems)} problem(s) found", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (``retold stats | head``): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as err:
+        print(f"error: input is not UTF-8 ({err.reason} at byte {err.start})", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

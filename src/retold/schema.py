@@ -18,8 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0.0"
-"""Version of the annotation format and of the release's features."""
+SCHEMA_VERSION = "1.1.0"
+"""Version of the release's features (configs, fields, labels).
+
+1.1.0: the ``pairs`` config gained ``fold`` (the fold in which the pair is scored)."""
+
+ANNOTATION_FORMAT_VERSION = "1.0.0"
+"""Version of the standoff annotation format (``schema_version`` in ``annotations/docs``).
+
+It is separate from ``SCHEMA_VERSION``: adding a release field does not change the format
+of the annotation files."""
 
 DATASET_NAME = "retold"
 DATASET_VERSION = "0.1.0"
@@ -161,11 +169,17 @@ SPLIT = "test"
 PROTOCOL = "leave-one-document-out"
 PROTOCOL_DESCRIPTION = (
     "One fold per document. In fold k the document whose `fold` is k is held out for "
-    "testing and the others may be used for training and model selection. A row's "
-    "`fold` is the fold in which it is a test item. A pair is a test item of the fold of "
-    "each of its two documents; in fold k, training pairs are those with neither side in "
-    "document k. Report the mean over the folds and the pooled score over all test "
-    "items, each with a bootstrap confidence interval."
+    "testing and the others may be used for training and model selection (contrast edits "
+    "of document k included). A row's `fold` is the fold in which it is a test item. Each "
+    "pair is scored once: its `fold` is the fold of claim_id_a's document, so the model "
+    "trained without that document predicts it; in fold k, training pairs are those with "
+    "neither side in document k. The official scores (`retold score`) pool the "
+    "out-of-fold predictions of the five folds, one per item, and give 95% bootstrap "
+    "confidence intervals; they are not means over folds. Per-fold figures are reported "
+    "only where they are defined (a fold with no positive item has no F1 or AP). "
+    "`duplicated`, `clusters` and `retrieval` are also reported on the items whose cluster "
+    "is new to their fold (no two of its mentions lie in the fold's training documents), "
+    "next to the overall figure; see docs/metrics.md."
 )
 
 # --------------------------------------------------------------------------------------
@@ -310,6 +324,7 @@ CONFIGS: tuple[Config, ...] = (
             Field("reuse", ("class_label", REUSE_LABELS), "Surface reuse class (see card)."),
             Field("similarity", "float32", "Token-LCS Dice similarity of the two spans."),
             Field("contradiction", "bool", "Same cluster, and exactly one side is denied."),
+            Field("fold", "int32", "Fold in which the pair is scored: that of claim a's document."),
         ),
     ),
     Config(

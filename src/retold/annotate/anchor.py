@@ -44,7 +44,7 @@ from retold.io.standoff import (
     Span,
     doc_to_json,
 )
-from retold.schema import AUTHOR, SCHEMA_VERSION
+from retold.schema import ANNOTATION_FORMAT_VERSION, AUTHOR
 
 
 def occurrences(text: str, quote: str, boundary: bool = True) -> list[int]:
@@ -189,7 +189,7 @@ def _assemble(text: str, doc_id: str, boilerplate: list[tuple[int, int, str]],
         ))
     return DocAnnotation(
         path="",
-        schema_version=SCHEMA_VERSION,
+        schema_version=ANNOTATION_FORMAT_VERSION,
         doc_id=doc_id,
         boilerplate=tuple(
             Boilerplate(id=f"{prefix}-b{i:02d}", start=s, end=e, text=text[s:e], kind=k)

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
-from retold.schema import decode_value, encode_value, get_config, label2id
+from retold.schema import decode_value, encode_value, get_config
 
 _VALUE_TYPES = frozenset({"string", "int32", "float32", "bool"})
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from retold.io.standoff import AnnotationSet, Claim, DocAnnotation
-from retold.io.corpus import Document
 from retold.errors import InvalidInputError, Problem
-from retold.text.reuse import reuse_label, reuse_tokens, similarity
+from retold.io.corpus import Document
+from retold.io.standoff import AnnotationSet, Claim, DocAnnotation
 from retold.schema import AUTHOR, CONFIG_NAMES, TOKEN_LAYERS, get_config
+from retold.text.reuse import reuse_label, reuse_tokens, similarity
 from retold.text.segment import segment_document
 
 Row = dict[str, Any]
@@ -177,6 +177,7 @@ def pairs_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[Row
             "reuse": reuse_label(duplicate, sim),
             "similarity": sim,
             "contradiction": duplicate and ((a.stance == DENIED) != (b.stance == DENIED)),
+            "fold": by_id[doc_a].fold,
         })
     return sort_rows("pairs", rows)
 

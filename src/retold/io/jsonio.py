@@ -15,6 +15,9 @@ def read_json(path: Path, problems: list[Problem]) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(Problem(str(path), "-", "missing-file", "file does not exist"))
+    except OSError as err:  # a folder, a path through a file, no permission
+        problems.append(Problem(str(path), "-", "missing-file",
+                                f"cannot be read as a file: {err.strerror or err}"))
     except UnicodeDecodeError as err:
         problems.append(Problem(str(path), "-", "shape", f"not UTF-8: {err}"))
     except json.JSONDecodeError as err:

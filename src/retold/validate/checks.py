@@ -17,7 +17,7 @@ error codes:
 ``checksum``
     A text's SHA-256 differs from the manifest's: the text was changed.
 ``schema-version``
-    A document file's ``schema_version`` is not ``schema.SCHEMA_VERSION``.
+    A document file's ``schema_version`` is not ``schema.ANNOTATION_FORMAT_VERSION``.
 ``unknown-document``
     A document file's ``doc_id`` is not in the manifest, or its file name is not
     ``<doc_id>.json``.
@@ -289,10 +289,10 @@ def _check_doc_files(
     known = {r.doc_id for r in manifest}
     for doc in annotations.docs:
         where = doc.doc_id or "-"
-        if doc.schema_version != schema.SCHEMA_VERSION:
+        if doc.schema_version != schema.ANNOTATION_FORMAT_VERSION:
             yield Problem(doc.path, where, WRONG_SCHEMA_VERSION,
                           f"schema_version {doc.schema_version!r} is not "
-                          f"{schema.SCHEMA_VERSION!r}")
+                          f"{schema.ANNOTATION_FORMAT_VERSION!r}")
         if doc.doc_id not in known:
             yield Problem(doc.path, where, UNKNOWN_DOCUMENT,
                           f"doc_id {doc.doc_id!r} is not in the manifest")

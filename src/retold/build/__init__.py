@@ -1,0 +1,1 @@
+"""Building the release: rows of each config, their Features, and the safe Parquet writer."""
