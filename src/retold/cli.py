@@ -1,4 +1,4 @@
-"""The retold command: anchor, validate, build, stats, agree.
+"""The retold command: anchor, validate, build, stats, agree, score.
 
 Paths default to the repository layout (``corpus/``, ``annotations/``, ``release/``) relative
 to the working directory. Every command exits non-zero on bad input and prints each problem
@@ -95,6 +95,20 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_score(args: argparse.Namespace) -> int:
+    from retold.score import score_file
+    from retold.score.report import render_json, render_table
+
+    try:
+        scores = score_file(args.task, args.predictions, args.release, subset=args.subset,
+                            n_bootstrap=args.bootstrap, seed=args.seed)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(render_json(scores) if args.json else render_table(scores))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retold",
@@ -153,6 +167,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="output format (default: text)")
     p.set_defaults(func=_cmd_stats)
+
+    from retold.score.tasks import SUBSETS, TASK_NAMES
+
+    score_help = "score a predictions file (JSON Lines) on a benchmark task"
+    p = sub.add_parser("score", help=score_help, description=score_help, parents=[verbose],
+                       epilog="Formats, scores and conventions: docs/metrics.md.")
+    p.add_argument("--task", required=True, choices=TASK_NAMES, help="the benchmark task")
+    p.add_argument("--predictions", type=Path, required=True,
+                   help="predictions, one JSON object per line")
+    p.add_argument("--release", type=Path, default=Path("release"),
+                   help="release folder with the gold (default: release)")
+    p.add_argument("--subset", choices=SUBSETS, default="natural",
+                   help="natural rows, or the contrast rows of dataset 1.1 (default: natural)")
+    p.add_argument("--json", action="store_true", help="print one JSON object, not a table")
+    p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                   help="bootstrap resamples for the 95%% intervals; 0 for none (default: 1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    p.set_defaults(func=_cmd_score)
     return parser
 
 

@@ -83,3 +83,25 @@ CODES: tuple[str, ...] = (
     UNUSED_SPAN,
 )
 """Every error code a Problem from ``validate`` can carry."""
+
+# Error codes of the scorer (``retold score``; documented in ``retold.score.formats``).
+RELEASE = "release"
+PREDICTION_SYNTAX = "prediction-syntax"
+PREDICTION_FIELDS = "prediction-fields"
+PREDICTION_TYPE = "prediction-type"
+UNKNOWN_ID = "unknown-id"
+DUPLICATE_PREDICTION = "duplicate-prediction"
+PREDICTION_VALUE = "prediction-value"
+TOO_MANY_PROBLEMS = "too-many-problems"
+SCORE_CODES: tuple[str, ...] = (
+    RELEASE,
+    PREDICTION_SYNTAX,
+    PREDICTION_FIELDS,
+    PREDICTION_TYPE,
+    UNKNOWN_LABEL,
+    UNKNOWN_ID,
+    DUPLICATE_PREDICTION,
+    PREDICTION_VALUE,
+    TOO_MANY_PROBLEMS,
+)
+"""Every error code a Problem from ``retold score`` can carry."""

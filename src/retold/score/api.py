@@ -1,0 +1,211 @@
+"""The scorer's entry points: ``score_records``, ``score_file`` and their result, ``Scores``.
+
+Both check the predictions against the gold of a release (every problem reported, with its
+line number), score them, attach 95% bootstrap intervals of the key scores, and score three
+reference predictions for comparison, as the FNC-1 scorer does: ``floor`` (no prediction
+at all), ``trivial`` (``Task.trivial``) and ``max`` (the gold itself).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from retold.schema import SCHEMA_VERSION
+from retold.score.formats import Line, Problems, number_records, read_jsonl
+from retold.score.gold import Release, open_release
+from retold.score.metrics.bootstrap import CONFIDENCE, N_BOOTSTRAP, SEED
+from retold.score.scorers.base import TaskScorer
+from retold.score.scorers.classify import ClassifyScorer
+from retold.score.scorers.clusters import ClusterScorer
+from retold.score.scorers.pairs import PairScorer
+from retold.score.scorers.retrieval import RetrievalScorer
+from retold.score.scorers.spans import SpanScorer
+from retold.score.tasks import CONTRAST, SUBSETS, TASKS, Task, get_task
+
+SCORERS: dict[str, TaskScorer] = {
+    "attributed": ClassifyScorer(),
+    "denied": ClassifyScorer(),
+    "duplicated": PairScorer(),
+    "clusters": ClusterScorer(),
+    "retrieval": RetrievalScorer(),
+    "claims": SpanScorer(),
+    "end2end": SpanScorer(),
+}
+REFERENCES: tuple[str, ...] = ("floor", "trivial", "max")
+META_KEYS: tuple[str, ...] = (
+    "task", "subset", "main_score", "main", "higher_is_better", "n_items", "missing", "ci",
+    "resampled", "bootstrap", "reference", "trivial_predictor", "release", "predictions",
+    "retold_version", "schema_version",
+)
+"""Keys of ``Scores.to_json`` besides the score names (no score may take one of them)."""
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: numpy scalars to Python, NaN to None, containers recursively."""
+    if isinstance(value, dict | Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer | int):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The scores of one predictions file on one task and subset (immutable).
+
+    ``values`` holds every score of ``Task.scores_for(subset)`` (``None`` where undefined),
+    ``ci`` the 95% percentile-bootstrap interval of the key scores (``resampled`` says what
+    was drawn), ``reference`` the same key scores of the floor, trivial and maximum
+    predictions. ``missing`` counts gold items without a prediction, scored as wrong.
+    """
+
+    task: str
+    subset: str
+    main_score: str
+    main: float | None
+    higher_is_better: bool
+    values: Mapping[str, Any]
+    ci: Mapping[str, tuple[float, float]]
+    resampled: str
+    n_items: int
+    missing: int
+    reference: Mapping[str, Mapping[str, Any]]
+    trivial_predictor: str
+    n_bootstrap: int
+    seed: int
+    release: Mapping[str, str]
+    predictions: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``retold score --json`` object: score names -> values, then the metadata."""
+        from retold import __version__
+
+        return {
+            **_plain(self.values),
+            "task": self.task,
+            "subset": self.subset,
+            "main_score": self.main_score,
+            "main": self.main,
+            "higher_is_better": self.higher_is_better,
+            "n_items": self.n_items,
+            "missing": self.missing,
+            "ci": {k: list(v) for k, v in self.ci.items()},
+            "resampled": self.resampled,
+            "bootstrap": {"resamples": self.n_bootstrap, "seed": self.seed,
+                          "confidence": CONFIDENCE, "method": "percentile"},
+            "reference": _plain(self.reference),
+            "trivial_predictor": self.trivial_predictor,
+            "release": dict(self.release),
+            "predictions": self.predictions,
+            "retold_version": __version__,
+            "schema_version": SCHEMA_VERSION,
+        }
+
+
+_RELEASE_CACHE: dict[tuple[str, str], Release] = {}
+_GOLD_CACHE: dict[tuple[str, str, str, str], Any] = {}
+
+
+def _release(release_dir: Path | str) -> Release:
+    """The checked release, its configs cached across calls while its checksum holds."""
+    fresh = open_release(release_dir)
+    key = (str(Path(release_dir).resolve()), fresh.checksum)
+    return _RELEASE_CACHE.setdefault(key, fresh)
+
+
+def _gold(task: Task, release: Release, subset: str) -> Any:
+    scorer = SCORERS[task.name]
+    key = (str(release.path.resolve()), release.checksum, type(scorer).__name__ + task.name,
+           subset)
+    if key not in _GOLD_CACHE:
+        _GOLD_CACHE[key] = scorer.load(task, release, subset)
+    return _GOLD_CACHE[key]
+
+
+def _arguments(task_name: str, subset: str, n_bootstrap: int) -> Task:
+    try:
+        task = get_task(task_name)
+    except KeyError as err:
+        raise ValueError(err.args[0]) from None
+    if subset not in SUBSETS:
+        raise ValueError(f"unknown subset {subset!r}; subsets: {', '.join(SUBSETS)}")
+    if subset == CONTRAST and not task.has_contrast:
+        with_contrast = [t.name for t in TASKS.values() if t.has_contrast]
+        raise ValueError(f"task {task.name!r} has no contrast subset; tasks with one: "
+                         f"{', '.join(with_contrast)}")
+    if n_bootstrap < 0:
+        raise ValueError("n_bootstrap must be 0 (no intervals) or more")
+    return task
+
+
+def score_lines(task_name: str, lines: Sequence[Line], release_dir: Path | str, *,
+                subset: str = "natural", n_bootstrap: int = N_BOOTSTRAP, seed: int = SEED,
+                source: str = "<records>") -> Scores:
+    """Score numbered, parsed prediction lines (what ``score_file`` and ``score_records`` do)."""
+    task = _arguments(task_name, subset, n_bootstrap)
+    release = _release(release_dir)
+    scorer = SCORERS[task.name]
+    gold = _gold(task, release, subset)
+    problems = Problems(source)
+    preds = scorer.check(task, gold, lines, problems)
+    problems.raise_if_any()
+    computed = scorer.compute(task, gold, preds, n_bootstrap, seed)
+    keys = task.ci_scores_for(subset)
+    reference = {
+        name: {k: _plain(scorer.compute(task, gold, ref, 0, seed).values.get(k)) for k in keys}
+        for name, ref in scorer.references(task, gold).items()
+    }
+    values = _plain(computed.values)
+    declared = task.scores_for(subset)
+    return Scores(
+        task=task.name,
+        subset=subset,
+        main_score=task.main_score,
+        main=values[task.main_score],
+        higher_is_better=task.higher_is_better,
+        values=MappingProxyType({k: values[k] for k in declared}),
+        ci=MappingProxyType({k: v for k, v in computed.intervals.items() if v is not None}),
+        resampled=task.resampled_for(subset),
+        n_items=scorer.n_items(gold),
+        missing=scorer.missing(gold, preds),
+        reference=MappingProxyType({k: MappingProxyType(reference[k]) for k in REFERENCES}),
+        trivial_predictor=task.trivial,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        release=MappingProxyType({"path": str(release.path), "sha256": release.checksum}),
+        predictions=source,
+    )
+
+
+def score_records(task: str, records: Iterable[Any], release_dir: Path | str = Path("release"),
+                  *, subset: str = "natural", n_bootstrap: int = N_BOOTSTRAP,
+                  seed: int = SEED) -> Scores:
+    """Score prediction records (dicts, as JSON Lines would hold them) against a release.
+
+    Raises ``InvalidInputError`` listing every problem (record ``i`` is "line i+1"), and
+    ``ValueError`` for an unknown task or subset.
+    """
+    return score_lines(task, number_records(records), release_dir, subset=subset,
+                       n_bootstrap=n_bootstrap, seed=seed)
+
+
+def score_file(task: str, path: Path | str, release_dir: Path | str = Path("release"), *,
+               subset: str = "natural", n_bootstrap: int = N_BOOTSTRAP,
+               seed: int = SEED) -> Scores:
+    """Score a JSON Lines predictions file against a release (see ``score_records``)."""
+    _arguments(task, subset, n_bootstrap)
+    return score_lines(task, read_jsonl(Path(path)), release_dir, subset=subset,
+                       n_bootstrap=n_bootstrap, seed=seed, source=str(path))

@@ -1,0 +1,288 @@
+"""The format checker: prediction lines are read, typed and matched to the gold items.
+
+Every problem is reported with the line number (1-based; for ``score_records`` the index of
+the record plus one) and one of these codes, in line order:
+
+``prediction-syntax``
+    The file cannot be read, is not UTF-8, or a line is not one JSON object.
+``prediction-fields``
+    A line lacks a field of its task, or has a field the task does not know.
+``prediction-type``
+    A field has the wrong JSON type (a boolean must be ``true``/``false``, an offset an
+    integer, a score a finite number, an id a string).
+``unknown-label``
+    A label (the stance) is not one of the schema's labels.
+``unknown-id``
+    An id is not in the gold (claim, pair, document, contrast row).
+``duplicate-prediction``
+    Two lines predict the same item (for ``duplicated``: the same pair; a pair is scored once).
+``prediction-value``
+    A value is impossible: an offset outside the text or a reversed or half-empty span, a
+    source span on a claim predicted not attributed, a pair written with claim_id_a after
+    claim_id_b, a ranking with a claim of the query's own document or a repeated claim.
+``release``
+    The release folder, a config or its checksums cannot be used (from ``retold.score.gold``).
+``too-many-problems``
+    More than ``MAX_PROBLEMS`` problems: the rest are counted, not listed.
+
+A gold item with no line is not an error: it is *missing*, scored as a wrong prediction
+and counted in the scores' ``missing``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from retold.errors import (
+    DUPLICATE_PREDICTION,
+    PREDICTION_FIELDS,
+    PREDICTION_SYNTAX,
+    PREDICTION_TYPE,
+    PREDICTION_VALUE,
+    TOO_MANY_PROBLEMS,
+    UNKNOWN_ID,
+    UNKNOWN_LABEL,
+    InvalidInputError,
+    Problem,
+)
+from retold.score.tasks import (
+    BOOL,
+    ID,
+    ID_LIST,
+    LABEL,
+    NUMBER,
+    OFFSET,
+    STRING,
+    PredictionField,
+)
+
+MAX_PROBLEMS = 100
+"""Problems listed before the checker only counts the rest."""
+
+Line = tuple[int, Any]
+"""(line number, parsed JSON value)."""
+
+
+class PredictionError(InvalidInputError):
+    """Problems in a predictions file, kept in line order (not sorted as text)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = list(problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        self.args = (f"{len(self.problems)} problem(s):\n{lines}",)
+
+
+class Problems:
+    """Collects problems of one source, at most ``MAX_PROBLEMS`` listed."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.listed: list[Problem] = []
+        self.unlisted = 0
+
+    def add(self, line: int | None, code: str, message: str) -> None:
+        if len(self.listed) < MAX_PROBLEMS:
+            where = "-" if line is None else f"line {line}"
+            self.listed.append(Problem(self.source, where, code, message))
+        else:
+            self.unlisted += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.listed)
+
+    def raise_if_any(self) -> None:
+        if not self.listed:
+            return
+        problems = list(self.listed)
+        if self.unlisted:
+            problems.append(Problem(self.source, "-", TOO_MANY_PROBLEMS,
+                                    f"{self.unlisted} more problem(s) not listed"))
+        raise PredictionError(problems)
+
+
+def read_jsonl(path: Path) -> list[Line]:
+    """The parsed lines of a JSON Lines file (blank lines skipped); every bad line reported."""
+    source = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as err:
+        raise PredictionError([Problem(source, "-", PREDICTION_SYNTAX,
+                                       f"cannot read: {err.strerror or err}")]) from None
+    except UnicodeDecodeError as err:
+        raise PredictionError([Problem(source, "-", PREDICTION_SYNTAX,
+                                       f"not UTF-8 ({err.reason} at byte {err.start})")]) from None
+    problems = Problems(source)
+    lines: list[Line] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            lines.append((number, json.loads(raw, parse_constant=_reject_constant)))
+        except ValueError as err:
+            problems.add(number, PREDICTION_SYNTAX, f"not valid JSON: {err}")
+    problems.raise_if_any()
+    return lines
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def number_records(records: Iterable[Any]) -> list[Line]:
+    """Records given in memory, numbered from 1 like the lines of a file."""
+    return list(enumerate(records, start=1))
+
+
+# ----------------------------------------------------------------------------------------
+# Field types.
+# ----------------------------------------------------------------------------------------
+
+def _is_number(v: Any) -> bool:
+    return (type(v) is float and math.isfinite(v)) or type(v) is int
+
+
+_TYPE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    ID: (lambda v: type(v) is str, "a string id"),
+    BOOL: (lambda v: type(v) is bool, "true or false"),
+    OFFSET: (lambda v: type(v) is int, "an integer"),
+    NUMBER: (_is_number, "a finite number"),
+    LABEL: (lambda v: type(v) is str, "a label name (string)"),
+    STRING: (lambda v: type(v) is str, "a string"),
+    ID_LIST: (lambda v: type(v) is list and all(type(x) is str for x in v),
+              "a list of string ids"),
+}
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@dataclass
+class FieldChecker:
+    """Checks that a line is an object with exactly the given fields, each well typed."""
+
+    fields: tuple[PredictionField, ...]
+    names: frozenset[str] = field(init=False)
+    checks: list[tuple[str, Callable[[Any], bool], str]] = field(init=False)
+    labels: dict[str, frozenset[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = frozenset(f.name for f in self.fields)
+        self.checks = [(f.name, *_TYPE_CHECKS[f.kind]) for f in self.fields]
+        self.labels = {f.name: frozenset(f.labels) for f in self.fields if f.kind == LABEL}
+
+    def __call__(self, number: int, record: Any, problems: Problems) -> bool:
+        """True when the line is well formed; otherwise its problems are added."""
+        if type(record) is not dict:
+            problems.add(number, PREDICTION_SYNTAX,
+                         f"a line must be a JSON object, not {_describe(record)}")
+            return False
+        ok = True
+        if record.keys() != self.names:
+            missing = sorted(self.names - record.keys())
+            unknown = sorted(record.keys() - self.names)
+            parts = []
+            if missing:
+                parts.append(f"missing field(s) {', '.join(missing)}")
+            if unknown:
+                parts.append(f"unknown field(s) {', '.join(map(str, unknown))}")
+            problems.add(number, PREDICTION_FIELDS,
+                         f"{'; '.join(parts)}; a line has exactly "
+                         f"{', '.join(f.name for f in self.fields)}")
+            ok = False
+        for name, check, expected in self.checks:
+            if name in record and not check(record[name]):
+                problems.add(number, PREDICTION_TYPE,
+                             f"{name} must be {expected}, not {_describe(record[name])}")
+                ok = False
+        for name, allowed in self.labels.items():
+            value = record.get(name)
+            if type(value) is str and value not in allowed:
+                problems.add(number, UNKNOWN_LABEL,
+                             f"{name} {value!r} is not a label; labels: "
+                             f"{', '.join(sorted(allowed))}")
+                ok = False
+        return ok
+
+
+# ----------------------------------------------------------------------------------------
+# Matching lines to gold items.
+# ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ItemPredictions:
+    """Predictions aligned to the gold items: ``present[i]`` says whether item ``i`` has a
+    line, ``columns[name][i]`` is its value (``None`` where it has none)."""
+
+    present: list[bool]
+    columns: dict[str, list[Any]]
+    lines: dict[int, int]
+    """Gold item position -> line number."""
+
+    @property
+    def missing(self) -> int:
+        return self.present.count(False)
+
+
+ValueCheck = Callable[[int, dict[str, Any]], str | None]
+"""(gold position, record) -> a problem message, or None when the values are possible."""
+UnknownKey = Callable[[dict[str, Any]], tuple[str, str] | None]
+"""record whose key is not a gold item -> (code, message) explaining why, or None."""
+
+
+def align_items(lines: Sequence[Line], fields: tuple[PredictionField, ...],
+                key: tuple[str, ...], index: dict[Hashable, int], n_items: int,
+                problems: Problems, value_check: ValueCheck | None = None,
+                unknown_key: UnknownKey | None = None) -> ItemPredictions:
+    """Type each line, find its gold item by ``key`` in ``index``, and fill the columns.
+
+    ``index`` maps the key value (a string for a one-field key, else a tuple) to the item's
+    position. Problems are added to ``problems``; lines with problems are not used.
+    """
+    check = FieldChecker(fields)
+    value_names = [f.name for f in fields if f.name not in key]
+    columns: dict[str, list[Any]] = {name: [None] * n_items for name in value_names}
+    present = [False] * n_items
+    seen: dict[int, int] = {}
+    single = key[0] if len(key) == 1 else None
+    for number, record in lines:
+        if not check(number, record, problems):
+            continue
+        item_key = record[single] if single else tuple(record[k] for k in key)
+        pos = index.get(item_key)
+        if pos is None:
+            explained = unknown_key(record) if unknown_key else None
+            code, message = explained or (
+                UNKNOWN_ID, f"{'/'.join(key)} {_describe(item_key)} is not a gold item")
+            problems.add(number, code, message)
+            continue
+        if pos in seen:
+            problems.add(number, DUPLICATE_PREDICTION,
+                         f"{'/'.join(key)} {_describe(item_key)} is already predicted on "
+                         f"line {seen[pos]}; each item is scored once")
+            continue
+        if value_check is not None:
+            message = value_check(pos, record)
+            if message is not None:
+                problems.add(number, PREDICTION_VALUE, message)
+                continue
+        seen[pos] = number
+        present[pos] = True
+        for name in value_names:
+            columns[name][pos] = record[name]
+    return ItemPredictions(present=present, columns=columns, lines=seen)
+
+
+def span_problem(start: int, end: int, length: int, what: str) -> str | None:
+    """Why ``[start, end)`` is not a span of a text of ``length`` code points, or None."""
+    if not 0 <= start < end <= length:
+        return (f"{what} [{start}, {end}) is not a non-empty span of the text "
+                f"(0 <= start < end <= {length})")
+    return None

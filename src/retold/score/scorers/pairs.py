@@ -1,0 +1,260 @@
+"""Scorer of ``duplicated``: a score and a decision per pair of claim mentions.
+
+Every pair of the ``pairs`` config is an item and is scored once (its ``fold`` is that of
+claim_id_a's document); a file that predicts a pair twice is rejected. A missing pair is
+scored as the wrong answer: the lowest score of the file minus one for a duplicate pair,
+the highest plus one for a non-duplicate pair, and the wrong decision.
+
+Contrast pairs (``contrast_pairs``, keyed by ``pair_id``) pair a natural mention with an
+edited text; ``contrast_consistency`` is the share of natural mentions whose contrast pairs
+all get the right decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from retold.errors import PREDICTION_VALUE, UNKNOWN_ID
+from retold.schema import REUSE_LABELS
+from retold.score.formats import Line, Problems, align_items
+from retold.score.gold import Release
+from retold.score.metrics.bootstrap import resample_counts
+from retold.score.metrics.classification import binary_outcomes, prf, ratio
+from retold.score.metrics.ranking import average_precision, average_precision_resampled
+from retold.score.protocol import new_claims, pair_is_new
+from retold.score.scorers.base import (
+    Computed,
+    accuracy_by_edit_type,
+    add_prf,
+    interval,
+    n_folds,
+)
+from retold.score.tasks import CONTRAST, Task, per_fold, prf_keys
+
+_CHUNK = 64
+
+
+@dataclass(frozen=True)
+class PairGold:
+    """Gold pairs in config order, with what the subsets and the bootstrap need."""
+
+    keys: list[Hashable]
+    index: dict[Hashable, int]
+    duplicate: np.ndarray
+    folds: np.ndarray
+    n_folds: int
+    group: np.ndarray
+    """Bootstrap group of each pair: its claim_id_a (natural) or claim_id (contrast)."""
+    n_groups: int
+    same_doc: np.ndarray | None = None
+    reuse: list[str] | None = None
+    new: np.ndarray | None = None
+    """True for a duplicate pair whose cluster is new to the pair's fold."""
+    claim_ids: frozenset[str] = frozenset()
+    edit_type: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @classmethod
+    def natural(cls, pairs: Sequence[dict[str, Any]], claims: Sequence[dict[str, Any]],
+                n_folds: int) -> PairGold:
+        is_new = new_claims(claims)
+        keys = [(p["claim_id_a"], p["claim_id_b"]) for p in pairs]
+        groups: dict[str, int] = {}
+        group = np.array([groups.setdefault(a, len(groups)) for a, _ in keys], dtype=np.int64)
+        duplicate = np.array([p["duplicate"] for p in pairs], dtype=bool)
+        return cls(
+            keys=list(keys),
+            index={k: i for i, k in enumerate(keys)},
+            duplicate=duplicate,
+            folds=np.array([p["fold"] for p in pairs], dtype=np.int64),
+            n_folds=n_folds,
+            group=group,
+            n_groups=len(groups),
+            same_doc=np.array([p["same_doc"] for p in pairs], dtype=bool),
+            reuse=[p["reuse"] for p in pairs],
+            new=np.array([bool(pair_is_new(d, is_new[a])) for d, (a, _) in
+                          zip(duplicate, keys, strict=True)], dtype=bool),
+            claim_ids=frozenset(c["claim_id"] for c in claims),
+        )
+
+    @classmethod
+    def contrast(cls, rows: Sequence[dict[str, Any]], n_folds: int) -> PairGold:
+        rows = sorted(rows, key=lambda r: r["pair_id"])
+        keys = [r["pair_id"] for r in rows]
+        groups: dict[str, int] = {}
+        group = np.array([groups.setdefault(r["claim_id"], len(groups)) for r in rows],
+                         dtype=np.int64)
+        return cls(
+            keys=list(keys),
+            index={k: i for i, k in enumerate(keys)},
+            duplicate=np.array([r["duplicate"] for r in rows], dtype=bool),
+            folds=np.array([r["fold"] for r in rows], dtype=np.int64),
+            n_folds=n_folds,
+            group=group,
+            n_groups=len(groups),
+            edit_type=[r["edit_type"] for r in rows],
+        )
+
+
+@dataclass(frozen=True)
+class PairPredictions:
+    present: np.ndarray
+    score: np.ndarray
+    duplicate: np.ndarray
+
+    def filled(self, gold: PairGold) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, decisions) with every missing pair given the wrong answer."""
+        if self.present.any():
+            low = float(self.score[self.present].min()) - 1.0
+            high = float(self.score[self.present].max()) + 1.0
+        else:
+            low, high = 0.0, 1.0
+        score = np.where(self.present, self.score, np.where(gold.duplicate, low, high))
+        decision = np.where(self.present, self.duplicate, ~gold.duplicate)
+        return score, decision
+
+
+class PairScorer:
+    """``duplicated``, natural and contrast."""
+
+    def load(self, task: Task, release: Release, subset: str) -> PairGold:
+        if subset == CONTRAST:
+            return PairGold.contrast(release.rows("contrast_pairs"), n_folds(release))
+        return PairGold.natural(release.rows("pairs"), release.rows("claims"), n_folds(release))
+
+    def check(self, task: Task, gold: PairGold, lines: Sequence[Line],
+              problems: Problems) -> PairPredictions:
+        contrast = gold.edit_type is not None
+
+        def unknown_key(record: dict[str, Any]) -> tuple[str, str] | None:
+            if contrast:
+                return None
+            a, b = record["claim_id_a"], record["claim_id_b"]
+            for name, value in (("claim_id_a", a), ("claim_id_b", b)):
+                if value not in gold.claim_ids:
+                    return UNKNOWN_ID, f"{name} {value!r} is not a claim id"
+            if a == b:
+                return PREDICTION_VALUE, f"a pair needs two claims, not {a!r} twice"
+            return PREDICTION_VALUE, (f"claim_id_a must be the smaller id: write this pair as "
+                                      f"claim_id_a {b!r}, claim_id_b {a!r} (pairs config order)")
+
+        subset = CONTRAST if contrast else "natural"
+        checked = align_items(lines, task.fields_for(subset), task.key_for(subset), gold.index,
+                              len(gold), problems, unknown_key=unknown_key)
+        present = np.array(checked.present, dtype=bool)
+        score = np.array([0.0 if s is None else s for s in checked.columns["score"]],
+                         dtype=float)
+        decision = np.array([bool(d) for d in checked.columns["duplicate"]], dtype=bool)
+        return PairPredictions(present, score, decision)
+
+    def n_items(self, gold: PairGold) -> int:
+        return len(gold)
+
+    def missing(self, gold: PairGold, preds: PairPredictions) -> int:
+        return int((~preds.present).sum())
+
+    def references(self, task: Task, gold: PairGold) -> dict[str, PairPredictions]:
+        n = len(gold)
+        every = np.ones(n, dtype=bool)
+        return {
+            "floor": PairPredictions(np.zeros(n, dtype=bool), np.zeros(n), np.zeros(n, bool)),
+            "trivial": PairPredictions(every, np.zeros(n), every.copy()),
+            "max": PairPredictions(every, gold.duplicate.astype(float), gold.duplicate.copy()),
+        }
+
+    def compute(self, task: Task, gold: PairGold, preds: PairPredictions, n_boot: int,
+                seed: int) -> Computed:
+        score, decision = preds.filled(gold)
+        positive = gold.duplicate
+        outcomes = binary_outcomes(positive, decision)
+        everything = np.ones(len(gold), dtype=bool)
+        subsets: dict[str, np.ndarray] = {"": everything}
+        values: dict[str, Any] = {}
+
+        def ap(mask: np.ndarray) -> float:
+            return average_precision(positive[mask], score[mask])
+
+        def f1(mask: np.ndarray) -> float:
+            return prf(*outcomes[mask].sum(axis=0))[2]
+
+        values["average_precision"] = ap(everything)
+        add_prf(values, prf_keys("pair"), outcomes.sum(axis=0))
+        if gold.same_doc is not None and gold.reuse is not None and gold.new is not None:
+            for name, mask in (("within", gold.same_doc), ("cross", ~gold.same_doc)):
+                values[f"average_precision_{name}"] = ap(mask)
+                values[f"pair_f1_{name}"] = f1(mask)
+            reuse = np.array(gold.reuse)
+            for label in REUSE_LABELS:
+                if label != "none":
+                    wanted = positive & (reuse == label)
+                    values[f"recall_{label}"] = ratio(outcomes[wanted, 0].sum(), wanted.sum())
+            subsets["_new"] = ~positive | gold.new
+            subsets["_seen"] = ~positive | ~gold.new
+            for suffix in ("_new", "_seen"):
+                mask = subsets[suffix]
+                values[f"average_precision{suffix}"] = ap(mask)
+                tp, fp, fn = outcomes[mask].sum(axis=0)
+                values[f"pair_f1{suffix}"] = prf(tp, fp, fn)[2]
+                values[f"pair_recall{suffix}"] = prf(tp, fp, fn)[1]
+                values[f"n_positive{suffix}"] = int((positive & mask).sum())
+        values["n_positive"] = int(positive.sum())
+        values[per_fold("average_precision")] = [
+            ap(gold.folds == k) if (positive & (gold.folds == k)).any() else None
+            for k in range(gold.n_folds)]
+
+        samples: dict[str, Any] = {}
+        if gold.edit_type is not None:
+            values.update(_consistency(gold, decision, preds.present))
+            if n_boot and gold.n_groups:
+                flags = _group_flags(gold, decision, preds.present)
+                w = resample_counts(gold.n_groups, n_boot, seed)
+                samples["contrast_consistency"] = ratio(w @ flags, w.sum(axis=1))
+        subset = CONTRAST if gold.edit_type is not None else "natural"
+        wanted = task.ci_scores_for(subset)
+        if n_boot and gold.n_groups:
+            samples.update(_resampled(gold, positive, score, outcomes, subsets, wanted,
+                                      n_boot, seed))
+        return Computed(values, {k: interval(samples[k]) for k in wanted if k in samples})
+
+
+def _resampled(gold: PairGold, positive: np.ndarray, score: np.ndarray, outcomes: np.ndarray,
+               subsets: dict[str, np.ndarray], wanted: Sequence[str], n_boot: int, seed: int
+               ) -> dict[str, np.ndarray]:
+    """AP and pair F1 per resample of the claim_id_a groups, on each subset."""
+    w = resample_counts(gold.n_groups, n_boot, seed)
+    samples: dict[str, np.ndarray] = {}
+    for suffix, mask in subsets.items():
+        if f"average_precision{suffix}" in wanted:
+            parts = []
+            for i in range(0, n_boot, _CHUNK):
+                weights = w[i:i + _CHUNK][:, gold.group] * mask
+                parts.append(average_precision_resampled(positive, score, weights))
+            samples[f"average_precision{suffix}"] = np.concatenate(parts)
+        if f"pair_f1{suffix}" in wanted:
+            per_group = np.zeros((gold.n_groups, 3))
+            np.add.at(per_group, gold.group[mask], outcomes[mask])
+            summed = w @ per_group
+            samples[f"pair_f1{suffix}"] = prf(summed[:, 0], summed[:, 1], summed[:, 2])[2]
+    return samples
+
+
+def _group_flags(gold: PairGold, decision: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Per natural mention: 1 when all its contrast pairs get the right decision."""
+    wrong = ~((decision == gold.duplicate) & present)
+    flags = np.ones(gold.n_groups)
+    flags[gold.group[wrong]] = 0.0
+    return flags
+
+
+def _consistency(gold: PairGold, decision: np.ndarray, present: np.ndarray) -> dict[str, Any]:
+    flags = _group_flags(gold, decision, present)
+    right = (decision == gold.duplicate) & present
+    return {"contrast_consistency": ratio(flags.sum(), len(flags)),
+            "n_originals": gold.n_groups,
+            "accuracy_by_edit_type": accuracy_by_edit_type(gold.edit_type or [], right)}
