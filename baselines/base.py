@@ -21,7 +21,7 @@ class FoldOutput:
 class RunContext:
     """Shared by the baselines of one (seed, fold): settings and already-trained models.
 
-    ``cache`` (one fold) lets the end2end chain reuse the tagger and classifiers trained for
+    ``cache`` (one fold) lets the end2end chain reuse the tagger and classifier trained for
     the same fold and seed instead of training them again; ``shared`` (the whole run) holds
     what depends on no fold, such as the untrained encoder's similarity matrix.
     """

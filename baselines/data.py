@@ -59,10 +59,9 @@ class Corpus:
         return {doc_id: split_sentences(text) for doc_id, text in self.texts.items()}
 
     def pair_fold(self, pair: dict[str, Any]) -> int:
-        """The one fold that scores a pair: its own ``fold`` field (the contract's rule)."""
-        if "fold" in pair:
-            return int(pair["fold"])
-        return self.doc_fold[pair["doc_id_a"]]  # releases before the field: the same rule
+        """The one fold that scores a pair: its ``fold`` field (the fold of claim_id_a's
+        document), so that each pair is predicted once, by the model of that fold."""
+        return int(pair["fold"])
 
     def claim_sentence(self, doc_id: str, start: int, end: int) -> tuple[int, int]:
         """The smallest run of unprotected sentences that covers ``[start, end)``."""
@@ -71,7 +70,7 @@ class Corpus:
             return start, end
         return min(inside[0][0], start), max(inside[-1][1], end)
 
-    def marked_context(self, doc_id: str, start: int, end: int, window: int = 160) -> str:
+    def marked_context(self, doc_id: str, start: int, end: int, window: int = 100) -> str:
         """The claim's sentence with the claim between markers, clipped to ``window`` chars
         either side of the claim (at a space) so that long caption runs keep the claim."""
         text = self.texts[doc_id]

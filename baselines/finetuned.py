@@ -6,10 +6,10 @@
 - ``finetuned-biencoder``: in-batch-negatives bi-encoder for duplicates, retrieval, clusters.
 - ``finetuned-crossencoder``: a pair classifier re-ranking the zero-shot top pairs.
 - ``finetuned-tagger``: claim/source/cue token classification for the claims task.
-- ``finetuned-chain``: end2end = tagger spans, then the two classifiers on each span.
+- ``finetuned-chain``: end2end = tagger spans, then the classifier's two heads on each span.
 
 Models trained for one (seed, fold) are cached in the run context, so the chain and the
-classifier reuse the tagger and classifiers instead of training them again.
+classifier reuse the tagger and the classifier instead of training them again.
 """
 
 from __future__ import annotations
@@ -26,19 +26,25 @@ from baselines.similarity_tasks import SimilarityTasks, prior_threshold
 from retold.schema import STANCES
 
 FULL = {
-    "classifier": TrainSettings(epochs=6, learning_rate=5e-5, batch_size=16, max_length=96),
+    "classifier": TrainSettings(epochs=6, learning_rate=5e-5, batch_size=16, max_length=80),
     "biencoder": TrainSettings(epochs=2, learning_rate=5e-5, batch_size=16, max_length=64),
     "crossencoder": TrainSettings(epochs=3, learning_rate=5e-5, batch_size=16, max_length=128),
-    "tagger": TrainSettings(epochs=6, learning_rate=5e-5, batch_size=16, max_length=160),
+    "tagger": TrainSettings(epochs=6, learning_rate=5e-5, batch_size=16, max_length=128),
 }
 QUICK = {
-    "classifier": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=64),
-    "biencoder": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=48),
-    "crossencoder": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=64),
-    "tagger": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=96),
+    "classifier": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=48,
+                                max_steps=3),
+    "biencoder": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=32,
+                               max_steps=3),
+    "crossencoder": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=48,
+                                  max_steps=3),
+    "tagger": TrainSettings(epochs=1, learning_rate=5e-5, batch_size=16, max_length=64,
+                            max_steps=3),
 }
+"""Smoke-run settings: three optimiser steps per model, short inputs (not for scores)."""
 CROSS_NEGATIVES_PER_POSITIVE = 2
 CROSS_RERANK_SHARE = 0.2
+QUICK_RERANK_SHARE = 0.02
 
 
 def settings(ctx: RunContext, name: str) -> TrainSettings:
@@ -67,24 +73,19 @@ class _Finetuned(Baseline):
 
 # --- the trained models, built on demand and cached per (seed, fold) ----------------------
 
-def classifiers(view: FoldView, ctx: RunContext) -> dict[str, Any]:
+def classifier(view: FoldView, ctx: RunContext) -> Any:
+    """One encoder with an attributed head and a stance head, trained on this fold."""
     from baselines.finetune.classify import train_classifier
 
-    def build() -> dict[str, Any]:
+    def build() -> Any:
         corpus = view.corpus
         texts = [corpus.marked_context(c["doc_id"], c["start"], c["end"])
                  for c in view.train_claims]
-        s = settings(ctx, "classifier")
-        return {
-            "attributed": train_classifier(ctx.model, texts,
-                                           [c["attributed"] for c in view.train_claims],
-                                           (False, True), s, ctx.seed,
-                                           f"attributed f{view.fold}"),
-            "stance": train_classifier(ctx.model, texts,
-                                       [c["stance"] for c in view.train_claims], STANCES, s,
-                                       ctx.seed, f"stance f{view.fold}"),
-        }
-    return _cached(ctx, view, "classifiers", build)
+        targets = {"attributed": ([c["attributed"] for c in view.train_claims], (False, True)),
+                   "stance": ([c["stance"] for c in view.train_claims], STANCES)}
+        return train_classifier(ctx.model, texts, targets, settings(ctx, "classifier"),
+                                ctx.seed, f"classifier f{view.fold}")
+    return _cached(ctx, view, "classifier", build)
 
 
 def tagger_spans(view: FoldView, ctx: RunContext) -> tuple[Any, dict[str, list[tuple[int, int]]]]:
@@ -127,17 +128,18 @@ class FinetunedClassifier(_Finetuned):
     name = "finetuned-classifier"
     tasks = ("attributed", "denied")
     parts = ("classifier", "tagger")
-    description = ("sequence classification of the claim marked inside its sentence "
-                   "(attributed: 2 classes; stance: 4); source span from the tagger")
+    description = ("sequence classification of the claim marked inside its sentence, one "
+                   "encoder with an attributed head (2 classes) and a stance head (4); the "
+                   "source span is the tagger's nearest predicted source in the sentence")
 
     def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        models = classifiers(view, ctx)
+        model = classifier(view, ctx)
         tagger, spans = tagger_spans(view, ctx)
         corpus = view.corpus
         texts = [corpus.marked_context(c["doc_id"], c["start"], c["end"])
                  for c in view.test_claims]
-        attributed = models["attributed"].predict(texts)
-        stances = models["stance"].predict(texts)
+        predicted = model.predict(texts)
+        attributed, stances = predicted["attributed"], predicted["stance"]
         out = FoldOutput()
         out.records["attributed"] = []
         for claim, flag in zip(view.test_claims, attributed, strict=True):
@@ -148,8 +150,7 @@ class FinetunedClassifier(_Finetuned):
                                               "source_end": e})
         out.records["denied"] = [{"claim_id": c["claim_id"], "stance": str(s)}
                                  for c, s in zip(view.test_claims, stances, strict=True)]
-        out.loss_history = {"attributed": models["attributed"].history,
-                            "stance": models["stance"].history, "tagger": tagger.history}
+        out.loss_history = {"classifier": model.history, "tagger": tagger.history}
         return out
 
 
@@ -197,7 +198,8 @@ class FinetunedCrossEncoder(_Finetuned):
 
     def config(self, ctx: RunContext) -> dict[str, Any]:
         return {**super().config(ctx), "negatives_per_positive": CROSS_NEGATIVES_PER_POSITIVE,
-                "rerank_share": CROSS_RERANK_SHARE, "threshold": "train-prior"}
+                "rerank_share": QUICK_RERANK_SHARE if ctx.quick else CROSS_RERANK_SHARE,
+                "threshold": "train-prior"}
 
     def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
         from baselines.finetune.crossencoder import train_crossencoder
@@ -259,18 +261,17 @@ class FinetunedChain(_Finetuned):
     name = "finetuned-chain"
     tasks = ("end2end",)
     parts = ("tagger", "classifier")
-    description = "the tagger's claim spans, each classified by the two sequence classifiers"
+    description = "the tagger's claim spans, each classified by the two-head sequence classifier"
 
     def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
         tagger, spans = tagger_spans(view, ctx)
-        models = classifiers(view, ctx)
+        model = classifier(view, ctx)
         found = sorted({span for layer in spans if "claim" in layer for span in spans[layer]})
         texts = [view.corpus.marked_context(view.test_doc, s, e) for s, e in found]
-        attributed = models["attributed"].predict(texts)
-        stances = models["stance"].predict(texts)
+        predicted = model.predict(texts)
+        attributed, stances = predicted["attributed"], predicted["stance"]
         out = FoldOutput(loss_history={"tagger": tagger.history,
-                                       "attributed": models["attributed"].history,
-                                       "stance": models["stance"].history})
+                                       "classifier": model.history})
         out.records["end2end"] = [
             {"doc_id": view.test_doc, "start": s, "end": e, "attributed": bool(a),
              "denied": st == "denied"}

@@ -45,13 +45,17 @@ DENIAL_PATTERNS: tuple[str, ...] = (
 )
 """Denial words; they deny a claim only within their scope (see ``DENIAL_SCOPE_CHARS``)."""
 
-DENIAL_BLOCKERS: tuple[str, ...] = (
+DENIAL_NEGATED: tuple[str, ...] = (
     r"\b(?:did|does|do|would|could|will)\s+not\s+(?:deny|dismiss|reject|refute)",
     r"\b(?:didn't|doesn't|don't|won't)\s+(?:deny|dismiss|reject|refute)",
+)
+DENIAL_OTHER_SENSES: tuple[str, ...] = (
     r"\bdenied (?:entry|access|permission|visas?)\b",
     r"\brejected calls\b",
 )
-"""Contexts in which a denial word does not deny (negated, or another sense)."""
+DENIAL_BLOCKERS: tuple[str, ...] = DENIAL_NEGATED + DENIAL_OTHER_SENSES
+"""Contexts in which a denial word does not deny (negated, or another sense). A negated
+denial is still a cue of saying; a word in another sense ("denied entry") is not."""
 
 DENIAL_SCOPE_CHARS = 80
 """A denial word governs a claim when it lies in the claim's sentence at most this many
@@ -79,6 +83,7 @@ def compile_all(patterns: tuple[str, ...]) -> re.Pattern[str]:
 CUE_RE = compile_all(CUE_PATTERNS)
 DENIAL_RE = compile_all(DENIAL_PATTERNS)
 DENIAL_BLOCKER_RE = compile_all(DENIAL_BLOCKERS)
+OTHER_SENSE_RE = compile_all(DENIAL_OTHER_SENSES)
 DENIAL_PREDICATE_RE = re.compile(DENIAL_PREDICATE, re.IGNORECASE)
 SCOPE_BREAK_RE = re.compile(
     r"\b(?:said|says|saying|told|added|adding|according to|citing|stated|noted|wrote|"

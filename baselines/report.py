@@ -120,8 +120,9 @@ def _losses_to_rules(task: str, rows: list[dict[str, Any]]) -> str | None:
     best_t = max(trained, key=lambda r: r["main"][0])
     best_s = max(simple, key=lambda r: r["main"][0])
     if best_t["main"][0] >= best_s["main"][0]:
+        verb = "beats" if best_t["main"][0] > best_s["main"][0] else "only ties with"
         return (f"The best fine-tuned model ({best_t['baseline']}, {fmt(best_t['main'][0])}) "
-                f"beats the best untrained baseline ({best_s['baseline']}, "
+                f"{verb} the best untrained baseline ({best_s['baseline']}, "
                 f"{fmt(best_s['main'][0])}).")
     return (f"**A trained model loses to a simpler one here:** the best fine-tuned model "
             f"({best_t['baseline']}, {fmt(best_t['main'][0])}) scores below "

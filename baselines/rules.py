@@ -15,6 +15,7 @@ from baselines.lexicons import (
     DENIAL_RE,
     DENIAL_SCOPE_CHARS,
     HEDGE_RE,
+    OTHER_SENSE_RE,
     SCOPE_BREAK_RE,
 )
 
@@ -62,6 +63,8 @@ def find_cue(corpus: Corpus, doc_id: str, start: int, end: int) -> CueMatch | No
     for m in CUE_RE.finditer(text, lo, hi):
         if start <= m.start() < end:
             continue
+        if OTHER_SENSE_RE.search(text[max(lo, m.start() - 12): m.end() + 12]):
+            continue  # "denied entry", "rejected calls": not a cue of saying
         distance = start - m.end() if m.end() <= start else m.start() - end
         cue = m.group(0).lower()
         if cue in ("according to", "citing", "cited") or m.start() >= end:

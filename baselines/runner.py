@@ -4,6 +4,7 @@ predictions in the official format, scored with ``retold.score``, one results fi
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import defaultdict
@@ -85,6 +86,8 @@ def run_all(settings: RunSettings, baselines: list[Baseline],
             start = time.perf_counter()
             out = baseline.run_fold(view, ctx)
             pooled[(baseline.name, seed)].add(view.fold, out, time.perf_counter() - start)
+        del ctx  # the fold's trained models
+        gc.collect()
     if not is_main:
         return []
     written = []

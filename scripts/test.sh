@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/setup_env.sh
+# baselines,dev: the tests include the baselines' smoke runs (tiny random models) and torchrun.
+bash scripts/setup_env.sh baselines,dev
 
-echo "test: ruff check src tests scripts"
-.venv/bin/ruff check src tests scripts
+echo "test: ruff check src tests scripts baselines"
+.venv/bin/ruff check src tests scripts baselines
 
 hf_home="$(mktemp -d)"
 trap 'rm -rf "$hf_home"' EXIT

@@ -40,6 +40,8 @@ class TrainSettings:
     max_length: int
     warmup_ratio: float = 0.1
     weight_decay: float = 0.01
+    max_steps: int = -1
+    """Stop after this many optimiser steps (-1: run every epoch); the quick run uses it."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -53,10 +55,13 @@ def training_arguments(settings: TrainSettings, seed: int, steps_per_epoch: int,
     share of the steps when below 1) and a logging interval that gives a loss curve.
     """
     total = max(1, int(steps_per_epoch * settings.epochs))
+    if settings.max_steps > 0:
+        total = min(total, settings.max_steps)
     distributed_cpu = world_size() > 1 and not torch.cuda.is_available()
     return HFTrainingArguments(
         output_dir=tempfile.mkdtemp(prefix="retold-baseline-"),
         num_train_epochs=settings.epochs,
+        max_steps=settings.max_steps,
         learning_rate=settings.learning_rate,
         per_device_train_batch_size=settings.batch_size,
         warmup_steps=settings.warmup_ratio,
