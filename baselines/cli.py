@@ -52,8 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "runs/quick/results/)")
     run.add_argument("--predictions", type=Path, help="predictions folder (default: "
                                                       "runs/<full|quick>/predictions/)")
-    run.add_argument("--baselines", type=_csv, help="comma-separated names (default: all "
-                                                    "but the LLMs)")
+    run.add_argument("--baselines", type=_csv,
+                     help="comma-separated names (default: all but the LLMs and, except "
+                          "with --quick, finetuned-crossencoder)")
     run.add_argument("--tasks", type=_csv, help="only write these tasks' results")
     run.add_argument("--seeds", type=_seeds, help="seeds of the seeded baselines "
                                                   "(default 0,1,2; --quick: 0)")
@@ -93,7 +94,7 @@ def _run(args: argparse.Namespace) -> int:
                                else ROOT / "results")
     predictions = args.predictions or ROOT / "runs" / mode / "predictions"
     seeds = args.seeds or ((0,) if args.quick else FULL_SEEDS)
-    baselines = select(args.baselines, with_llm=bool(args.llm))
+    baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick)
     settings = RunSettings(release=args.release, results_dir=results,
                            predictions_dir=predictions, seeds=seeds, quick=args.quick,
                            model=args.model, llm=args.llm,

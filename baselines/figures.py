@@ -4,7 +4,8 @@
 - ``stance_confusion.*``: stance confusion matrices (gold rows, predicted columns; mean over
   seeds);
 - ``duplicates_pr.*``: precision-recall curves of duplicate detection per baseline (the
-  first run of each; curve points from scikit-learn, AP in the legend from the scorer);
+  first run of each; curve points from scikit-learn, AP in the legend from the scorer;
+  constant scores, such as the majority baseline's, have no curve);
 - ``natural_vs_contrast.*``: only once the release has contrast configs and scores.
 """
 
@@ -121,10 +122,13 @@ def duplicates_pr(results: list[dict[str, Any]], out: Path, release: Path) -> st
         if not path.is_file():
             continue
         records = read_predictions(path)
+        if len({r["score"] for r in records}) == 1:
+            continue  # constant scores (majority): no ranking, no curve
         labels = [gold[(r["claim_id_a"], r["claim_id_b"])] for r in records]
         precision, recall, _ = precision_recall_curve(labels, [r["score"] for r in records])
         ap = run["scores"]["natural"]["main"]
-        ax.plot(recall, precision, label=f"{baseline} ({run['run']}), AP {ap:.3f}", lw=1.2)
+        ax.plot(recall, precision, label=f"{baseline} ({run['run']}), AP {ap:.3f}", lw=1.2,
+                drawstyle="steps-post")
         drawn += 1
     if not drawn:
         plt.close(fig)

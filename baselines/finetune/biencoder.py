@@ -99,7 +99,7 @@ def train_biencoder(model_name: str, pairs: Sequence[tuple[str, str, str]],
             for a, b, c in pairs]
     steps = -(-len(rows) // settings.batch_size)
     trainer = Trainer(model=model,
-                      args=training_arguments(settings, seed, steps,
+                      args=training_arguments(settings, seed, steps, group_by_length=False,
                                               remove_unused_columns=False),
                       train_dataset=ListDataset(rows), data_collator=PairCollator(tokenizer))
     quiet(trainer, label).train()

@@ -48,7 +48,7 @@ class TrainSettings:
 
 
 def training_arguments(settings: TrainSettings, seed: int, steps_per_epoch: int,
-                       **extra: Any) -> HFTrainingArguments:
+                       group_by_length: bool = True, **extra: Any) -> HFTrainingArguments:
     """Trainer arguments: no checkpoints, no reports, loss logged every few steps.
 
     ``steps_per_epoch`` sets the warm-up (transformers 5 takes ``warmup_steps`` as a float
@@ -75,6 +75,9 @@ def training_arguments(settings: TrainSettings, seed: int, steps_per_epoch: int,
         data_seed=seed,
         disable_tqdm=True,
         dataloader_num_workers=0,
+        # batches of similar length (less padding, faster on CPU), except where the batch
+        # composition matters (in-batch negatives) or rows have no ``input_ids``
+        train_sampling_strategy="group_by_length" if group_by_length else "random",
         use_cpu=not torch.cuda.is_available(),
         ddp_backend="gloo" if distributed_cpu else None,
         **extra,
