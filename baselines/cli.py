@@ -143,5 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": _run, "report": _report, "tiny-model": _tiny}[args.command](args)
     except (InvalidInputError, ResultsError, ModelNotFoundError, ValueError, OSError) as err:
-        print(f"baselines: error: {err}", file=sys.stderr)
+        if os.environ.get("BASELINES_DEBUG"):
+            raise
+        print(f"baselines: error: {err} (BASELINES_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
         return 2

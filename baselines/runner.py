@@ -60,9 +60,16 @@ def run_name(baseline: Baseline, seed: int) -> str:
     return f"seed{seed}" if baseline.seeded else "deterministic"
 
 
-def _score(task: str, path: Path, release: Path, subset: str) -> dict[str, Any]:
+QUICK_BOOTSTRAP = 200
+"""Bootstrap resamples in quick runs (the scorer's default, 1000, in full runs)."""
+
+
+def _score(task: str, path: Path, release: Path, subset: str, quick: bool) -> dict[str, Any]:
     from retold.score import score_file
 
+    if quick:
+        return score_file(task, path, release, subset=subset,
+                          n_bootstrap=QUICK_BOOTSTRAP).to_json()
     return score_file(task, path, release, subset=subset).to_json()
 
 
@@ -107,7 +114,7 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
             continue
         path = settings.predictions_dir / task / baseline.name / f"{run}.jsonl"
         write_predictions(task, result.records[task], path)
-        natural = _score(task, path, settings.release, "natural")
+        natural = _score(task, path, settings.release, "natural", settings.quick)
         notes = list(result.notes)
         contrast = None
         if task in ("attributed", "denied", "duplicated"):

@@ -162,3 +162,20 @@ def test_results_schema_accepts_a_good_file_and_names_each_problem() -> None:
     assert "some/file.json" in message
     assert "checksum" in message and "'scores' is a required property" in message
     assert "'loss' is a required property" in message
+
+
+def test_cli_errors_are_one_line_not_tracebacks(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from baselines.cli import main
+
+    out = ["--results", str(tmp_path / "r"), "--predictions", str(tmp_path / "p")]
+    assert main(["run", "--quick", "--baselines", "no-such-baseline", *out]) == 2
+    assert "unknown baseline(s) no-such-baseline" in capsys.readouterr().err
+    assert main(["run", "--quick", "--baselines", "llm-zero-shot", *out]) == 2
+    assert "need --llm" in capsys.readouterr().err
+    missing = str(tmp_path / "no-model-here")
+    assert main(["run", "--quick", "--baselines", "zero-shot-embeddings", "--model", missing,
+                 *out]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("baselines: error:") and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
