@@ -10,9 +10,14 @@ from baselines.data import FoldView
 
 @dataclass
 class FoldOutput:
-    """One fold's predictions per task, and the training loss history per trained model."""
+    """One fold's predictions per task, and the training loss history per trained model.
+
+    ``contrast`` holds the predictions of the fold's contrast items in the scorer's contrast
+    format: lines keyed by ``contrast_id`` (attributed, denied) or ``pair_id`` (duplicated).
+    """
 
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    contrast: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     loss_history: dict[str, list[dict[str, float]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -44,6 +49,8 @@ class Baseline:
     seeded: bool = False
     """Results depend on the seed (trained models and random baselines)."""
     description: str = ""
+    train_contrast: bool = False
+    """Trains on the contrast rows of the training documents too (never the held-out one)."""
 
     def config(self, ctx: RunContext) -> dict[str, Any]:
         """Every setting that affects the predictions (written into the results)."""

@@ -58,6 +58,16 @@ class Corpus:
         """
         return {doc_id: split_sentences(text) for doc_id, text in self.texts.items()}
 
+    @cached_property
+    def passages(self) -> Corpus:
+        """The contrast rows as a corpus of their own: one document per row, its ``doc_id``
+        the ``contrast_id`` and its text the edited passage (the row's offsets index it), so
+        a contrast row is predicted by exactly the code path of a natural mention."""
+        return Corpus(release_dir=self.release_dir, claims=(), pairs=(), tokens=(),
+                      documents=tuple({"doc_id": r["contrast_id"], "text": r["text"],
+                                       "fold": r["fold"], "boilerplate": []}
+                                      for r in self.contrast))
+
     def pair_fold(self, pair: dict[str, Any]) -> int:
         """The one fold that scores a pair: its ``fold`` field (the fold of claim_id_a's
         document), so that each pair is predicted once, by the model of that fold."""
@@ -156,6 +166,16 @@ class FoldView:
     def train_contrast(self) -> list[dict[str, Any]]:
         """Contrast edits of training documents only (never edits of the held-out one)."""
         return self._checked([r for r in self.corpus.contrast if r["fold"] != self.fold])
+
+    @cached_property
+    def test_contrast(self) -> list[dict[str, Any]]:
+        """Contrast rows this fold's model predicts (edits of the held-out document)."""
+        return [r for r in self.corpus.contrast if r["fold"] == self.fold]
+
+    @cached_property
+    def test_contrast_pairs(self) -> list[dict[str, Any]]:
+        """Contrast pairs this fold's model predicts (their natural mention's fold)."""
+        return [r for r in self.corpus.contrast_pairs if r["fold"] == self.fold]
 
     def _checked(self, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         for row in rows:

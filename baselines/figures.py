@@ -6,7 +6,10 @@
 - ``duplicates_pr.*``: precision-recall curves of duplicate detection per baseline (the
   first run of each; curve points from scikit-learn, AP in the legend from the scorer;
   constant scores, such as the majority baseline's, have no curve);
-- ``natural_vs_contrast.*``: only once the release has contrast configs and scores.
+- ``natural_vs_contrast.*``: per task (attributed, denied, duplicated), each baseline's main
+  score on natural data beside its main score and its ``contrast_consistency`` on the
+  contrast configs (means over seeds); only once the release has contrast configs and
+  scores.
 """
 
 from __future__ import annotations
@@ -145,22 +148,46 @@ def duplicates_pr(results: list[dict[str, Any]], out: Path, release: Path) -> st
 
 
 def natural_vs_contrast(results: list[dict[str, Any]], out: Path) -> str:
-    pairs = [(r["task"], r["baseline"], r["scores"]["natural"]["main"],
-              r["scores"]["contrast"]["main"]) for r in results
-             if r["scores"].get("contrast") and r["scores"]["contrast"].get("main") is not None]
-    if not pairs:
+    scored = [r for r in results
+              if r["scores"].get("contrast") and r["scores"]["contrast"].get("main") is not None]
+    if not scored:
         return ("natural vs contrast skipped: the release has no contrast configs (dataset "
                 "1.1) or no run scored them")
+    tasks = [t for t in ("attributed", "denied", "duplicated") if any(r["task"] == t
+                                                                      for r in scored)]
     plt = _setup()
-    fig, ax = plt.subplots(figsize=(4.5, 4.5))
-    for task in sorted({p[0] for p in pairs}):
-        xs = [p[2] for p in pairs if p[0] == task]
-        ys = [p[3] for p in pairs if p[0] == task]
-        ax.scatter(xs, ys, label=task, s=18)
-    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
-    ax.set_xlabel("natural (main score)")
-    ax.set_ylabel("contrast (main score)")
-    ax.legend(frameon=False)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(4.2 * len(tasks), 4.2), squeeze=False)
+    bars = (("natural", "natural", "#4c72b0"), ("contrast", "contrast", "#dd8452"),
+            ("consistency", "contrast consistency", "#55a868"))
+
+    def mean(values: list[Any]) -> float:
+        numbers = [v for v in values if isinstance(v, int | float)]
+        return statistics.fmean(numbers) if numbers else float("nan")
+
+    for ax, task in zip(axes[0], tasks, strict=True):
+        groups = _by_baseline(scored, task)
+        names = list(groups)
+        values = {
+            "natural": [mean([r["scores"]["natural"]["main"] for r in groups[n]]) for n in names],
+            "contrast": [mean([r["scores"]["contrast"]["main"] for r in groups[n]])
+                         for n in names],
+            "consistency": [mean([r["scores"]["contrast"].get("contrast_consistency")
+                                  for r in groups[n]]) for n in names],
+        }
+        width = 0.27
+        for k, (key, label, colour) in enumerate(bars):
+            ax.barh([i + (k - 1) * width for i in range(len(names))], values[key], width,
+                    label=label, color=colour)
+        ax.set_yticks(range(len(names)))
+        ax.set_yticklabels(names, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        main = scored[[r["task"] for r in scored].index(task)]["scores"]["natural"]["main_score"]
+        ax.set_xlabel(main)
+        ax.set_title(task)
+    axes[0][0].legend(frameon=False, fontsize=7, loc="lower right")
+    fig.suptitle("Natural vs contrast (pooled out of fold, mean over seeds)")
+    fig.tight_layout()
     _save(fig, out, "natural_vs_contrast")
     plt.close(fig)
     return "natural_vs_contrast written"

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from baselines import contrast
 from baselines.backbone import model_info
 from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.data import FoldView
@@ -152,6 +153,20 @@ class _LLM(Baseline):
                                  STANCES)[0]}
             for c in view.test_claims]
 
+        passages = corpus.passages
+        contrast_passages = [passages.marked_context(*item) for item in contrast.spans(view)]
+        examples = self._examples("attributed", [(f, "yes" if c["attributed"] else "no")
+                                                 for f, c in train], seed)
+        template = prompt_template("attributed")
+        out.contrast["attributed"] = contrast.attributed_lines(view, [
+            lm.answer(template.format(examples=examples, passage=p),
+                      ANSWERS["attributed"])[0] == "yes" for p in contrast_passages])
+        examples = self._examples("denied", [(f, c["stance"]) for f, c in train], seed)
+        template = prompt_template("denied")
+        out.contrast["denied"] = contrast.denied_lines(view, [
+            lm.answer(template.format(examples=examples, passage=p), STANCES)[0]
+            for p in contrast_passages])
+
         text = {c["claim_id"]: c["text"] for c in corpus.claims}
         vectorizer = TfidfVectorizer(**CHAR_TFIDF).fit([c["text"] for c in view.train_claims])
 
@@ -184,6 +199,13 @@ class _LLM(Baseline):
             {"claim_id_a": p["claim_id_a"], "claim_id_b": p["claim_id_b"],
              "score": round(float(s), 6), "duplicate": bool(d)}
             for p, s, d in zip(test, scores, decisions, strict=True)]
+        pair_scores, pair_decisions = [], []
+        for a, b in zip(*contrast.pair_texts(view), strict=True):
+            answer, probs = lm.answer(template.format(examples=examples, claim_a=a, claim_b=b),
+                                      ANSWERS["duplicated"])
+            pair_scores.append(float(probs[0]))
+            pair_decisions.append(answer == "yes")
+        out.contrast["duplicated"] = contrast.pair_lines(view, pair_scores, pair_decisions)
         out.notes.append(f"fold {view.fold}: {lm.fallbacks - before} answers not parsed "
                          "(first-token fallback)")
         return out

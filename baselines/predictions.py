@@ -47,3 +47,23 @@ def read_predictions(path: Path) -> list[dict[str, Any]]:
     """The records of a predictions file (for figures and tests)."""
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def write_contrast_predictions(task: str, contrast: Iterable[dict[str, Any]],
+                               natural: Iterable[dict[str, Any]], path: Path) -> Path:
+    """The ``--subset contrast`` file (docs/metrics.md): for ``duplicated`` the contrast pair
+    lines (``pair_id``); for ``attributed`` and ``denied`` the natural lines (``claim_id``,
+    the originals' own predictions; the others are checked, not scored) and then the
+    contrast lines (``contrast_id``), each part sorted by its key."""
+    key = "pair_id" if task == "duplicated" else "contrast_id"
+    rows = sorted(contrast, key=lambda r: r[key])
+    for before, after in itertools.pairwise(rows):
+        if before[key] == after[key]:
+            raise ValueError(f"{task}: two contrast predictions for {before[key]}")
+    if task != "duplicated":
+        rows = sort_records(task, natural) + rows
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    return path

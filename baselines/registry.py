@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from baselines.base import Baseline
-from baselines.classic import CharTfidf, TfidfLogReg
+from baselines.classic import CharTfidf, TfidfLogReg, TfidfLogRegContrast
 from baselines.finetuned import (
     FinetunedBiEncoder,
     FinetunedChain,
     FinetunedClassifier,
+    FinetunedClassifierContrast,
     FinetunedCrossEncoder,
     FinetunedTagger,
 )
@@ -17,8 +18,9 @@ from baselines.simple import Majority, RandomBaseline
 from baselines.zeroshot import ZeroShotEmbeddings
 
 ALL: tuple[type[Baseline], ...] = (
-    Majority, RandomBaseline, CueRules, StringSimilarity, TfidfLogReg, CharTfidf,
-    ZeroShotEmbeddings, FinetunedTagger, FinetunedClassifier, FinetunedChain,
+    Majority, RandomBaseline, CueRules, StringSimilarity, TfidfLogReg, TfidfLogRegContrast,
+    CharTfidf, ZeroShotEmbeddings, FinetunedTagger, FinetunedClassifier,
+    FinetunedClassifierContrast, FinetunedChain,
     FinetunedBiEncoder, FinetunedCrossEncoder, LLMZeroShot, LLMFewShot,
 )
 NAMES: tuple[str, ...] = tuple(b.name for b in ALL)
@@ -29,6 +31,8 @@ the weakest duplicate model in calibration); ``--quick`` and ``--baselines`` run
 KIND: dict[str, str] = {
     Majority.name: "floor", RandomBaseline.name: "floor", CueRules.name: "rules",
     StringSimilarity.name: "rules", TfidfLogReg.name: "scikit-learn",
+    TfidfLogRegContrast.name: "scikit-learn",
+    FinetunedClassifierContrast.name: "fine-tuned",
     CharTfidf.name: "scikit-learn", ZeroShotEmbeddings.name: "zero-shot embeddings",
     FinetunedTagger.name: "fine-tuned", FinetunedClassifier.name: "fine-tuned",
     FinetunedChain.name: "fine-tuned", FinetunedBiEncoder.name: "fine-tuned",

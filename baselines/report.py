@@ -85,14 +85,37 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             "trained": runs[0]["trained"],
             "loss_fell": [_loss_fell(r) for r in runs if r["trained"]],
             "contrast": stat_contrast(runs),
+            "contrast_ci": _contrast_ci(runs),
+            "consistency": stat_contrast(runs, "contrast_consistency"),
+            "contrast_resampled": next((r["scores"]["contrast"].get("resampled", "")
+                                        for r in runs if r["scores"].get("contrast")), ""),
+            "train_contrast": any(r["training_data"]["contrast_rows"] for r in runs),
         })
     return table_rows
 
 
-def stat_contrast(runs: list[dict[str, Any]]) -> tuple[Any, Any]:
-    values = [r["scores"]["contrast"]["main"] for r in runs
-              if r["scores"].get("contrast") and r["scores"]["contrast"].get("main") is not None]
+def stat_contrast(runs: list[dict[str, Any]], key: str = "main") -> tuple[Any, Any]:
+    """Mean ± std over seeds of a contrast-subset score (default: the main score)."""
+    values = [r["scores"]["contrast"].get(key) for r in runs if r["scores"].get("contrast")]
+    values = [v for v in values if isinstance(v, int | float)]
     return mean_std(values) if values else (None, None)
+
+
+def _contrast_ci(runs: list[dict[str, Any]]) -> tuple[float, float] | None:
+    cis = [r["scores"]["contrast"]["ci"].get(r["scores"]["contrast"]["main_score"])
+           for r in runs if r["scores"].get("contrast")]
+    cis = [c for c in cis if c]
+    if not cis:
+        return None
+    return statistics.fmean(c[0] for c in cis), statistics.fmean(c[1] for c in cis)
+
+
+def _contrast_resampled(rows: list[dict[str, Any]]) -> str:
+    return next((r["contrast_resampled"] for r in rows if r.get("contrast_resampled")), "n/a")
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "n/a"
 
 
 def _loss_fell(run: dict[str, Any]) -> bool:
@@ -112,21 +135,24 @@ def _agreement_line(task: str, agreement: dict[str, Any]) -> str:
             f"adjudication; **not a human ceiling**): {values}.")
 
 
-def _losses_to_rules(task: str, rows: list[dict[str, Any]]) -> str | None:
-    trained = [r for r in rows if r["kind"] == "fine-tuned" and r["main"][0] is not None]
-    simple = [r for r in rows if r["kind"] in UNTRAINED and r["main"][0] is not None]
+def _losses_to_rules(task: str, rows: list[dict[str, Any]],
+                     key: str = "main", subset: str = "") -> str | None:
+    trained = [r for r in rows if r["kind"] == "fine-tuned" and r[key][0] is not None]
+    simple = [r for r in rows if r["kind"] in UNTRAINED and r[key][0] is not None]
     if not trained or not simple:
         return None
-    best_t = max(trained, key=lambda r: r["main"][0])
-    best_s = max(simple, key=lambda r: r["main"][0])
-    if best_t["main"][0] >= best_s["main"][0]:
-        verb = "beats" if best_t["main"][0] > best_s["main"][0] else "only ties with"
-        return (f"The best fine-tuned model ({best_t['baseline']}, {fmt(best_t['main'][0])}) "
-                f"{verb} the best untrained baseline ({best_s['baseline']}, "
-                f"{fmt(best_s['main'][0])}).")
-    return (f"**A trained model loses to a simpler one here:** the best fine-tuned model "
-            f"({best_t['baseline']}, {fmt(best_t['main'][0])}) scores below "
-            f"{best_s['baseline']} ({best_s['kind']}, {fmt(best_s['main'][0])}).")
+    best_t = max(trained, key=lambda r: r[key][0])
+    best_s = max(simple, key=lambda r: r[key][0])
+    where = f" on {subset}" if subset else ""
+    if best_t[key][0] >= best_s[key][0]:
+        verb = "beats" if best_t[key][0] > best_s[key][0] else "only ties with"
+        return (f"The best fine-tuned model{where} ({best_t['baseline']}, "
+                f"{fmt(best_t[key][0])}) {verb} the best untrained baseline "
+                f"({best_s['baseline']}, {fmt(best_s[key][0])}).")
+    return (f"**A trained model loses to a simpler one {where.strip() or 'here'}:** the best "
+            f"fine-tuned model ({best_t['baseline']}, {fmt(best_t[key][0])}) scores below "
+            f"{best_s['baseline']} ({best_s['kind']}, {fmt(best_s[key][0])})"
+            + (f", by {best_s[key][0] - best_t[key][0]:.3f}." if subset else "."))
 
 
 def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any]) -> str:
@@ -156,9 +182,13 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
         rows = sorted(rows, key=lambda r: -(r["main"][0] if r["main"][0] is not None else -1))
         main_key, second_key, new_key = rows[0]["main_key"], rows[0]["second_key"], \
             rows[0]["new_key"]
+        has_contrast = any(r["contrast"][0] is not None for r in rows)
         header = ["baseline", "kind", "runs", main_key, "95% CI", second_key]
         if new_key:
             header.append(f"{new_key} (clusters new to the fold)")
+        if has_contrast:
+            header += [f"contrast {main_key}", "contrast 95% CI", "contrast_consistency",
+                       "trained on contrast rows"]
         header.append("s / run")
         body = []
         for r in rows:
@@ -167,20 +197,43 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
                     fmt(*r["second"])]
             if new_key:
                 line.append(fmt(*r["new"]))
+            if has_contrast:
+                line += [fmt(*r["contrast"]), _ci(r["contrast_ci"]), fmt(*r["consistency"]),
+                         "yes" if r["train_contrast"] else "no"]
             line.append(f"{r['elapsed']:.0f}")
             body.append(line)
         text = [f"### `{task}` (main score `{main_key}`)", "", table(header, body), "",
                 f"Resampled for the CI: {rows[0]['resampled']}.", "",
                 _agreement_line(task, agreement)]
-        verdict = _losses_to_rules(task, rows)
-        if verdict:
-            text += ["", verdict]
+        if has_contrast:
+            text += ["", f"Contrast columns: `retold score --subset contrast` on the "
+                     f"{'contrast_pairs' if task == 'duplicated' else 'contrast'} config "
+                     "(minimal edits of the natural mentions, each predicted by the model "
+                     "of its fold); `contrast_consistency`: the share of "
+                     + ("natural mentions whose contrast pairs all get the right decision"
+                        if task == "duplicated" else
+                        "originals whose own prediction and every edit's prediction are "
+                        "right") + ". Resampled for the contrast CI: "
+                     f"{_contrast_resampled(rows)}."]
+        for key, subset in (("main", "natural data"), ("contrast", "contrast data")):
+            verdict = _losses_to_rules(task, rows, key, subset if has_contrast else "")
+            if verdict and (key == "main" or has_contrast):
+                text += ["", verdict]
         unfallen = [r["baseline"] for r in rows if r["trained"] and not all(r["loss_fell"])]
         if unfallen:
             text += ["", f"Training loss did not fall in every fold for: {', '.join(unfallen)}."]
         parts.append("\n".join(text))
     contrast = any(r["contrast"][0] is not None for rows in rows_by_task.values()
                    for r in rows)
+    with_rows = sorted({r["baseline"] for rows in rows_by_task.values() for r in rows
+                        if r["train_contrast"]})
+    if contrast:
+        parts.append("Runs trained on contrast rows (of the training documents only, never "
+                     "edits of the held-out document): "
+                     + (", ".join(f"`{n}`" for n in with_rows) if with_rows else "none")
+                     + "; every other run trained on natural mentions only. Figure "
+                     "`results/figures/natural_vs_contrast.png` plots each run's natural "
+                     "against its contrast main score.")
     if not contrast:
         parts.append("Contrast-set scores: the release has no contrast configs yet, so none "
                      "are reported.")

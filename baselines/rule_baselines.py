@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from baselines import contrast
 from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.data import Corpus, FoldView
 from baselines.lexicons import CUE_PATTERNS, DENIAL_PATTERNS, HEDGE_PATTERNS
@@ -43,6 +44,13 @@ class CueRules(Baseline):
             {"claim_id": c["claim_id"],
              "stance": rule_stance(corpus, c["doc_id"], c["start"], c["end"])}
             for c in view.test_claims]
+        passages = corpus.passages
+        cues = [find_cue(passages, cid, s, e) for cid, s, e in contrast.spans(view)]
+        out.contrast["attributed"] = contrast.attributed_lines(
+            view, [cue is not None for cue in cues],
+            [(cue.source_start, cue.source_end) if cue else (-1, -1) for cue in cues])
+        out.contrast["denied"] = contrast.denied_lines(
+            view, [rule_stance(passages, cid, s, e) for cid, s, e in contrast.spans(view)])
         spans = sentence_claims(corpus, view.test_doc)
         out.records["claims"] = [{"doc_id": view.test_doc, "start": s, "end": e}
                                  for s, e in spans]
@@ -81,5 +89,8 @@ class StringSimilarity(Baseline):
             ctx.shared[key] = string_similarity_matrix(view.corpus)
         tasks = SimilarityTasks(view, ctx.shared[key], threshold="train-f1")
         out = FoldOutput(records=tasks.all_tasks())
+        a, b = contrast.pair_texts(view)
+        out.contrast["duplicated"] = tasks.contrast_pairs(np.array(
+            [similarity(reuse_tokens(x), reuse_tokens(y)) for x, y in zip(a, b, strict=True)]))
         out.notes.append(f"fold {view.fold}: threshold {tasks.threshold:.3f}")
         return out

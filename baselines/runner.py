@@ -15,8 +15,9 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from baselines.base import Baseline, FoldOutput, RunContext
+from baselines.contrast import CONTRAST_TASKS
 from baselines.data import Corpus, fold_views, load_corpus
-from baselines.predictions import write_predictions
+from baselines.predictions import write_contrast_predictions, write_predictions
 from baselines.results import git_state, library_versions, write_results
 from retold.io.release import release_checksum
 from retold.schema import DATASET_VERSION, SCHEMA_VERSION
@@ -40,6 +41,7 @@ class RunSettings:
 @dataclass
 class _Pooled:
     records: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    contrast: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     loss: dict[str, dict[str, list[dict[str, float]]]] = field(
         default_factory=lambda: defaultdict(dict))
     notes: list[str] = field(default_factory=list)
@@ -49,6 +51,8 @@ class _Pooled:
     def add(self, fold: int, out: FoldOutput, seconds: float) -> None:
         for task, records in out.records.items():
             self.records[task].extend(records)
+        for task, records in out.contrast.items():
+            self.contrast[task].extend(records)
         for model, history in out.loss_history.items():
             self.loss[model][str(fold)] = history
         self.notes.extend(out.notes)
@@ -116,11 +120,17 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
         write_predictions(task, result.records[task], path)
         natural = _score(task, path, settings.release, "natural", settings.quick)
         notes = list(result.notes)
-        contrast = None
-        if task in ("attributed", "denied", "duplicated"):
-            notes.append("contrast configs absent from the release: no contrast score"
-                         if not corpus.contrast else
-                         "contrast predictions not implemented for this baseline yet")
+        contrast, contrast_path = None, None
+        if task in CONTRAST_TASKS and not corpus.contrast:
+            notes.append("contrast configs absent from the release: no contrast score")
+        elif task in CONTRAST_TASKS and task not in result.contrast:
+            notes.append("contrast predictions not implemented for this baseline")
+        elif task in CONTRAST_TASKS:
+            contrast_path = write_contrast_predictions(
+                task, result.contrast[task], result.records[task],
+                settings.predictions_dir / task / baseline.name / f"{run}.contrast.jsonl")
+            contrast = _score(task, contrast_path, settings.release, "contrast",
+                              settings.quick)
         data = {
             "results_format": 1,
             "task": task,
@@ -138,16 +148,18 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
                         "checksum": checksum, "path": str(settings.release)},
             "loss_history": dict(result.loss) if baseline.trained else {},
             "training_data": {"documents": "the four other documents of each fold",
-                              "contrast_rows": False},
+                              "contrast_rows": baseline.train_contrast},
             "scores": {"natural": natural, "contrast": contrast},
             "predictions": _relative(path),
+            "contrast_predictions": _relative(contrast_path) if contrast_path else None,
             "notes": notes,
             "elapsed_s": round(result.elapsed, 2),
             "quick": settings.quick,
         }
         written.append(write_results(settings.results_dir, data))
-        log.info("%-10s %-24s %-13s %s = %s", task, baseline.name, run, natural["main_score"],
-                 _fmt(natural["main"]))
+        log.info("%-10s %-29s %-13s %s = %s%s", task, baseline.name, run,
+                 natural["main_score"], _fmt(natural["main"]),
+                 f"; contrast {_fmt(contrast['main'])}" if contrast else "")
     return written
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.metrics import precision_recall_curve
 
+from baselines import contrast
 from baselines.data import FoldView
 
 
@@ -101,6 +102,11 @@ class SimilarityTasks:
                     else f"fold{view.fold}-new{int(label)}")
             records.append({"claim_id": claim["claim_id"], "cluster": name})
         return records
+
+    def contrast_pairs(self, scores: np.ndarray) -> list[dict[str, Any]]:
+        """The fold's contrast pair lines from their similarity ``scores`` (natural text vs
+        edited text), decided at this fold's threshold."""
+        return contrast.thresholded(self.view, np.asarray(scores, dtype=float), self.threshold)
 
     def all_tasks(self) -> dict[str, list[dict[str, Any]]]:
         return {"duplicated": self.duplicated(), "retrieval": self.retrieval(),

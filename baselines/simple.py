@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from typing import Any
 
+from baselines import contrast
 from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.data import FoldView
 from retold.schema import STANCES
@@ -39,6 +40,10 @@ class Majority(Baseline):
              "duplicate": duplicate} for p in view.test_pairs]
         out.records["clusters"] = [{"claim_id": c["claim_id"], "cluster": c["claim_id"]}
                                    for c in view.test_claims]
+        n, m = len(view.test_contrast), len(view.test_contrast_pairs)
+        out.contrast = {"attributed": contrast.attributed_lines(view, [attributed] * n),
+                        "denied": contrast.denied_lines(view, [stance] * n),
+                        "duplicated": contrast.pair_lines(view, [0.0] * m, [duplicate] * m)}
         others = sorted(c["claim_id"] for c in view.corpus.claims)
         out.records["retrieval"] = [
             {"claim_id": q["claim_id"],
@@ -78,6 +83,15 @@ class RandomBaseline(Baseline):
             out.records["duplicated"].append(
                 {"claim_id_a": p["claim_id_a"], "claim_id_b": p["claim_id_b"],
                  "score": round(score, 6), "duplicate": score < p_dup})
+        crng = random.Random(f"{ctx.seed}-{view.fold}-contrast")  # natural draws unchanged
+        pair_scores = [crng.random() for _ in view.test_contrast_pairs]
+        out.contrast = {
+            "attributed": contrast.attributed_lines(
+                view, [crng.random() < p_attr for _ in view.test_contrast]),
+            "denied": contrast.denied_lines(
+                view, [crng.choices(STANCES, stance_weights)[0] for _ in view.test_contrast]),
+            "duplicated": contrast.pair_lines(view, pair_scores,
+                                              [s < p_dup for s in pair_scores])}
         out.records["clusters"] = [
             {"claim_id": c["claim_id"], "cluster": f"fold{view.fold}-r{rng.randrange(n_clusters)}"}
             for c in view.test_claims]

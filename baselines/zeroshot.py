@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from baselines import contrast
 from baselines.backbone import model_info
 from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.data import FoldView
@@ -14,11 +15,19 @@ from baselines.similarity_tasks import SimilarityTasks
 MAX_LENGTH = 64
 
 
+def encoder(ctx: RunContext) -> tuple[Any, Any]:
+    """The untrained encoder (loaded once per run)."""
+    key = f"zero-shot-encoder:{ctx.model}"
+    if key not in ctx.shared:
+        ctx.shared[key] = load_encoder(ctx.model)
+    return ctx.shared[key]
+
+
 def zero_shot_matrix(ctx: RunContext, view: FoldView) -> Any:
     """Cosine matrix of all claims under the untrained encoder (cached per run)."""
     key = f"zero-shot-matrix:{ctx.model}"
     if key not in ctx.shared:
-        tokenizer, model = load_encoder(ctx.model)
+        tokenizer, model = encoder(ctx)
         vectors = embed([c["text"] for c in view.corpus.claims], tokenizer, model,
                         max_length=MAX_LENGTH)
         ctx.shared[key] = vectors @ vectors.T
@@ -41,5 +50,13 @@ class ZeroShotEmbeddings(Baseline):
     def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
         tasks = SimilarityTasks(view, zero_shot_matrix(ctx, view), threshold="train-f1")
         out = FoldOutput(records=tasks.all_tasks())
+        a, b = contrast.pair_texts(view)
+        if a:
+            tokenizer, model = encoder(ctx)
+            va = embed(a, tokenizer, model, max_length=MAX_LENGTH)
+            vb = embed(b, tokenizer, model, max_length=MAX_LENGTH)
+            out.contrast["duplicated"] = tasks.contrast_pairs((va * vb).sum(axis=1))
+        else:
+            out.contrast["duplicated"] = []
         out.notes.append(f"fold {view.fold}: threshold {tasks.threshold:.3f}")
         return out

@@ -78,6 +78,55 @@ def test_quick_run_writes_valid_results_for_every_baseline_and_task(quick_run: P
                                                                              "3", "4"}
 
 
+def test_quick_run_scores_every_contrast_task(quick_run: Path) -> None:
+    """Every attributed/denied/duplicated run is scored on the contrast configs with no
+    missing item; only the ``+contrast`` variants say they trained on contrast rows."""
+    contrast = read_config(RELEASE, "contrast")
+    contrast_pairs = read_config(RELEASE, "contrast_pairs")
+    for r in load_results(quick_run / "results"):
+        assert r["training_data"]["contrast_rows"] is r["baseline"].endswith("+contrast")
+        if r["task"] not in ("attributed", "denied", "duplicated"):
+            assert r["scores"]["contrast"] is None
+            continue
+        scores = r["scores"]["contrast"]
+        assert scores is not None and scores["subset"] == "contrast", (r["task"], r["baseline"])
+        assert scores["missing"] == 0, (r["task"], r["baseline"])
+        assert scores["n_items"] == len(contrast_pairs if r["task"] == "duplicated"
+                                        else contrast)
+        path = Path(r["contrast_predictions"])
+        rescored = score_file(r["task"], path if path.is_absolute() else ROOT / path, RELEASE,
+                              subset="contrast")
+        assert rescored.main == scores["main"]
+
+
+def test_rules_contrast_attributed_f1_by_hand(quick_run: Path) -> None:
+    """The rule's contrast attributed F1, counted from its contrast lines and the
+    ``contrast`` config (not by the scorer), equals the stored score."""
+    result = next(r for r in load_results(quick_run / "results")
+                  if (r["task"], r["baseline"]) == ("attributed", "rules"))
+    gold = {c["contrast_id"]: c["attributed"] for c in read_config(RELEASE, "contrast")}
+    path = Path(result["contrast_predictions"])
+    lines = [p for p in read_predictions(path if path.is_absolute() else ROOT / path)
+             if "contrast_id" in p]
+    assert {p["contrast_id"] for p in lines} == set(gold)
+    tp = sum(1 for p in lines if p["attributed"] and gold[p["contrast_id"]])
+    predicted = sum(1 for p in lines if p["attributed"])
+    assert result["scores"]["contrast"]["attributed_f1"] == pytest.approx(
+        2 * tp / (predicted + sum(gold.values())))
+
+
+def test_training_contrast_rows_never_come_from_the_held_out_document() -> None:
+    corpus = load_corpus(RELEASE)
+    by_id = {c["claim_id"]: c for c in corpus.claims}
+    for view in fold_views(corpus):
+        assert view.train_contrast
+        assert all(by_id[r["original_claim_id"]]["doc_id"] != view.test_doc
+                   for r in view.train_contrast)
+        assert all(by_id[r["original_claim_id"]]["doc_id"] == view.test_doc
+                   for r in view.test_contrast)
+    assert sum(len(v.test_contrast) for v in fold_views(corpus)) == len(corpus.contrast)
+
+
 def test_quick_run_predictions_are_in_the_official_shape(quick_run: Path) -> None:
     pairs = read_config(RELEASE, "pairs")
     dup = read_predictions(quick_run / "predictions" / "duplicated" / "char-tfidf"
@@ -126,7 +175,9 @@ def test_leaderboard_and_figures(quick_run: Path, tmp_path: Path) -> None:
     for name in ("stance_f1", "stance_confusion", "duplicates_pr"):
         for ext in ("png", "svg"):
             assert (tmp_path / "out" / "figures" / f"{name}.{ext}").stat().st_size > 1000
-    assert not (tmp_path / "out" / "figures" / "natural_vs_contrast.png").exists()
+    for ext in ("png", "svg"):
+        assert (tmp_path / "out" / "figures" / f"natural_vs_contrast.{ext}").stat().st_size > 1000
+    assert "contrast_consistency" in text and "tfidf-logreg+contrast" in text
 
 
 def test_same_seed_same_predictions(tiny_models: tuple[Path, Path]) -> None:
@@ -174,7 +225,8 @@ def test_torchrun_two_cpu_processes(tiny_models: tuple[Path, Path], tmp_path: Pa
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json*"))
-    assert files == ["predictions/duplicated/finetuned-biencoder/seed0.jsonl",
+    assert files == ["predictions/duplicated/finetuned-biencoder/seed0.contrast.jsonl",
+                     "predictions/duplicated/finetuned-biencoder/seed0.jsonl",
                      "results/duplicated/finetuned-biencoder/seed0.json"]
     result = load_results(tmp_path / "results")[0]
     assert len(result["loss_history"]["biencoder"]) == 5
