@@ -4,12 +4,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/setup_env.sh
+# baselines,dev: the tests include the baselines' smoke runs (tiny random models) and torchrun.
+bash scripts/setup_env.sh baselines,dev
 # shellcheck source=scripts/install_browser.sh
 source scripts/install_browser.sh
 
-echo "test: ruff check src tests scripts metrics"
-.venv/bin/ruff check src tests scripts metrics
+echo "test: ruff check src tests scripts metrics baselines"
+.venv/bin/ruff check src tests scripts metrics baselines
 
 hf_home="$(mktemp -d)"
 trap 'rm -rf "$hf_home"' EXIT

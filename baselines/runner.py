@@ -1,0 +1,175 @@
+"""The benchmark runner: every baseline over the 5 folds and the seeds, pooled out-of-fold
+predictions in the official format, scored with ``retold.score``, one results file per run.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from baselines.base import Baseline, FoldOutput, RunContext
+from baselines.contrast import CONTRAST_TASKS
+from baselines.data import Corpus, fold_views, load_corpus
+from baselines.predictions import write_contrast_predictions, write_predictions
+from baselines.results import git_state, library_versions, write_results
+from retold.io.release import release_checksum
+from retold.schema import DATASET_VERSION, SCHEMA_VERSION
+
+log = logging.getLogger("baselines")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class RunSettings:
+    release: Path
+    results_dir: Path
+    predictions_dir: Path
+    seeds: tuple[int, ...]
+    quick: bool
+    model: str
+    llm: str | None = None
+    tasks: tuple[str, ...] | None = None
+
+
+@dataclass
+class _Pooled:
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    contrast: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    loss: dict[str, dict[str, list[dict[str, float]]]] = field(
+        default_factory=lambda: defaultdict(dict))
+    notes: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    folds: list[int] = field(default_factory=list)
+
+    def add(self, fold: int, out: FoldOutput, seconds: float) -> None:
+        for task, records in out.records.items():
+            self.records[task].extend(records)
+        for task, records in out.contrast.items():
+            self.contrast[task].extend(records)
+        for model, history in out.loss_history.items():
+            self.loss[model][str(fold)] = history
+        self.notes.extend(out.notes)
+        self.elapsed += seconds
+        self.folds.append(fold)
+
+
+def run_name(baseline: Baseline, seed: int) -> str:
+    return f"seed{seed}" if baseline.seeded else "deterministic"
+
+
+QUICK_BOOTSTRAP = 200
+"""Bootstrap resamples in quick runs (the scorer's default, 1000, in full runs)."""
+
+
+def _score(task: str, path: Path, release: Path, subset: str, quick: bool) -> dict[str, Any]:
+    from retold.score import score_file
+
+    if quick:
+        return score_file(task, path, release, subset=subset,
+                          n_bootstrap=QUICK_BOOTSTRAP).to_json()
+    return score_file(task, path, release, subset=subset).to_json()
+
+
+def run_all(settings: RunSettings, baselines: list[Baseline],
+            is_main: bool = True) -> list[Path]:
+    """Run ``baselines`` over every fold and seed; return the results files written."""
+    corpus = load_corpus(settings.release)
+    views = fold_views(corpus)
+    checksum = release_checksum(settings.release)
+    pooled: dict[tuple[str, int], _Pooled] = defaultdict(_Pooled)
+    shared: dict[str, Any] = {}
+    jobs = [(seed, view) for seed in settings.seeds for view in views]
+    bar = tqdm(jobs, desc="seed x fold", unit="fold", disable=not is_main, dynamic_ncols=True)
+    for seed, view in bar:
+        bar.set_postfix(seed=seed, fold=view.fold)
+        ctx = RunContext(seed=seed, quick=settings.quick, model=settings.model,
+                         llm=settings.llm, shared=shared)
+        for baseline in baselines:
+            if not baseline.seeded and seed != settings.seeds[0]:
+                continue
+            start = time.perf_counter()
+            out = baseline.run_fold(view, ctx)
+            pooled[(baseline.name, seed)].add(view.fold, out, time.perf_counter() - start)
+        del ctx  # the fold's trained models
+        gc.collect()
+    if not is_main:
+        return []
+    written = []
+    for (name, seed), result in sorted(pooled.items()):
+        baseline = next(b for b in baselines if b.name == name)
+        written += _write(settings, corpus, baseline, seed, result, checksum)
+    return written
+
+
+def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
+           result: _Pooled, checksum: str) -> list[Path]:
+    ctx = RunContext(seed=seed, quick=settings.quick, model=settings.model, llm=settings.llm)
+    run = run_name(baseline, seed)
+    written = []
+    for task in baseline.tasks:
+        if settings.tasks and task not in settings.tasks:
+            continue
+        path = settings.predictions_dir / task / baseline.name / f"{run}.jsonl"
+        write_predictions(task, result.records[task], path)
+        natural = _score(task, path, settings.release, "natural", settings.quick)
+        notes = list(result.notes)
+        contrast, contrast_path = None, None
+        if task in CONTRAST_TASKS and not corpus.contrast:
+            notes.append("contrast configs absent from the release: no contrast score")
+        elif task in CONTRAST_TASKS and task not in result.contrast:
+            notes.append("contrast predictions not implemented for this baseline")
+        elif task in CONTRAST_TASKS:
+            contrast_path = write_contrast_predictions(
+                task, result.contrast[task], result.records[task],
+                settings.predictions_dir / task / baseline.name / f"{run}.contrast.jsonl")
+            contrast = _score(task, contrast_path, settings.release, "contrast",
+                              settings.quick)
+        data = {
+            "results_format": 1,
+            "task": task,
+            "baseline": baseline.name,
+            "run": run,
+            "seed": seed if baseline.seeded else None,
+            "folds": sorted(set(result.folds)),
+            "trained": baseline.trained,
+            "description": baseline.description,
+            "config": baseline.config(ctx),
+            "model": baseline.model_info(ctx),
+            "git": git_state(),
+            "libraries": library_versions(),
+            "release": {"dataset_version": DATASET_VERSION, "schema_version": SCHEMA_VERSION,
+                        "checksum": checksum, "path": str(settings.release)},
+            "loss_history": dict(result.loss) if baseline.trained else {},
+            "training_data": {"documents": "the four other documents of each fold",
+                              "contrast_rows": baseline.train_contrast},
+            "scores": {"natural": natural, "contrast": contrast},
+            "predictions": _relative(path),
+            "contrast_predictions": _relative(contrast_path) if contrast_path else None,
+            "notes": notes,
+            "elapsed_s": round(result.elapsed, 2),
+            "quick": settings.quick,
+        }
+        written.append(write_results(settings.results_dir, data))
+        log.info("%-10s %-29s %-13s %s = %s%s", task, baseline.name, run,
+                 natural["main_score"], _fmt(natural["main"]),
+                 f"; contrast {_fmt(contrast['main'])}" if contrast else "")
+    return written
+
+
+def _relative(path: Path) -> str:
+    """``path`` relative to the repository root when inside it (results stay portable)."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _fmt(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}"

@@ -1,0 +1,77 @@
+"""Time the baselines runner and measure its peak memory on this machine.
+
+    .venv/bin/python scripts/benchmark_baselines.py [--quick-only] [--official] [--json F]
+
+Runs ``python -m baselines run --quick`` and then the full run (every baseline but the LLMs,
+5 folds, seeds 0, 1, 2), each as a child process, and reports wall-clock seconds, the peak
+resident memory of the child (``getrusage`` max RSS) and the load average before and after
+(the machine may be shared: a high load makes the timings pessimistic). By default both
+write into a temporary folder; ``--official`` lets the full run write ``results/``, the
+leaderboard, the figures and the README block (what the committed figures come from).
+Speed is measured here, never in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"quick": 180.0, "full": 1200.0, "peak_memory_gb": 4.0}
+
+
+def measure(name: str, args: list[str]) -> dict[str, float | str]:
+    load_before = os.getloadavg()
+    start = time.perf_counter()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "baselines", "run", *args], cwd=ROOT,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        print(done.stdout[-4000:], file=sys.stderr)
+        raise SystemExit(f"{name} run failed with exit code {done.returncode}")
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: KiB
+    return {"seconds": round(seconds, 1), "peak_memory_gb": round(peak_kib / 2**20, 2),
+            "load_before": " ".join(f"{x:.2f}" for x in load_before),
+            "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick-only", action="store_true")
+    parser.add_argument("--official", action="store_true",
+                        help="the full run writes results/, the leaderboard and README")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="retold-bench-baselines-"))
+    report: dict[str, object] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "machine": platform.machine(), "targets": TARGETS}
+    report["quick"] = measure("quick", ["--quick", "--results", str(work / "quick-results"),
+                                        "--predictions", str(work / "quick-predictions"),
+                                        "--no-report"])
+    print(f"quick: {report['quick']}", flush=True)
+    if not args.quick_only:
+        full = [] if args.official else ["--results", str(work / "results"), "--predictions",
+                                         str(work / "predictions"), "--no-report"]
+        report["full"] = measure("full", full)
+        print(f"full: {report['full']}", flush=True)
+    report["peak_memory_gb"] = max(r["peak_memory_gb"] for k, r in report.items()
+                                   if k in ("quick", "full"))
+    print(json.dumps(report, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

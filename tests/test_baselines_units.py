@@ -1,0 +1,181 @@
+"""Unit tests of the baselines' parts, each against an independent oracle (hand-worked
+values, scikit-learn, seqeval, brute force)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from baselines.data import Corpus, LeakError, fold_views, load_corpus
+from baselines.predictions import sort_records
+from baselines.results import ResultsError, validate_results
+from baselines.rules import find_cue, is_denied, rule_stance
+from baselines.similarity_tasks import best_f1_threshold, prior_threshold
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(ROOT / "release")
+
+
+def _one_doc(text: str) -> Corpus:
+    """A corpus of one synthetic document (enough for the rules, which read one sentence)."""
+    doc = {"doc_id": "x", "text": text, "fold": 0, "boilerplate": []}
+    return Corpus(release_dir=Path("."), documents=(doc,), claims=(), pairs=(), tokens=())
+
+
+def _span(text: str, claim: str) -> tuple[int, int]:
+    start = text.index(claim)
+    return start, start + len(claim)
+
+
+@pytest.mark.parametrize(("text", "claim", "stance"), [
+    ("Iran denied that it was evacuating its embassy.", "it was evacuating its embassy",
+     "denied"),
+    ("The news about the evacuation is not true, he said.", "the evacuation", "denied"),
+    ("Iran did not deny that troops were leaving.", "troops were leaving", "reported"),
+    ("Officials said the troops were leaving Syria.", "the troops were leaving Syria",
+     "reported"),
+    ("The troops were leaving Syria.", "The troops were leaving Syria", "asserted"),
+    ("The troops were reportedly leaving Syria.", "The troops were reportedly leaving Syria",
+     "hedged"),
+    ("The diplomats were denied entry, and the troops were leaving.",
+     "the troops were leaving", "asserted"),
+    ("He denied the report, adding that the mission continues its work.",
+     "the mission continues its work", "reported"),
+])
+def test_rule_stance_hand_worked(text: str, claim: str, stance: str) -> None:
+    corpus = _one_doc(text)
+    assert rule_stance(corpus, "x", *_span(text, claim)) == stance
+
+
+def test_cue_rule_finds_the_source_words() -> None:
+    text = "Iran is pulling out, according to the New York Times."
+    corpus = _one_doc(text)
+    cue = find_cue(corpus, "x", *_span(text, "Iran is pulling out"))
+    assert cue is not None
+    assert text[cue.cue_start:cue.cue_end] == "according to"
+    assert text[cue.source_start:cue.source_end] == "the New York Times"
+    assert not is_denied(corpus, "x", *_span(text, "Iran is pulling out"))
+
+
+def test_fold_views_never_hold_the_held_out_document(corpus: Corpus) -> None:
+    views = fold_views(corpus)
+    assert [v.fold for v in views] == [0, 1, 2, 3, 4]
+    seen_pairs = []
+    for view in views:
+        assert view.test_doc not in view.train_docs
+        assert all(c["doc_id"] != view.test_doc for c in view.train_claims)
+        assert all(view.test_doc not in (p["doc_id_a"], p["doc_id_b"])
+                   for p in view.train_pairs)
+        assert all(t["doc_id"] != view.test_doc for t in view.train_sentences)
+        assert {c["doc_id"] for c in view.test_claims} == {view.test_doc}
+        seen_pairs += [(p["claim_id_a"], p["claim_id_b"]) for p in view.test_pairs]
+        # the test pairs of fold k are those whose first claim lies in document k
+        assert all(p["doc_id_a"] == view.test_doc for p in view.test_pairs)
+    assert sorted(seen_pairs) == sorted((p["claim_id_a"], p["claim_id_b"])
+                                        for p in corpus.pairs)  # each pair exactly once
+
+
+def test_a_leaking_row_raises(corpus: Corpus) -> None:
+    view = fold_views(corpus)[2]
+    leaked = next(c for c in corpus.claims if c["doc_id"] == view.test_doc)
+    with pytest.raises(LeakError, match=view.test_doc):
+        view._checked([leaked])
+
+
+def test_marked_context_keeps_the_claim(corpus: Corpus) -> None:
+    for claim in corpus.claims:
+        context = corpus.marked_context(claim["doc_id"], claim["start"], claim["end"])
+        assert f"<< {' '.join(claim['text'].split())} >>" in context
+        assert len(context) <= len(claim["text"]) + 2 * 100 + 10
+
+
+def test_best_f1_threshold_matches_brute_force() -> None:
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(0)
+    scores = rng.random(200)
+    labels = rng.random(200) < scores * 0.5
+    chosen = best_f1_threshold(scores, labels)
+    brute = max(f1_score(labels, scores >= t) for t in np.unique(scores))
+    assert f1_score(labels, scores >= chosen) == pytest.approx(brute)
+    assert best_f1_threshold(scores, np.zeros(200, dtype=bool)) == float("inf")
+
+
+def test_prior_threshold_marks_the_share() -> None:
+    scores = np.arange(100, dtype=float)
+    assert (scores >= prior_threshold(scores, 0.1)).sum() == 10
+
+
+def test_bio_spans_agree_with_seqeval() -> None:
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    from baselines.finetune.tagger import bio_spans
+
+    tags = ["O", "B", "I", "O", "I", "I", "B", "B", "O", "B"]
+    offsets = [(i * 10, i * 10 + 5) for i in range(len(tags))]
+    expected = [(offsets[s][0], offsets[e][1])
+                for _, s, e in get_entities([f"{t}-X" if t != "O" else "O" for t in tags])]
+    assert bio_spans(offsets, tags) == sorted(expected)
+
+
+def test_sort_records_rejects_two_predictions_for_one_item() -> None:
+    rows = [{"claim_id": "b"}, {"claim_id": "a"}]
+    assert [r["claim_id"] for r in sort_records("denied", rows)] == ["a", "b"]
+    with pytest.raises(ValueError, match="two predictions"):
+        sort_records("denied", [*rows, {"claim_id": "a"}])
+
+
+def _valid_results() -> dict:
+    return {
+        "results_format": 1, "task": "denied", "baseline": "rules", "run": "deterministic",
+        "seed": None, "folds": [0, 1, 2, 3, 4], "trained": False, "description": "d",
+        "config": {}, "model": None, "git": {"commit": "abc", "dirty": False},
+        "libraries": {"python": "3.11", "retold": "0.1.0", "numpy": "2", "scikit-learn": "1"},
+        "release": {"dataset_version": "0.1.0", "schema_version": "1.1.0",
+                    "checksum": "0" * 64},
+        "loss_history": {}, "training_data": {"documents": "x", "contrast_rows": False},
+        "scores": {"natural": {"task": "denied", "main_score": "denied_f1", "main": 0.5,
+                               "ci": {}, "resampled": "mentions", "n_items": 147,
+                               "missing": 0}, "contrast": None},
+        "predictions": "runs/x.jsonl", "elapsed_s": 1.0, "quick": False,
+    }
+
+
+def test_results_schema_accepts_a_good_file_and_names_each_problem() -> None:
+    validate_results(_valid_results())
+    bad = copy.deepcopy(_valid_results())
+    bad["release"]["checksum"] = "not-a-hash"
+    del bad["scores"]
+    bad["loss_history"] = {"tagger": {"0": [{"step": 1, "epoch": 0.1}]}}
+    with pytest.raises(ResultsError) as err:
+        validate_results(bad, "some/file.json")
+    message = str(err.value)
+    assert "some/file.json" in message
+    assert "checksum" in message and "'scores' is a required property" in message
+    assert "'loss' is a required property" in message
+
+
+def test_cli_errors_are_one_line_not_tracebacks(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from baselines.cli import main
+
+    out = ["--results", str(tmp_path / "r"), "--predictions", str(tmp_path / "p")]
+    assert main(["run", "--quick", "--baselines", "no-such-baseline", *out]) == 2
+    assert "unknown baseline(s) no-such-baseline" in capsys.readouterr().err
+    assert main(["run", "--quick", "--baselines", "llm-zero-shot", *out]) == 2
+    assert "need --llm" in capsys.readouterr().err
+    missing = str(tmp_path / "no-model-here")
+    assert main(["run", "--quick", "--baselines", "zero-shot-embeddings", "--model", missing,
+                 *out]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("baselines: error:") and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
