@@ -41,7 +41,6 @@ def schema_snapshot() -> dict[str, Any]:
 
     return {
         "schema_version": schema.SCHEMA_VERSION,
-        "annotation_format_version": schema.ANNOTATION_FORMAT_VERSION,
         "dataset_name": schema.DATASET_NAME,
         "dataset_version": schema.DATASET_VERSION,
         "author": schema.AUTHOR,
