@@ -29,7 +29,7 @@ from retold.describe.guidelines import label_tables
 from retold.describe.markdown import code, table
 from retold.describe.stats import Stats, format_stats
 from retold.errors import InvalidInputError, Problem
-from retold.io.jsonio import read_json
+from retold.io.jsonio import read_optional_object
 from retold.schema import (
     AUTHOR,
     CONFIGS,
@@ -120,15 +120,7 @@ def dtype_text(dtype: Any) -> str:
 def load_agreement(annotations_dir: Path) -> dict[str, Any] | None:
     """``annotations/agreement.json`` if present (a JSON object), else None."""
     path = annotations_dir / AGREEMENT_FILE
-    if not path.exists():
-        return None
-    problems: list[Problem] = []
-    data = read_json(path, problems)
-    if not problems and not isinstance(data, dict):
-        problems.append(Problem(str(path), "-", "shape", "must hold one JSON object"))
-    if problems:
-        raise InvalidInputError(problems)
-    return data
+    return read_optional_object(path)
 
 
 def agreement_section(agreement: Mapping[str, Any] | None) -> str:

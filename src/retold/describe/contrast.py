@@ -24,9 +24,9 @@ from typing import Any
 
 from retold.build.contrast_rows import contrast_pairs_rows, contrast_rows
 from retold.describe.markdown import code, replace_block, sync_generated, table
-from retold.errors import InvalidInputError, Problem
+from retold.errors import InvalidInputError
 from retold.io.contrast import CONTRAST_DIR, RULES_FILE
-from retold.io.jsonio import read_json
+from retold.io.jsonio import read_optional_object
 from retold.schema import (
     CONTRAST_EDIT_DEFINITIONS,
     CONTRAST_EDIT_TYPES,
@@ -151,15 +151,7 @@ def definitions_markdown() -> str:
 def load_blind_agreement(annotations_dir: Path) -> dict[str, Any] | None:
     """``contrast/blind/agreement.json`` if present (a JSON object), else None."""
     path = Path(annotations_dir) / CONTRAST_DIR / BLIND_DIR / BLIND_AGREEMENT_FILE
-    if not path.exists():
-        return None
-    problems: list[Problem] = []
-    data = read_json(path, problems)
-    if not problems and not isinstance(data, dict):
-        problems.append(Problem(str(path), "-", "shape", "must hold one JSON object"))
-    if problems:
-        raise InvalidInputError(problems)
-    return data
+    return read_optional_object(path)
 
 
 def blind_agreement_markdown(agreement: Mapping[str, Any] | None) -> str:

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from retold.errors import DUPLICATE_KEY, MISSING_FILE, SHAPE, Problem
+from retold.errors import DUPLICATE_KEY, MISSING_FILE, SHAPE, InvalidInputError, Problem
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 ID_KEYS = ("id", "doc_id", "source_id", "cluster_id")
@@ -139,3 +139,17 @@ def read_json(path: Path, problems: list[Problem]) -> Any:
 def dump_json(data: Any) -> str:
     """Canonical JSON text: two-space indent, UTF-8 characters kept, trailing newline."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_optional_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in ``path``, or None when the file does not exist; raise
+    ``InvalidInputError`` naming the file when it is unreadable or not one object."""
+    if not path.exists():
+        return None
+    problems: list[Problem] = []
+    data = read_json(path, problems)
+    if not problems and not isinstance(data, dict):
+        problems.append(Problem(str(path), "-", SHAPE, "must hold one JSON object"))
+    if problems:
+        raise InvalidInputError(problems)
+    return data
