@@ -14,6 +14,7 @@ classifier reuse the tagger and the classifier instead of training them again.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -28,9 +29,9 @@ from retold.schema import STANCES
 
 FULL = {
     "classifier": TrainSettings(epochs=5, learning_rate=1e-4, batch_size=16, max_length=80),
-    "biencoder": TrainSettings(epochs=2, learning_rate=5e-5, batch_size=16, max_length=64),
+    "biencoder": TrainSettings(epochs=4, learning_rate=5e-5, batch_size=16, max_length=64),
     "crossencoder": TrainSettings(epochs=3, learning_rate=5e-5, batch_size=16, max_length=96),
-    "tagger": TrainSettings(epochs=5, learning_rate=1e-4, batch_size=16, max_length=128),
+    "tagger": TrainSettings(epochs=6, learning_rate=2e-4, batch_size=8, max_length=128),
     "classifier+contrast": TrainSettings(epochs=2, learning_rate=1e-4, batch_size=16,
                                          max_length=80),
 }
@@ -112,12 +113,57 @@ def tagger_spans(view: FoldView, ctx: RunContext) -> tuple[Any, dict[str, list[t
         text = view.corpus.texts[view.test_doc]
         sentences = [s for s in view.corpus.document_tokens(view.test_doc) if s]
         tags = tagger.predict_words([[text[a:b] for a, b in s] for s in sentences])
+        doc = next(d for d in view.corpus.documents if d["doc_id"] == view.test_doc)
+        boilerplate = [(b["start"], b["end"]) for b in doc["boilerplate"]]
         spans: dict[str, list[tuple[int, int]]] = {layer: [] for layer in tagger.layers}
         for offsets, per_layer in zip(sentences, tags, strict=True):
+            found = {layer: bio_spans(offsets, per_layer[layer]) for layer in tagger.layers}
+            frame = sorted(boilerplate + [span for layer in tagger.layers
+                                          if layer in FRAME_LAYERS for span in found[layer]])
             for layer in tagger.layers:
-                spans[layer].extend(bio_spans(offsets, per_layer[layer]))
+                if "claim" in layer:
+                    found[layer] = [t for t in (trim_claim(text, *strip_frame(text, *span, frame))
+                                                for span in found[layer]) if t]
+                spans[layer].extend(found[layer])
         return tagger, spans
     return _cached(ctx, view, "tagger", build)
+
+
+FRAME_LAYERS = ("source", "cue")
+"""Predicted spans that frame a claim; the guidelines keep them out of the claim span."""
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"
+_LEADING = re.compile(rf"(?:(?:that|and|but|while|as)\s+|[,;:.\s{_QUOTES}]+)+", re.IGNORECASE)
+_TRAILING = re.compile(rf"[,;:.!?\s{_QUOTES}]+$")
+_GAP = re.compile(rf"[,;:\s{_QUOTES}]*")
+_TAIL_GAP = re.compile(rf"[,;:.!?\s{_QUOTES}]*")
+
+
+def strip_frame(text: str, start: int, end: int,
+                frame: list[tuple[int, int]]) -> tuple[int, int]:
+    """A predicted claim span without the attribution frame (predicted source and cue spans,
+    and boilerplate) that opens or closes it: "According to the paper, X" and "X, the paper
+    reported" both give X. Frame spans count only as a run at the span's edge, separated by
+    punctuation or spaces; a frame span in the middle of the claim is left alone."""
+    inside = [(a, b) for a, b in frame if start <= a and b <= end and (a, b) != (start, end)]
+    for a, b in inside:  # the opening run
+        if _GAP.fullmatch(text, start, a):
+            start = b
+    for a, b in reversed(inside):  # the closing run
+        if a >= start and _TAIL_GAP.fullmatch(text, b, end):
+            end = a
+    return start, max(start, end)
+
+
+def trim_claim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A predicted claim span without edge punctuation or a leading connective (the
+    guidelines leave both out of claim spans); None if nothing is left."""
+    lead = _LEADING.match(text, start, end)
+    if lead:
+        start = lead.end()
+    tail = _TRAILING.search(text, start, end)
+    if tail:
+        end = tail.start()
+    return (start, end) if start < end else None
 
 
 def passage_sources(tagger: Any, view: FoldView) -> list[list[tuple[int, int]]]:
@@ -321,7 +367,9 @@ class FinetunedTagger(_Finetuned):
     tasks = ("claims",)
     parts = ("tagger",)
     description = ("token classification with one BIO head per layer (claim, source, cue) "
-                   "on the training documents' sentences; claim spans from the claim layer")
+                   "on the training documents' sentences; claim spans from the claim layers, "
+                   "without a predicted source/cue frame at their edges, edge punctuation, "
+                   "quotes or a leading connective")
 
     def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
         tagger, spans = tagger_spans(view, ctx)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import statistics
 from collections import defaultdict
 from pathlib import Path
@@ -42,6 +43,27 @@ AGREEMENT_KEYS = {
     "end2end": ("claim-span F1, overlap", "attributed Cohen's kappa (matched)"),
 }
 UNTRAINED = ("floor", "rules", "scikit-learn", "zero-shot embeddings")
+FINDINGS = "FINDINGS.md"
+"""A hand-written summary of one official run, kept beside its results; it names the
+release checksum (12 hex digits) of the run it describes."""
+_CHECKSUM = re.compile(r"release checksum `?([0-9a-f]{12})`?")
+
+
+def findings(results_dir: Path, results: list[dict[str, Any]]) -> str | None:
+    """The text of ``results_dir/FINDINGS.md`` if it describes these results (its release
+    checksum is theirs); None, with a warning, if it describes another release."""
+    path = results_dir / FINDINGS
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8").strip()
+    named = _CHECKSUM.search(text)
+    ours = {r["release"]["checksum"][:12] for r in results}
+    if named is None or named.group(1) not in ours:
+        log.warning("%s: describes release %s, the results are of %s; left out of the "
+                    "leaderboard", path, named.group(1) if named else "(none named)",
+                    ", ".join(sorted(ours)) or "(no results)")
+        return None
+    return text
 
 
 def mean_std(values: list[float]) -> tuple[float, float | None]:
@@ -155,7 +177,9 @@ def _losses_to_rules(task: str, rows: list[dict[str, Any]],
             + (f", by {best_s[key][0] - best_t[key][0]:.3f}." if subset else "."))
 
 
-def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any]) -> str:
+def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any],
+                         summary: str | None = None) -> str:
+    """The leaderboard; ``summary`` (the run's findings), if given, follows the intro."""
     rows_by_task = aggregate(results)
     if not rows_by_task:
         return "_No results yet: run `python -m baselines run`._"
@@ -175,6 +199,8 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
         f"(Claude), not from people. Release checksum {', '.join(sorted(release))}; "
         f"code {', '.join(sorted(commits))}."
     ]
+    if summary:
+        parts.append(summary)
     for task in TASK_ORDER:
         rows = rows_by_task.get(task)
         if not rows:
@@ -245,7 +271,7 @@ def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, relea
     """Write ``leaderboard.md`` and ``figures/`` into ``out_dir`` (and README's block)."""
     results = load_results(results_dir)
     agreed = json.loads(agreement.read_text(encoding="utf-8")) if agreement.is_file() else {}
-    markdown = leaderboard_markdown(results, agreed)
+    markdown = leaderboard_markdown(results, agreed, findings(results_dir, results))
     out_dir.mkdir(parents=True, exist_ok=True)
     board = out_dir / "leaderboard.md"
     board.write_text("# retold baselines: leaderboard\n\n" + markdown + "\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from baselines.cli import main
 from baselines.data import fold_views, load_corpus
 from baselines.predictions import read_predictions
 from baselines.registry import ALL
-from baselines.report import BEGIN, END, leaderboard_markdown
+from baselines.report import BEGIN, END, findings, leaderboard_markdown
 from baselines.results import load_results
 from baselines.tiny import build_tiny_causal_lm, build_tiny_encoder
 from retold.io.release import read_config, release_checksum
@@ -202,13 +202,28 @@ def test_committed_results_keep_loading() -> None:
     assert results, "no committed results: run python -m baselines run"
     assert all(not r["quick"] for r in results)
     agreement = json.loads((ROOT / "annotations" / "agreement.json").read_text("utf-8"))
-    markdown = leaderboard_markdown(results, agreement)
+    markdown = leaderboard_markdown(results, agreement, findings(results_dir, results))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{BEGIN}\n{markdown}\n{END}" in readme
     assert markdown in (results_dir / "leaderboard.md").read_text(encoding="utf-8")
     for r in results:
         if r["trained"]:
             assert r["loss_history"], f"{r['task']}/{r['baseline']}/{r['run']} has no losses"
+
+
+def test_findings_shown_only_for_the_release_they_describe(tmp_path: Path) -> None:
+    results = [{"release": {"checksum": "0123456789ab" + "0" * 52}}]
+    assert findings(tmp_path, results) is None  # no file
+    (tmp_path / "FINDINGS.md").write_text("Run on release checksum `0123456789ab`: X.\n",
+                                          encoding="utf-8")
+    assert findings(tmp_path, results) == "Run on release checksum `0123456789ab`: X."
+    board = leaderboard_markdown([], {}, "S")
+    assert "S" not in board  # no results: no leaderboard, no findings
+    (tmp_path / "FINDINGS.md").write_text("Run on release checksum `ffffffffffff`: X.\n",
+                                          encoding="utf-8")
+    assert findings(tmp_path, results) is None  # another release's findings stay out
+    (tmp_path / "FINDINGS.md").write_text("No checksum named.\n", encoding="utf-8")
+    assert findings(tmp_path, results) is None
 
 
 def test_torchrun_two_cpu_processes(tiny_models: tuple[Path, Path], tmp_path: Path) -> None:

@@ -182,3 +182,38 @@ def test_cli_errors_are_one_line_not_tracebacks(tmp_path: Path,
     assert len(errors) == 1 and "Traceback" not in err, err
     assert missing in errors[0]
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    ("that the troops left.", "the troops left"),
+    (", and Iran denied it;", "Iran denied it"),
+    ("Iran left", "Iran left"),
+    (" .", None),
+])
+def test_trim_claim_hand_worked(span: str, expected: str | None) -> None:
+    from baselines.finetuned import trim_claim
+
+    text = f"He said {span} Then more."
+    start = text.index(span)
+    trimmed = trim_claim(text, start, start + len(span))
+    assert (text[trimmed[0]:trimmed[1]] if trimmed else None) == expected
+
+
+@pytest.mark.parametrize(("sentence", "frame", "expected"), [
+    # hand-worked: the frame opens the claim, closes it, or sits in the middle of it
+    ("According to the paper, Iran left Syria.", ["According to", "the paper"],
+     "Iran left Syria"),
+    ("Iran left Syria, the New York Times reported.", ["the New York Times", "reported"],
+     "Iran left Syria"),
+    ('"Iran left," officials said.', ["officials", "said"], "Iran left"),
+    ("Iran, officials said, left Syria.", ["officials", "said"],
+     "Iran, officials said, left Syria"),
+    ("ReplyDeleteSome staff left.", ["ReplyDelete"], "Some staff left"),
+])
+def test_strip_frame_hand_worked(sentence: str, frame: list[str], expected: str) -> None:
+    from baselines.finetuned import strip_frame, trim_claim
+
+    spans = sorted((sentence.index(f), sentence.index(f) + len(f)) for f in frame)
+    start, end = strip_frame(sentence, 0, len(sentence), spans)
+    trimmed = trim_claim(sentence, start, end)
+    assert trimmed is not None and sentence[trimmed[0]:trimmed[1]] == expected
