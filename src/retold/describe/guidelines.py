@@ -9,11 +9,10 @@ appear in the dataset card (``retold.describe.card``), so annotators and users r
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from retold.describe.markdown import code, replace_block, sync_generated, table
+from retold.describe.markdown import block_command, code, replace_block, table
 from retold.schema import (
     AUTHOR,
     BOILERPLATE_DEFINITIONS,
@@ -83,14 +82,8 @@ def render(document: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the guidelines' generated block."""
-    parser = argparse.ArgumentParser(prog="python -m retold.describe.guidelines",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if the generated block is out of date")
-    args = parser.parse_args(argv)
-    return sync_generated(args.path, render, args.check, "python -m retold.describe.guidelines")
-
+    return block_command(argv, prog="python -m retold.describe.guidelines", doc=__doc__ or "",
+                         default_path=DEFAULT_PATH, render=render)
 
 if __name__ == "__main__":
     sys.exit(main())

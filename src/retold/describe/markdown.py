@@ -6,6 +6,7 @@ generated files change only when their content does.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -72,3 +73,15 @@ def sync_generated(path: Path, render: Callable[[str], str], check: bool, comman
             f.write(updated)
     print(f"{path}: generated blocks {'updated' if updated != current else 'already up to date'}")
     return 0
+
+
+def block_command(argv: list[str] | None, *, prog: str, doc: str, default_path: Path,
+                  render: Callable[[str], str]) -> int:
+    """The command line of a file with a generated block: rewrite the block with
+    ``render``, or with ``--check`` only verify it (exit 1 when stale)."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc.strip().splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path, default=default_path)
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the generated block is out of date")
+    args = parser.parse_args(argv)
+    return sync_generated(args.path, render, args.check, prog)

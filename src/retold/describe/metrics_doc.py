@@ -9,12 +9,11 @@ stale, so a test catches a task change that was not carried into the documentati
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-from retold.describe.markdown import code, replace_block, sync_generated, table
+from retold.describe.markdown import block_command, code, replace_block, table
 from retold.score.tasks import TASKS, Task
 
 BEGIN_MARKER = "<!-- BEGIN GENERATED: python -m retold.describe.metrics_doc -->"
@@ -71,14 +70,8 @@ def render(document: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the generated block of docs/metrics.md."""
-    parser = argparse.ArgumentParser(prog="python -m retold.describe.metrics_doc",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if the generated block is out of date")
-    args = parser.parse_args(argv)
-    return sync_generated(args.path, render, args.check, "python -m retold.describe.metrics_doc")
-
+    return block_command(argv, prog="python -m retold.describe.metrics_doc", doc=__doc__ or "",
+                         default_path=DEFAULT_PATH, render=render)
 
 if __name__ == "__main__":
     sys.exit(main())
