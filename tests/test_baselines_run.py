@@ -202,7 +202,9 @@ def test_committed_results_keep_loading() -> None:
     assert results, "no committed results: run python -m baselines run"
     assert all(not r["quick"] for r in results)
     agreement = json.loads((ROOT / "annotations" / "agreement.json").read_text("utf-8"))
-    markdown = leaderboard_markdown(results, agreement, findings(results_dir, results))
+    summary = findings(results_dir, results)
+    assert summary is not None, "results/FINDINGS.md must name the committed run's release"
+    markdown = leaderboard_markdown(results, agreement, summary)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{BEGIN}\n{markdown}\n{END}" in readme
     assert markdown in (results_dir / "leaderboard.md").read_text(encoding="utf-8")
