@@ -497,3 +497,14 @@ def test_cli_stats_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["claims"] == 5
     assert data["pairs"]["contradiction"] == 2
     assert text.strip() == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def test_immediate_offsets_are_the_last_links() -> None:
+    from retold.build.chains import NO_OFFSET, immediate_offsets
+
+    outer = {"source": "nyt", "source_start": 0, "source_end": 3, "cue_start": 4, "cue_end": 8}
+    inner = {"source": "officials", "source_start": 20, "source_end": 29, "cue_start": -1,
+             "cue_end": -1}
+    assert immediate_offsets([outer, inner]) == (20, 29, -1, -1)
+    assert immediate_offsets([outer]) == (0, 3, 4, 8)
+    assert immediate_offsets([]) == (NO_OFFSET,) * 4

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from retold.build.chains import immediate_offsets
 from retold.io.corpus import Document
 from retold.io.standoff import AnnotationSet
 from retold.schema import AUTHOR, get_config
@@ -37,10 +38,7 @@ def contrast_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[
         chain = [{"source": ln.source, "source_start": ln.source_start,
                   "source_end": ln.source_end, "cue_start": ln.cue_start,
                   "cue_end": ln.cue_end} for ln in r.chain]
-        last = chain[-1] if chain else {"source_start": -1, "source_end": -1,
-                                        "cue_start": -1, "cue_end": -1}
-        ss, se, cs, ce = (last["source_start"], last["source_end"],
-                          last["cue_start"], last["cue_end"])
+        ss, se, cs, ce = immediate_offsets(chain)
         rows.append({
             "contrast_id": r.contrast_id,
             "original_claim_id": r.original_claim_id,

@@ -19,6 +19,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from retold.build.chains import immediate_offsets
 from retold.build.contrast_rows import contrast_pairs_rows, contrast_rows
 from retold.errors import InvalidInputError, Problem
 from retold.io.corpus import Document
@@ -95,10 +96,7 @@ def claims_rows(docs: Sequence[Document], annotations: AnnotationSet) -> list[Ro
                 cs, ce = cues[link.cue] if link.cue is not None else (-1, -1)
                 chain.append({"source": link.source, "source_start": ss, "source_end": se,
                               "cue_start": cs, "cue_end": ce})
-            last = chain[-1] if chain else {"source_start": -1, "source_end": -1,
-                                            "cue_start": -1, "cue_end": -1}
-            ss, se, cs, ce = (last["source_start"], last["source_end"],
-                              last["cue_start"], last["cue_end"])
+            ss, se, cs, ce = immediate_offsets(chain)
             rows.append({
                 "claim_id": c.id,
                 "doc_id": a.doc_id,

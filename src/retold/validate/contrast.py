@@ -552,17 +552,8 @@ def _check_edit_record(r: ContrastEdit, context: Context) -> Iterator[Problem]:
                 yield Problem(file, where, SPAN_OVERLAP,
                               f"{name_a} [{s_a}, {e_a}) overlaps {name_b} [{s_b}, {e_b})")
     yield from _check_sources(r, context)
-    original = context.claims.get(r.original_claim_id)
-    if original is not None:
-        if r.doc_id != original.doc_id:
-            yield Problem(file, where, DOC_MISMATCH,
-                          f"doc_id {r.doc_id!r} is not {original.doc_id!r}, the document "
-                          f"of {original.claim_id}")
-        document = context.documents.get(original.doc_id)
-        if document is not None and r.fold != document.fold:
-            yield Problem(file, where, FOLD_MISMATCH,
-                          f"fold {r.fold} is not {document.fold}, the fold of "
-                          f"{original.doc_id}")
+    yield from _check_doc_and_fold(file, where, r.doc_id, r.fold, r.original_claim_id,
+                                   context)
     if r.stance in schema.STANCES and r.edit_type in schema.CONTRAST_EDIT_TYPES:
         message = edit_type_mismatch(r)
         if message:
@@ -653,6 +644,22 @@ def check_pair_records(records: Sequence[ContrastPair], context: Context) -> lis
     return problems
 
 
+
+def _check_doc_and_fold(file: str, where: str, doc_id: str, fold: int, claim_id: str,
+                        context: Context) -> Iterator[Problem]:
+    """A contrast row's ``doc_id`` and ``fold`` must be those of its natural claim's document
+    (nothing to check when the claim is unknown: that is reported on its own)."""
+    original = context.claims.get(claim_id)
+    if original is None:
+        return
+    if doc_id != original.doc_id:
+        yield Problem(file, where, DOC_MISMATCH,
+                      f"doc_id {doc_id!r} is not {original.doc_id!r}, the document of {claim_id}")
+    document = context.documents.get(original.doc_id)
+    if document is not None and fold != document.fold:
+        yield Problem(file, where, FOLD_MISMATCH,
+                      f"fold {fold} is not {document.fold}, the fold of {original.doc_id}")
+
 def _check_pair_record(r: ContrastPair, context: Context) -> Iterator[Problem]:
     file, where = r.file, r.where
     if not r.edited_text.strip() or "\n" in r.edited_text:
@@ -661,17 +668,7 @@ def _check_pair_record(r: ContrastPair, context: Context) -> Iterator[Problem]:
     if r.edited_text == r.claim_text:
         yield Problem(file, where, EDIT_MISMATCH,
                       f"edited_text equals the text of {r.claim_id}: nothing was edited")
-    original = context.claims.get(r.claim_id)
-    if original is not None:
-        if r.doc_id != original.doc_id:
-            yield Problem(file, where, DOC_MISMATCH,
-                          f"doc_id {r.doc_id!r} is not {original.doc_id!r}, the document "
-                          f"of {r.claim_id}")
-        document = context.documents.get(original.doc_id)
-        if document is not None and r.fold != document.fold:
-            yield Problem(file, where, FOLD_MISMATCH,
-                          f"fold {r.fold} is not {document.fold}, the fold of "
-                          f"{original.doc_id}")
+    yield from _check_doc_and_fold(file, where, r.doc_id, r.fold, r.claim_id, context)
     negative = r.edit_type.startswith(schema.CONTRAST_HARD_NEGATIVE_PREFIX)
     positive = r.edit_type.startswith(schema.CONTRAST_HARD_POSITIVE_PREFIX)
     if (negative and r.duplicate) or (positive and not r.duplicate):
