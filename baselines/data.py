@@ -46,6 +46,12 @@ class Corpus:
         return tuple(sorted(set(self.doc_fold.values())))
 
     @cached_property
+    def boilerplate(self) -> dict[str, list[tuple[int, int]]]:
+        """Each document's boilerplate spans (never claim text)."""
+        return {d["doc_id"]: [(b["start"], b["end"]) for b in d["boilerplate"]]
+                for d in self.documents}
+
+    @cached_property
     def claim_by_id(self) -> dict[str, dict[str, Any]]:
         return {c["claim_id"]: c for c in self.claims}
 
@@ -97,8 +103,7 @@ class Corpus:
 
     def document_tokens(self, doc_id: str) -> list[list[tuple[int, int]]]:
         """Tokens of each unprotected sentence (boilerplate boundaries are token breaks)."""
-        doc = next(d for d in self.documents if d["doc_id"] == doc_id)
-        breaks = {b for bp in doc["boilerplate"] for b in (bp["start"], bp["end"])}
+        breaks = {b for span in self.boilerplate[doc_id] for b in span}
         sentences = self.sentences[doc_id]
         breaks.update(b for s in sentences for b in s)
         tokens = token_spans(self.texts[doc_id], breaks)

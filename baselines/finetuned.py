@@ -113,8 +113,7 @@ def tagger_spans(view: FoldView, ctx: RunContext) -> tuple[Any, dict[str, list[t
         text = view.corpus.texts[view.test_doc]
         sentences = [s for s in view.corpus.document_tokens(view.test_doc) if s]
         tags = tagger.predict_words([[text[a:b] for a, b in s] for s in sentences])
-        doc = next(d for d in view.corpus.documents if d["doc_id"] == view.test_doc)
-        boilerplate = [(b["start"], b["end"]) for b in doc["boilerplate"]]
+        boilerplate = view.corpus.boilerplate[view.test_doc]
         spans: dict[str, list[tuple[int, int]]] = {layer: [] for layer in tagger.layers}
         for offsets, per_layer in zip(sentences, tags, strict=True):
             found = {layer: bio_spans(offsets, per_layer[layer]) for layer in tagger.layers}
@@ -133,9 +132,11 @@ FRAME_LAYERS = ("source", "cue")
 """Predicted spans that frame a claim; the guidelines keep them out of the claim span."""
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _LEADING = re.compile(rf"(?:(?:that|and|but|while|as)\s+|[,;:.\s{_QUOTES}]+)+", re.IGNORECASE)
-_TRAILING = re.compile(rf"[,;:.!?\s{_QUOTES}]+$")
+_TAIL = rf"[,;:.!?\s{_QUOTES}]"
+"""What may close a claim span's sentence after it: punctuation, spaces, quotes."""
+_TRAILING = re.compile(rf"{_TAIL}+$")
+_TAIL_GAP = re.compile(rf"{_TAIL}*")
 _GAP = re.compile(rf"[,;:\s{_QUOTES}]*")
-_TAIL_GAP = re.compile(rf"[,;:.!?\s{_QUOTES}]*")
 
 
 def strip_frame(text: str, start: int, end: int,

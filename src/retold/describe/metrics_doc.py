@@ -73,5 +73,6 @@ def main(argv: list[str] | None = None) -> int:
     return block_command(argv, prog="python -m retold.describe.metrics_doc", doc=__doc__ or "",
                          default_path=DEFAULT_PATH, render=render)
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -54,26 +54,19 @@ def words_and_spaces(text: str, breaks: set[int]) -> tuple[list[str], list[bool]
     words: list[str] = []
     spaces: list[bool] = []
     position = 0
-    for start, end in token_spans(text, breaks):
+    end_of_text = (len(text), len(text))  # an empty last token: the gap after the last word
+    for start, end in [*token_spans(text, breaks), end_of_text]:
         gap = text[position:start]
-        if gap:
-            if words and gap.startswith(" "):
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-        words.append(text[start:end])
-        spaces.append(False)
-        position = end
-    if position < len(text):
-        gap = text[position:]
         if words and gap.startswith(" "):
             spaces[-1] = True
             gap = gap[1:]
         if gap:
             words.append(gap)
             spaces.append(False)
+        if start < end:
+            words.append(text[start:end])
+            spaces.append(False)
+        position = end
     return words, spaces
 
 

@@ -35,6 +35,7 @@ dropped); its spans are quoted back into the draft.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -244,25 +245,29 @@ def _one(cas: Any, type_name: str, path: Path, problems: list[Problem]) -> Any:
     return found[0]
 
 
+def _contrast_files(folder: Path, ts: Any, type_name: str, features: dict[str, str],
+                    problems: list[Problem]) -> Iterator[tuple[Path, Any, Any, dict[str, Any]]]:
+    """Each XMI file of ``folder`` with its one ``type_name`` element and that element's
+    ``features`` (renamed to draft keys); a file without exactly one is reported in
+    ``problems`` and skipped."""
+    for path in sorted(folder.glob("*.xmi")):
+        cas = _load(path, ts)
+        meta = _one(cas, type_name, path, problems)
+        if meta is not None:
+            yield path, cas, meta, {k: meta.get(f) or "" for f, k in features.items()}
+
+
 def read_edited_contrast(in_dir: Path) -> EditedContrast:
     """The edited passages and pairs (by the XMI files' names) and what they hold."""
     ts = _typesystem(in_dir)
     problems: list[Problem] = []
     edits = {}
-    for path in sorted((in_dir / EDIT_DOCS_DIR).glob("*.xmi")):
-        cas = _load(path, ts)
-        meta = _one(cas, CONTRAST_EDIT, path, problems)
-        if meta is None:
-            continue
-        fields = {k: meta.get(f) or "" for f, k in EDIT_FEATURES.items()}
+    for path, cas, _, fields in _contrast_files(in_dir / EDIT_DOCS_DIR, ts, CONTRAST_EDIT,
+                                                EDIT_FEATURES, problems):
         edits[path.stem] = EditedPassage(cas.sofa_string, _elements(cas), fields)
     pairs = {}
-    for path in sorted((in_dir / PAIR_DOCS_DIR).glob("*.xmi")):
-        cas = _load(path, ts)
-        meta = _one(cas, CONTRAST_PAIR, path, problems)
-        if meta is None:
-            continue
-        fields = {k: meta.get(f) or "" for f, k in PAIR_FEATURES.items()}
+    for path, cas, meta, fields in _contrast_files(in_dir / PAIR_DOCS_DIR, ts, CONTRAST_PAIR,
+                                                   PAIR_FEATURES, problems):
         fields["duplicate"] = meta.get("duplicate")
         if not isinstance(fields["duplicate"], bool):
             problems.append(Problem(str(path), path.stem, SHAPE,

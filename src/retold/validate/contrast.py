@@ -644,7 +644,6 @@ def check_pair_records(records: Sequence[ContrastPair], context: Context) -> lis
     return problems
 
 
-
 def _check_doc_and_fold(file: str, where: str, doc_id: str, fold: int, claim_id: str,
                         context: Context) -> Iterator[Problem]:
     """A contrast row's ``doc_id`` and ``fold`` must be those of its natural claim's document
@@ -659,6 +658,7 @@ def _check_doc_and_fold(file: str, where: str, doc_id: str, fold: int, claim_id:
     if document is not None and fold != document.fold:
         yield Problem(file, where, FOLD_MISMATCH,
                       f"fold {fold} is not {document.fold}, the fold of {original.doc_id}")
+
 
 def _check_pair_record(r: ContrastPair, context: Context) -> Iterator[Problem]:
     file, where = r.file, r.where
