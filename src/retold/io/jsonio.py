@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from retold.errors import DUPLICATE_KEY, MISSING_FILE, SHAPE, InvalidInputError, Problem
+from retold.io.files import MAX_JSON_FILE_BYTES, UnreadableFileError, read_bytes_bounded
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 ID_KEYS = ("id", "doc_id", "source_id", "cluster_id")
@@ -79,7 +80,10 @@ def read_json(path: Path, problems: list[Problem]) -> Any:
     """
     file = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bytes_bounded(path, MAX_JSON_FILE_BYTES)
+    except UnreadableFileError as err:
+        problems.append(Problem(file, "-", MISSING_FILE, f"cannot be read: it {err.reason}"))
+        return None
     except FileNotFoundError:
         problems.append(Problem(file, "-", MISSING_FILE, "file does not exist"))
         return None
