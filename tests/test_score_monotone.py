@@ -462,3 +462,8 @@ def test_a_partial_partition_scores_no_more_than_any_completion(
             assert low <= value + TOLERANCE, (i, completion, low, value)
     assert all(not math.isnan(v) for v in ours)
     assert np.isfinite(ours).all()
+    for i, label in enumerate(partial):
+        if label is not None:
+            fewer = _coref_numbers(key, [*partial[:i], None, *partial[i + 1:]])
+            for j, (low, value) in enumerate(zip(fewer, ours, strict=True)):
+                assert low <= value + TOLERANCE, (i, j, low, value)

@@ -84,6 +84,8 @@ def ari(key: Sequence[str], response: Sequence[str | None]) -> float:
     has between ``b0`` (the predicted mentions' response pairs) and ``b0`` plus the pairs
     gained by putting every missing mention into the largest predicted cluster (the most a
     completion can have) response pairs; the bound is the smaller ARI of the two ends.
+    A key of one cluster or of singletons only gives every completion an ARI of 0 or 1
+    (scikit-learn), and the bound is 0.
     """
     from sklearn.metrics import adjusted_rand_score
 
@@ -97,6 +99,8 @@ def ari(key: Sequence[str], response: Sequence[str | None]) -> float:
     n = len(key)
     all_pairs = n * (n - 1) / 2
     key_pairs = _pairs(table.sum(axis=1) + missing)
+    if key_pairs in (0, all_pairs):
+        return 0.0
     sizes = table.sum(axis=0)
     together = _pairs(table)
     low = _pairs(sizes)
