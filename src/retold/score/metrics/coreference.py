@@ -18,6 +18,26 @@ Singletons count (every gold claim is a mention, and a claim stated once is a cl
 one): MUC ignores them by construction, B³ and CEAF-e do not. The numerators and
 denominators are kept apart (``CorefCounts``) because they add up over disjoint sets of
 mentions, which the bootstrap uses.
+
+**Missing mentions** (a gold mention without a predicted label) are charged the most that
+any label could cost them, metric by metric, so that leaving a line out never raises a
+score (docs/metrics.md, "Missing predictions count as wrong"). Every completion of the
+partition (each missing mention given some label) scores at least as much:
+
+- recall (MUC, B³): the missing mention is a part of its own in its key cluster and earns
+  nothing, as a "twinless" key mention of the reference scorer;
+- MUC precision: each missing mention adds 1 to the denominator and nothing to the
+  numerator (joining a response cluster that holds no mention of its key cluster);
+- B³ precision: each missing mention counts as a response mention (denominator + 1) and
+  takes 1 off the numerator: joining a response cluster of size s lowers that cluster's
+  sum by less than 1 (at most (s-1)/(s+1)), and its own share is at least 0;
+- CEAF-e: each missing mention takes 1/3 off the aligned similarity (joining a response
+  cluster lowers its φ4 with the aligned key cluster by at most 2c/((|k|+|r|)(|k|+|r|+1))
+  <= 1/(2c+1) <= 1/3) and counts as a response cluster of its own (precision denominator
+  + 1).
+
+Numerators are floored at 0. With every mention predicted the counts are the reference
+scorer's (checked against scorch).
 """
 
 from __future__ import annotations
@@ -27,6 +47,10 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+
+CEAFE_MISSING_CHARGE = 1 / 3
+"""CEAF-e similarity taken off per missing mention: the most that adding one mention to a
+response cluster can lower its φ4 with the key cluster aligned to it."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +98,17 @@ def _prf(p_num: float, p_den: float, r_num: float, r_den: float) -> tuple[float,
 
 
 def scores_from_counts(c: CorefCounts) -> CorefScores:
-    """The three metrics' (precision, recall, F1) from summed counts."""
+    """The three metrics' (precision, recall, F1) from summed counts.
+
+    The B³ precision numerator and the CEAF-e similarity are floored at 0: the charge for
+    missing mentions (``counts_from_table``) can take them below it.
+    """
+    b3_num = max(c.b3_precision_num, 0.0)
+    similarity = max(c.ceafe_similarity, 0.0)
     return CorefScores(
         muc=_prf(c.muc_precision_num, c.muc_precision_den, c.muc_recall_num, c.muc_recall_den),
-        b3=_prf(c.b3_precision_num, c.b3_precision_den, c.b3_recall_num, c.b3_recall_den),
-        ceafe=_prf(c.ceafe_similarity, c.ceafe_response_clusters,
-                   c.ceafe_similarity, c.ceafe_key_clusters),
+        b3=_prf(b3_num, c.b3_precision_den, c.b3_recall_num, c.b3_recall_den),
+        ceafe=_prf(similarity, c.ceafe_response_clusters, similarity, c.ceafe_key_clusters),
     )
 
 
@@ -88,6 +117,8 @@ def counts_from_table(table: np.ndarray, missing: np.ndarray) -> CorefCounts:
     cluster, the number of its mentions that the response leaves out.
 
     Rows of key clusters with no mention at all and empty response columns are ignored.
+    Each missing mention is charged as the module docstring says (the charge is per
+    mention, so the counts still add over disjoint sets of mentions).
     """
     table = np.asarray(table, dtype=float)
     missing = np.asarray(missing, dtype=float)
@@ -107,18 +138,20 @@ def counts_from_table(table: np.ndarray, missing: np.ndarray) -> CorefCounts:
         best = float(similarity[rows, cols].sum())
     else:
         best = 0.0
+    n_missing = float(missing.sum())
+    b3_precision = float((squared.sum(axis=0) / resp_size).sum()) if resp_size.size else 0.0
     return CorefCounts(
         muc_recall_num=float((key_size - linked.sum(axis=1) - missing).sum()),
         muc_recall_den=float((key_size - 1).sum()),
         muc_precision_num=float((resp_size - linked.sum(axis=0)).sum()),
-        muc_precision_den=float((resp_size - 1).sum()),
+        muc_precision_den=float((resp_size - 1).sum()) + n_missing,
         b3_recall_num=float((squared.sum(axis=1) / key_size).sum()),
         b3_recall_den=float(key_size.sum()),
-        b3_precision_num=float((squared.sum(axis=0) / resp_size).sum()) if resp_size.size else 0.0,
-        b3_precision_den=float(resp_size.sum()),
-        ceafe_similarity=best,
+        b3_precision_num=b3_precision - n_missing,
+        b3_precision_den=float(resp_size.sum()) + n_missing,
+        ceafe_similarity=best - n_missing * CEAFE_MISSING_CHARGE,
         ceafe_key_clusters=float(table.shape[0]),
-        ceafe_response_clusters=float(table.shape[1]),
+        ceafe_response_clusters=float(table.shape[1]) + n_missing,
     )
 
 
@@ -145,7 +178,8 @@ def contingency(key: Sequence[Hashable], response: Sequence[Hashable | None]
 def coref_scores(key: Sequence[Hashable], response: Sequence[Hashable | None]) -> CorefScores:
     """MUC, B³ and CEAF-e of the response labels against the key labels, mention by mention.
 
-    Labels are compared only for equality: renaming clusters changes nothing.
+    Labels are compared only for equality: renaming clusters changes nothing. ``None``
+    marks a missing mention, charged as the module docstring says.
     """
     table, missing, _, _ = contingency(key, response)
     return scores_from_counts(counts_from_table(table, missing))

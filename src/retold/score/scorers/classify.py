@@ -1,9 +1,18 @@
 """Scorer of the mention classification tasks: ``attributed`` and ``denied``.
 
 One prediction per gold claim mention (natural) or contrast row (contrast). A missing
-prediction is scored as the wrong answer for the main score: attributed -> the opposite of
-the gold decision and no source span where the gold has one (a spurious one where it has
-none); denied -> ``denied`` for a claim that is not denied, ``asserted`` for one that is.
+prediction scores, in every count, no better than any prediction could, so leaving a line
+out never raises a score:
+
+- attributed: the opposite of the gold decision; for the source span, a wrong span where
+  the gold has one (a false positive and a false negative) and a spurious one where it has
+  none (a false positive);
+- denied: ``denied`` for a claim that is not denied, ``asserted`` for one that is (the
+  binary scores); for the per-class stance scores, a false negative of its gold stance and
+  a false positive of *every other* stance, so no class's precision, recall or F1 (nor
+  their macro average) is higher than under any label;
+- contrast: a missing row or original is never right (consistency, accuracy by edit type).
+
 The stance confusion matrix counts the predicted items only.
 """
 
@@ -251,7 +260,9 @@ def _attributed(gold: MentionGold, preds: MentionPredictions, n_boot: int, seed:
     values[per_fold("attributed_f1")] = f1_per_fold(outcomes, gold.folds, gold.n_folds)
 
     gold_has = gold.source_start >= 0
-    pred_has = np.where(preds.present, preds.source_start >= 0, ~gold_has)
+    # a missing prediction has a span that matches nothing: a false positive, and a false
+    # negative where the gold has a span (a wrong span is worse than no span)
+    pred_has = np.where(preds.present, preds.source_start >= 0, True)
     exact = gold_has & pred_has & preds.present & (gold.source_start == preds.source_start) & (
         gold.source_end == preds.source_end)
     overlap = gold_has & pred_has & preds.present & (
@@ -279,6 +290,11 @@ def _denied(gold: MentionGold, preds: MentionPredictions, n_boot: int, seed: int
                       np.where(gold.stance == DENIED_CODE, ASSERTED_CODE, DENIED_CODE))
     denied = binary_outcomes(gold.stance == DENIED_CODE, filled == DENIED_CODE)
     per_class = class_outcomes(gold.stance, filled, len(STANCES))
+    # a missing item: a false negative of its gold stance, a false positive of every other
+    missing = ~preds.present
+    per_class[missing, :, 0] = 0
+    per_class[missing, :, 1] = gold.stance[missing, None] != np.arange(len(STANCES))
+    per_class[missing, :, 2] = gold.stance[missing, None] == np.arange(len(STANCES))
     values: dict[str, Any] = {}
     add_prf(values, prf_keys("denied"), denied.sum(axis=0))
     class_counts = per_class.sum(axis=0)

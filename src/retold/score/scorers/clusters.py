@@ -1,8 +1,9 @@
 """Scorer of ``clusters``: one cluster label per gold claim mention, scored as a partition.
 
-A mention without a prediction is left out of the response partition (a "twinless" key
-mention, as in the CoNLL reference scorer): it lowers recall and never helps. For the
-adjusted Rand index, which needs a label for every mention, it is a cluster of its own.
+A mention without a prediction is charged, metric by metric, the most that any label
+could cost it, so leaving a line out never raises a score: MUC, B³ and CEAF-e as
+``retold.score.metrics.coreference`` says; the adjusted Rand index as ``ari`` says. With
+every mention predicted, the scores are the reference scorer's and scikit-learn's.
 
 ``_new`` scores restrict both partitions to the mentions whose cluster is new to their
 fold (``retold.score.protocol``).
@@ -56,14 +57,57 @@ class ClusterPredictions:
     """The predicted label of each gold mention, None where missing."""
 
 
+def _pairs(sizes: np.ndarray) -> float:
+    sizes = np.asarray(sizes, dtype=float)
+    return float((sizes * (sizes - 1) / 2).sum())
+
+
+def _ari_from_pairs(together: float, key_pairs: float, response_pairs: float,
+                    all_pairs: float) -> float:
+    """ARI from pair counts: mention pairs together in both partitions, in the key, in the
+    response, and in all. 1 where the index is degenerate (scikit-learn's convention)."""
+    expected = key_pairs * response_pairs / all_pairs
+    top = (key_pairs + response_pairs) / 2
+    if top == expected:
+        return 1.0
+    return (together - expected) / (top - expected)
+
+
 def ari(key: Sequence[str], response: Sequence[str | None]) -> float:
-    """Adjusted Rand index (scikit-learn); a missing mention is a cluster of its own."""
+    """Adjusted Rand index (scikit-learn's) of a complete response; a lower bound otherwise.
+
+    With missing mentions, no completion of the partition can score below the returned
+    value, so leaving a line out never raises it. For fixed key pairs the ARI rises with the
+    pairs together in both partitions and is monotone in the response pairs in between
+    the two ends of their range (a ratio of linear functions with a positive denominator).
+    A completion keeps every pair together in both that the predicted mentions have and
+    has between ``b0`` (the predicted mentions' response pairs) and ``b0`` plus the pairs
+    gained by putting every missing mention into the largest predicted cluster (the most a
+    completion can have) response pairs; the bound is the smaller ARI of the two ends.
+    A key of one cluster or of singletons only gives every completion an ARI of 0 or 1
+    (scikit-learn), and the bound is 0.
+    """
     from sklearn.metrics import adjusted_rand_score
 
-    filled = [("label", r) if r is not None else ("missing", i) for i, r in enumerate(response)]
-    codes: dict[Any, int] = {}
-    return float(adjusted_rand_score(list(key), [codes.setdefault(f, len(codes))
-                                                 for f in filled]))
+    if all(r is not None for r in response) or len(key) < 2:
+        filled = [("label", r) if r is not None else ("missing", i)
+                  for i, r in enumerate(response)]
+        codes: dict[Any, int] = {}
+        return float(adjusted_rand_score(list(key), [codes.setdefault(f, len(codes))
+                                                     for f in filled]))
+    table, missing, _, _ = contingency(key, response)
+    n = len(key)
+    all_pairs = n * (n - 1) / 2
+    key_pairs = _pairs(table.sum(axis=1) + missing)
+    if key_pairs in (0, all_pairs):
+        return 0.0
+    sizes = table.sum(axis=0)
+    together = _pairs(table)
+    low = _pairs(sizes)
+    largest = float(sizes.max(initial=0))
+    n_missing = float(missing.sum())
+    high = low - _pairs(np.array([largest])) + _pairs(np.array([largest + n_missing]))
+    return min(_ari_from_pairs(together, key_pairs, b, all_pairs) for b in (low, high))
 
 
 def _coref_values(key: Sequence[str], response: Sequence[str | None], suffix: str,

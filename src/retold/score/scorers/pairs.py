@@ -2,8 +2,11 @@
 
 Every pair of the ``pairs`` config is an item and is scored once (its ``fold`` is that of
 claim_id_a's document); a file that predicts a pair twice is rejected. A missing pair is
-scored as the wrong answer: the lowest score of the file minus one for a duplicate pair,
-the highest plus one for a non-duplicate pair, and the wrong decision.
+scored as the wrong answer: ranked below every given score for a duplicate pair (each
+missing duplicate pair at its own rank, so they are never a tie that averages their
+precision up), above every given score for a non-duplicate pair, and the wrong decision.
+Average precision depends only on the order of the scores and their ties, so the scores
+are replaced by their ranks.
 
 Contrast pairs (``contrast_pairs``, keyed by ``pair_id``) pair a natural mention with an
 edited text; ``contrast_consistency`` is the share of natural mentions whose contrast pairs
@@ -108,15 +111,20 @@ class PairPredictions:
     duplicate: np.ndarray
 
     def filled(self, gold: PairGold) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, decisions) with every missing pair given the wrong answer."""
-        if self.present.any():
-            low = float(self.score[self.present].min()) - 1.0
-            high = float(self.score[self.present].max()) + 1.0
-        else:
-            low, high = 0.0, 1.0
-        score = np.where(self.present, self.score, np.where(gold.duplicate, low, high))
+        """(ranks, decisions) with every missing pair given the wrong answer.
+
+        The given scores become their dense ranks 1..m (ties kept); missing non-duplicate
+        pairs share rank m + 1, missing duplicate pairs get 0, -1, -2, ... (no arithmetic
+        on the given scores, so no rounding can tie a missing pair with a given one).
+        """
+        ranks = np.zeros(len(self.present), dtype=float)
+        values, inverse = np.unique(self.score[self.present], return_inverse=True)
+        ranks[self.present] = inverse + 1
+        lost = ~self.present & gold.duplicate
+        ranks[lost] = -np.arange(int(lost.sum()), dtype=float)
+        ranks[~self.present & ~gold.duplicate] = len(values) + 1
         decision = np.where(self.present, self.duplicate, ~gold.duplicate)
-        return score, decision
+        return ranks, decision
 
 
 class PairScorer:
