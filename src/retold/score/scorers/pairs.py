@@ -6,7 +6,10 @@ scored as the wrong answer: ranked below every given score for a duplicate pair 
 missing duplicate pair at its own rank, so they are never a tie that averages their
 precision up), above every given score for a non-duplicate pair, and the wrong decision.
 Average precision depends only on the order of the scores and their ties, so the scores
-are replaced by their ranks.
+are replaced by their ranks. When any pair is missing, every tie is also broken against the
+prediction (``ranking.average_precision(..., against_ties=True)``): scikit-learn's tie rule
+could otherwise let a missing duplicate pair raise AP by a hair. With every pair given, AP
+is scikit-learn's.
 
 Contrast pairs (``contrast_pairs``, keyed by ``pair_id``) pair a natural mention with an
 edited text; ``contrast_consistency`` is the share of natural mentions whose contrast pairs
@@ -184,8 +187,10 @@ class PairScorer:
         subsets: dict[str, np.ndarray] = {"": everything}
         values: dict[str, Any] = {}
 
+        against_ties = bool((~preds.present).any())
+
         def ap(mask: np.ndarray) -> float:
-            return average_precision(positive[mask], score[mask])
+            return average_precision(positive[mask], score[mask], against_ties=against_ties)
 
         def f1(mask: np.ndarray) -> float:
             return prf(*outcomes[mask].sum(axis=0))[2]
@@ -226,13 +231,13 @@ class PairScorer:
         wanted = task.ci_scores_for(subset)
         if n_boot and gold.n_groups:
             samples.update(_resampled(gold, positive, score, outcomes, subsets, wanted,
-                                      n_boot, seed))
+                                      n_boot, seed, against_ties))
         return Computed(values, {k: interval(samples[k]) for k in wanted if k in samples})
 
 
 def _resampled(gold: PairGold, positive: np.ndarray, score: np.ndarray, outcomes: np.ndarray,
-               subsets: dict[str, np.ndarray], wanted: Sequence[str], n_boot: int, seed: int
-               ) -> dict[str, np.ndarray]:
+               subsets: dict[str, np.ndarray], wanted: Sequence[str], n_boot: int, seed: int,
+               against_ties: bool) -> dict[str, np.ndarray]:
     """AP and pair F1 per resample of the claim_id_a groups, on each subset."""
     w = resample_counts(gold.n_groups, n_boot, seed)
     samples: dict[str, np.ndarray] = {}
@@ -241,7 +246,8 @@ def _resampled(gold: PairGold, positive: np.ndarray, score: np.ndarray, outcomes
             parts = []
             for i in range(0, n_boot, _CHUNK):
                 weights = w[i:i + _CHUNK][:, gold.group] * mask
-                parts.append(average_precision_resampled(positive, score, weights))
+                parts.append(average_precision_resampled(positive, score, weights,
+                                                         against_ties=against_ties))
             samples[f"average_precision{suffix}"] = np.concatenate(parts)
         if f"pair_f1{suffix}" in wanted:
             per_group = np.zeros((gold.n_groups, 3))
