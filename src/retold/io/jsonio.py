@@ -93,7 +93,6 @@ def show(value: Any, n: int = SHOW_CHARS, *, as_json: bool = True) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-
 def _clean(value: Any, found: list[str]) -> Any:
     """``value`` with unpaired surrogates replaced by U+FFFD; each bad string noted."""
     if isinstance(value, str):
@@ -172,6 +171,8 @@ def read_json(path: Path, problems: list[Problem]) -> Any:
         return None
     decoder = StrictDecoder()
     try:
+        if doc.startswith("\ufeff"):  # what json.loads says; decode() does not check
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", doc, 0)
         data = decoder.decode(doc)
     except json.JSONDecodeError as err:
         problems.append(Problem(file, f"line {err.lineno} column {err.colno}", SHAPE,
