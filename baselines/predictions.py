@@ -44,9 +44,11 @@ def write_predictions(task: str, records: Iterable[dict[str, Any]], path: Path) 
 
 
 def read_predictions(path: Path) -> list[dict[str, Any]]:
-    """The records of a predictions file (for figures and tests)."""
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    """The records of a predictions file (for figures and tests); read as ``retold score``
+    reads it (``retold.score.formats.read_jsonl``: a bad line raises ``PredictionError``)."""
+    from retold.score.formats import read_jsonl
+
+    return [record for _, record in read_jsonl(path)]
 
 
 def write_contrast_predictions(task: str, contrast: Iterable[dict[str, Any]],

@@ -493,7 +493,7 @@ def test_cli_anchor_writes_the_standoff_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("kind", "message"), [
     ("missing", "the draft does not exist"),
-    ("folder", "the draft is a folder, not a file"),
+    ("folder", "the draft is a folder, not a regular file"),
     ("latin-1", "the draft is not UTF-8 text"),
     ("bad-id", "line 3: [anchor] duplicate claim id"),
 ])

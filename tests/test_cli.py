@@ -135,3 +135,102 @@ def test_stats_into_a_closed_pipe() -> None:
     assert "Traceback" not in result.stderr, result.stderr
     assert "BrokenPipe" not in result.stderr
     assert result.stdout.count("\n") == 1
+
+
+# --------------------------------------------------------------------------------------
+# Ctrl-C, a closed pipe and numeric arguments (issue 17, finding 6).
+# --------------------------------------------------------------------------------------
+
+COMMAND_ARGS = {
+    "anchor": ["draft.jsonl", "--doc-id", "x", "--out", "out.json"],
+    "next-id": ["000-x", "claim"],
+    "validate": [], "build": [], "agree": [], "stats": [],
+    "export": ["--format", "brat", "--out", "out"],
+    "import": ["--format", "label-studio", "--in", "in", "--out", "out"],
+    "render": ["--out", "out"],
+    "score": ["--task", "denied", "--predictions", "p.jsonl"],
+}
+
+
+def test_every_command_is_covered() -> None:
+    from retold.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    assert set(sub.choices) == set(COMMAND_ARGS)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_ARGS))
+def test_ctrl_c_prints_one_line_and_exits_130(monkeypatch: pytest.MonkeyPatch,
+                                             command: str) -> None:
+    from retold import cli
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, f"_cmd_{command.replace('-', '_')}", interrupted)
+    try:
+        result = run(command, *COMMAND_ARGS[command])
+    except KeyboardInterrupt:  # not caught by main(): fail this test, not the session
+        pytest.fail("KeyboardInterrupt escaped main()")
+    assert result.returncode == 130
+    assert result.stderr == "retold: interrupted\n" and result.stdout == ""
+
+
+def test_ctrl_c_in_a_real_process() -> None:
+    # a real SIGINT while a command runs: one line, exit 130, no KeyboardInterrupt traceback
+    code = ("import os, signal, sys, time\n"
+            "from retold import cli\n"
+            "def slow(args):\n"
+            "    os.kill(os.getpid(), signal.SIGINT)\n"
+            "    time.sleep(30)\n"
+            "cli._cmd_stats = slow\n"
+            "sys.exit(cli.main(['stats']))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=False, timeout=60)
+    assert result.returncode == 130
+    assert result.stderr == "retold: interrupted\n"
+
+
+def test_score_into_a_closed_pipe(tmp_path: Path) -> None:
+    # the reader is gone before anything is written (what `| head` does at its end)
+    argv = ["score", "--task", "denied", "--predictions", "{p}", "--bootstrap", "0"]
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text('{"claim_id": "000-c001", "stance": "denied"}\n', encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "retold.cli", *(a.format(p=predictions) for a in argv)],
+            stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False, timeout=120)
+    finally:
+        os.close(write)
+    assert result.returncode == 141
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+
+
+def test_every_integer_argument_is_bounded() -> None:
+    # a bare type=int lets --bootstrap 100000000 through to a 117 GiB allocation
+    from retold.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    for name, command in sub.choices.items():  # type: ignore[union-attr]
+        for action in command._actions:
+            assert action.type not in (int, float), f"{name} {action.option_strings}"
+
+
+@pytest.mark.parametrize(("option", "value", "words"), [
+    ("--bootstrap", "100000000", "100000000 is not from 0 to 10,000"),
+    ("--bootstrap", "-5", "-5 is not from 0 to 10,000"),
+    ("--bootstrap", "ten", "'ten' is not an integer"),
+    ("--seed", "-1", "-1 is not from 0 to 4,294,967,295"),
+    ("--seed", "4294967296", "4294967296 is not from 0 to 4,294,967,295"),
+])
+def test_numeric_arguments_out_of_range_exit_2_with_usage(option: str, value: str,
+                                                          words: str) -> None:
+    result = run("score", "--task", "denied", "--predictions", "p.jsonl", option, value)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: retold score")
+    assert f"argument {option}: {words}" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from score_gold import CLAIMS, DOCS, PAIRS, RELEASE, SENTENCES, perfect
 from sklearn.metrics import average_precision_score, f1_score
 
+from retold.errors import NO_PREDICTIONS, InvalidInputError
 from retold.schema import STANCES
 from retold.score import TASKS, score_records
 from retold.score.api import META_KEYS
@@ -37,13 +38,12 @@ def test_perfect_predictions_get_the_maximum(task: str) -> None:
 
 
 @pytest.mark.parametrize("task", list(TASKS))
-def test_empty_predictions_get_the_floor(task: str) -> None:
-    scores = score_records(task, [], RELEASE, **FAST)
-    for key, floor in scores.reference["floor"].items():
-        assert scores.values[key] == floor, key
-    if TASKS[task].aligned:
-        assert scores.missing == scores.n_items > 0
-    assert scores.main in (0.0, None) or task == "duplicated"
+def test_empty_predictions_are_an_error_not_the_floor(task: str) -> None:
+    # an empty file is a mistake (a wrong path, a failed run), not a submission scoring
+    # the floor: it is refused; the floor stays a reference figure beside every score
+    with pytest.raises(InvalidInputError) as err:
+        score_records(task, [], RELEASE, **FAST)
+    assert [p.code for p in err.value.problems] == [NO_PREDICTIONS]
 
 
 @pytest.mark.parametrize("task", list(TASKS))
@@ -227,7 +227,7 @@ def test_bootstrap_is_reproducible_and_brackets_the_estimate() -> None:
 
 
 def test_the_trivial_sentence_predictor_saturates_overlap() -> None:
-    scores = score_records("claims", [], RELEASE, **FAST)
+    scores = score_records("claims", [TASKS["claims"].example], RELEASE, **FAST)
     trivial = scores.reference["trivial"]
     assert trivial["span_f1_overlap"] > 0.6 > trivial["span_f1_exact"]
     sentences = [{"doc_id": s["doc_id"], "start": s["start"], "end": s["end"]}
@@ -252,9 +252,11 @@ def test_scoring_imports_no_heavy_library() -> None:
 
     code = (
         "import sys\n"
-        "from retold.score import score_records\n"
-        f"score_records('duplicated', [], {str(RELEASE)!r}, n_bootstrap=10)\n"
-        "score_records('clusters', [], " + repr(str(RELEASE)) + ", n_bootstrap=10)\n"
+        "from retold.score import TASKS, score_records\n"
+        f"score_records('duplicated', [TASKS['duplicated'].example], {str(RELEASE)!r}, "
+        "n_bootstrap=10)\n"
+        "score_records('clusters', [TASKS['clusters'].example], " + repr(str(RELEASE))
+        + ", n_bootstrap=10)\n"
         "heavy = {'torch', 'transformers', 'datasets', 'evaluate', 'accelerate'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

@@ -166,7 +166,8 @@ def test_a_release_without_contrast_configs_is_a_clear_error(
     (old / SUMS_FILE).write_text("".join(
         f"{hashlib.sha256((old / rel).read_bytes()).hexdigest()}  {rel}\n"
         for rel in release_files(old)), encoding="utf-8")
-    assert score_records("denied", [], old, n_bootstrap=0).missing == 5  # natural still works
+    with pytest.raises(InvalidInputError, match="no predictions"):  # natural gold loads
+        score_records("denied", [], old, n_bootstrap=0)
     with pytest.raises(InvalidInputError, match="no 'contrast' config"):
         score_records("denied", [], old, subset="contrast", n_bootstrap=0)
     with pytest.raises(InvalidInputError, match="no 'contrast_pairs' config"):

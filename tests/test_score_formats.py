@@ -41,7 +41,7 @@ CASES: list[tuple[str, str, list[Any], str, str]] = [
     (errors.PREDICTION_FIELDS, "denied", [{"claim_id": "000-c001"}], "line 1",
      "missing field(s) stance"),
     (errors.PREDICTION_FIELDS, "denied", [{"claim_id": "000-c001", "stance": "denied",
-                                           "score": 1}], "line 1", "unknown field(s) score"),
+                                           "score": 1}], "line 1", "unknown field(s) 'score'"),
     (errors.PREDICTION_TYPE, "attributed", [{**GOOD_ATTRIBUTED, "attributed": 1}], "line 1",
      "attributed must be true or false"),
     (errors.PREDICTION_TYPE, "attributed", [{**GOOD_ATTRIBUTED, "source_start": 119.0}],
@@ -89,8 +89,32 @@ def test_each_problem_names_its_line_and_code(code: str, task: str, records: lis
     assert words in found[0][2]
 
 
+FILE_CASES: list[tuple[str, bytes, str, str]] = [
+    # (code, the predictions file, where, words in the message): problems only a file has
+    (errors.DUPLICATE_KEY, b'{"claim_id": "000-c001", "stance": "denied", "stance": "hedged"}\n',
+     "line 1", "key 'stance' appears more than once"),
+    (errors.NO_PREDICTIONS, b"", "-", "no predictions"),
+    (errors.NO_PREDICTIONS, b"\n  \r\n\n", "-", "no predictions"),
+    (errors.PREDICTION_SYNTAX, b"[" * 5000 + b"\n", "line 1", "nest deeper than 32"),
+]
+
+
+@pytest.mark.parametrize(("code", "content", "where", "words"), FILE_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(FILE_CASES)])
+def test_each_file_problem_names_its_line_and_code(tmp_path: Path, code: str, content: bytes,
+                                                   where: str, words: str) -> None:
+    path = write(tmp_path / "p.jsonl", content)
+    with pytest.raises(InvalidInputError) as err:
+        score_file("denied", path, RELEASE, n_bootstrap=0)
+    found = [(p.file, p.where, p.code, p.message) for p in err.value.problems]
+    assert len(found) == 1, found
+    assert found[0][:3] == (str(path), where, code)
+    assert words in found[0][3]
+
+
 def test_every_scorer_code_is_exercised() -> None:
-    tested = {case[0] for case in CASES} | {errors.RELEASE, errors.TOO_MANY_PROBLEMS}
+    tested = ({case[0] for case in CASES} | {case[0] for case in FILE_CASES}
+              | {errors.RELEASE, errors.TOO_MANY_PROBLEMS})
     assert tested == set(errors.SCORE_CODES)
 
 
@@ -126,14 +150,12 @@ def test_file_problems_carry_the_file_name_and_line(tmp_path: Path) -> None:
     assert "NaN is not a JSON number" in err.value.problems[1].message
 
 
-@pytest.mark.parametrize("content", [b"\xff\xfe garbage", b""])
-def test_undecodable_and_empty_files(tmp_path: Path, content: bytes) -> None:
+@pytest.mark.parametrize(("content", "words"), [(b"\xff\xfe garbage", "not UTF-8"),
+                                               (b"", "no predictions")])
+def test_undecodable_and_empty_files(tmp_path: Path, content: bytes, words: str) -> None:
     path = write(tmp_path / "p.jsonl", content)
-    if content:
-        with pytest.raises(InvalidInputError, match="not UTF-8"):
-            score_file("denied", path, RELEASE, n_bootstrap=0)
-    else:
-        assert score_file("denied", path, RELEASE, n_bootstrap=0).missing == N_CLAIMS
+    with pytest.raises(InvalidInputError, match=words):
+        score_file("denied", path, RELEASE, n_bootstrap=0)
 
 
 def test_a_release_that_fails_its_checksums_is_refused(tmp_path: Path) -> None:
@@ -188,14 +210,16 @@ def test_cli_prints_a_table_and_json(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 BAD_INPUTS: list[tuple[list[str], int, str]] = [
-    (["--task", "denied", "--predictions", "{missing}"], 1, "cannot read"),
-    (["--task", "denied", "--predictions", "{dir}"], 1, "cannot read"),
+    (["--task", "denied", "--predictions", "{missing}"], 1, "file does not exist"),
+    (["--task", "denied", "--predictions", "{dir}"], 1, "it is a folder"),
     (["--task", "denied", "--predictions", "{bad}"], 1, "[prediction-syntax]"),
     (["--task", "denied", "--predictions", "{bad}", "--release", "{missing}"], 1, "[release]"),
     (["--task", "clusters", "--predictions", "{empty}", "--subset", "contrast"], 2,
      "no contrast subset"),
     (["--task", "nope", "--predictions", "{empty}"], 2, "invalid choice"),
-    (["--task", "denied", "--predictions", "{empty}", "--bootstrap", "-1"], 2, "n_bootstrap"),
+    (["--task", "denied", "--predictions", "{empty}", "--bootstrap", "-1"], 2,
+     "argument --bootstrap: -1 is not from 0 to 10,000"),
+    (["--task", "denied", "--predictions", "{empty}"], 1, "[no-predictions]"),
 ]
 
 

@@ -3,7 +3,10 @@ score.
 
 Paths default to the repository layout (``corpus/``, ``annotations/``, ``release/``) relative
 to the working directory. Every command exits non-zero on bad input and prints each problem
-as ``file: id-or-line: [code] message``.
+as ``file: id-or-line: [code] message``: 1 for problems in the input files, 2 for a bad
+argument (argparse's usage message; numbers are checked against their range when parsed),
+130 after Ctrl-C (one line, ``retold: interrupted``), 141 when the reader of the output
+goes away (``retold stats | head``). No command prints a traceback for any of these.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from retold import __version__
@@ -151,6 +155,25 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def int_in(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type``: an integer from ``low`` to ``high``, else a usage error (exit 2)."""
+
+    def parse(text: str) -> int:
+        from retold.io.jsonio import show
+
+        try:
+            value = int(text)
+        except ValueError:  # not digits, or over 4,300 of them
+            raise argparse.ArgumentTypeError(f"{show(text, as_json=False)} is not an "
+                                             f"integer") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{show(value)} is not from {low:,} to {high:,}")
+        return value
+
+    parse.__name__ = "integer"  # argparse names the type in its own messages
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retold",
@@ -247,11 +270,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output format (default: text)")
     p.set_defaults(func=_cmd_stats)
 
+    from retold.score.limits import (
+        MAX_BOOTSTRAP,
+        MAX_DEPTH,
+        MAX_LINE_CHARS,
+        MAX_PREDICTIONS_BYTES,
+        MAX_SEED,
+    )
     from retold.score.tasks import SUBSETS, TASK_NAMES
 
     score_help = "score a predictions file (JSON Lines) on a benchmark task"
-    p = sub.add_parser("score", help=score_help, description=score_help, parents=[verbose],
-                       epilog="Formats, scores and conventions: docs/metrics.md.")
+    p = sub.add_parser(
+        "score", help=score_help, description=score_help, parents=[verbose],
+        epilog=(f"The predictions must be a regular file of at most "
+                f"{MAX_PREDICTIONS_BYTES // 2**20} MiB, with lines of at most "
+                f"{MAX_LINE_CHARS // 2**20} Mi characters nested at most {MAX_DEPTH} deep, "
+                f"and at least one line. Exit 1: problems in the predictions or the release "
+                f"(each listed with its line); exit 2: a bad argument. Formats, scores and "
+                f"conventions: docs/metrics.md."))
     p.add_argument("--task", required=True, choices=TASK_NAMES, help="the benchmark task")
     p.add_argument("--predictions", type=Path, required=True,
                    help="predictions, one JSON object per line")
@@ -260,20 +296,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subset", choices=SUBSETS, default="natural",
                    help="natural rows, or the contrast rows of dataset 1.1 (default: natural)")
     p.add_argument("--json", action="store_true", help="print one JSON object, not a table")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
-                   help="bootstrap resamples for the 95%% intervals; 0 for none (default: 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    p.add_argument("--bootstrap", type=int_in(0, MAX_BOOTSTRAP), default=1000, metavar="N",
+                   help=f"bootstrap resamples for the 95%% intervals, 0 (none) to "
+                        f"{MAX_BOOTSTRAP:,} (default: 1000)")
+    p.add_argument("--seed", type=int_in(0, MAX_SEED), default=0,
+                   help=f"bootstrap seed, 0 to {MAX_SEED:,} (default: 0)")
     p.set_defaults(func=_cmd_score)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code (never raise for bad input)."""
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s")
+    """Run the command line; return the exit code (never raise for bad input).
+
+    Ctrl-C prints one line and returns 130, whatever the command was doing.
+    """
     try:
-        return args.func(args)
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("retold: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                            format="%(levelname)s %(name)s: %(message)s")
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as a message at exit
+        return code
     except InvalidInputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -281,8 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         # The reader went away (``retold stats | head``): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 141
     except OSError as err:
         where = f"{err.filename}: " if err.filename else ""
@@ -291,6 +341,15 @@ def main(argv: list[str] | None = None) -> int:
     except UnicodeDecodeError as err:
         print(f"error: input is not UTF-8 ({err.reason} at byte {err.start})", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that no later flush fails again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's buffer)
+        pass
 
 
 if __name__ == "__main__":

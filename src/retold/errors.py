@@ -167,9 +167,12 @@ COMMAND_CODES: tuple[str, ...] = (UNSAFE_OUTPUT, NOT_EXPORTABLE, UNKNOWN_FORMAT,
 validator's ``shape``, ``missing-file``, ``unknown-document`` and ``missing-annotation``)."""
 
 # Error codes of ``retold score``'s format checker (``retold.score.formats``), which also
-# reports ``unknown-label`` and ``release``.
+# reports ``unknown-label``, ``duplicate-key`` and ``release``.
 PREDICTION_SYNTAX = "prediction-syntax"
-"""A predictions line is not one JSON object."""
+"""The predictions file cannot be read (missing, not a regular file, too large), or a line is
+not one JSON object (too long, nested too deeply, invalid JSON)."""
+NO_PREDICTIONS = "no-predictions"
+"""The predictions file, or the records given, hold no line: nothing to score."""
 PREDICTION_FIELDS = "prediction-fields"
 """A predictions line lacks a field of its task or has one it does not know."""
 PREDICTION_TYPE = "prediction-type"
@@ -182,7 +185,8 @@ PREDICTION_VALUE = "prediction-value"
 """A value out of its range (a span outside the text, a ranking with the query in it)."""
 TOO_MANY_PROBLEMS = "too-many-problems"
 """More than 100 problems: the rest are counted, not listed."""
-SCORE_CODES: tuple[str, ...] = (PREDICTION_SYNTAX, PREDICTION_FIELDS, PREDICTION_TYPE,
-                                UNKNOWN_LABEL, UNKNOWN_ID, DUPLICATE_PREDICTION,
-                                PREDICTION_VALUE, RELEASE, TOO_MANY_PROBLEMS)
+SCORE_CODES: tuple[str, ...] = (PREDICTION_SYNTAX, DUPLICATE_KEY, NO_PREDICTIONS,
+                                PREDICTION_FIELDS, PREDICTION_TYPE, UNKNOWN_LABEL, UNKNOWN_ID,
+                                DUPLICATE_PREDICTION, PREDICTION_VALUE, RELEASE,
+                                TOO_MANY_PROBLEMS)
 """Every code a Problem from ``retold score``'s format checker can carry."""

@@ -10,7 +10,8 @@ import it.
 seed=0)`` takes the prediction lines (dicts, or their JSON text) and returns
 ``Scores.to_json()``. evaluate keeps its inputs in an Arrow column; each line is stored as
 its JSON text, so the format checker sees exactly the line that was given (no type is
-converted on the way) and natural and contrast lines can be mixed.
+converted on the way) and natural and contrast lines can be mixed; the text is read by the
+same strict line reader as a predictions file.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import Any
 import datasets
 import evaluate
 
-from retold.score import TASKS, score_records
+from retold.score import TASKS, score_lines
+from retold.score.formats import parse_texts
 from retold.score.tasks import Task
 
 CITATION = """@misc{retold,
@@ -74,6 +76,8 @@ class RetoldMetric(evaluate.Metric):
     def _compute(self, predictions: list[str], release_dir: str = "release",
                  subset: str = "natural", n_bootstrap: int = 1000,
                  seed: int = 0) -> dict[str, Any]:
-        records = [json.loads(line) for line in predictions]
-        return score_records(self.task_name, records, release_dir, subset=subset,
-                             n_bootstrap=n_bootstrap, seed=seed).to_json()
+        # read as strictly as a file: a repeated key, NaN or a too deep line is a problem of
+        # its line (a PredictionError), never an exception of the JSON parser
+        lines = parse_texts(predictions)
+        return score_lines(self.task_name, lines, release_dir, subset=subset,
+                           n_bootstrap=n_bootstrap, seed=seed).to_json()

@@ -57,7 +57,6 @@ whole draft anchors. The output is then checked by ``retold validate`` like any 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,13 +239,14 @@ class _Anchorer:
 # --------------------------------------------------------------------------------------
 def _draft_objects(a: _Anchorer, lines: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each non-empty line's number and JSON object; problems for the others."""
+    from retold.io.jsonio import StrictDecoder, parse_json_line  # the one strict line reader
+
+    decoder = StrictDecoder()
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as err:
-            a.fail(number, f"invalid JSON: {err.msg}")
+        ok, item = parse_json_line(raw.strip(), number, lambda n, _, m: a.fail(n, m), decoder)
+        if not ok:
             continue
         if not isinstance(item, dict):
             a.fail(number, "each line must be a JSON object")
@@ -420,8 +420,13 @@ def anchor_draft(draft_lines: list[str], text: str, doc_id: str, file: str) -> D
 
 def read_draft(draft: Path) -> list[str]:
     """The lines of a draft file; InvalidInputError if it cannot be read as UTF-8 text."""
+    from retold.io.files import UnreadableFileError, read_bytes_bounded
+    from retold.io.jsonio import MAX_JSONL_FILE_BYTES
+
     try:
-        return draft.read_text(encoding="utf-8").splitlines()
+        return read_bytes_bounded(draft, MAX_JSONL_FILE_BYTES).decode("utf-8").splitlines()
+    except UnreadableFileError as err:
+        message = f"the draft {err.reason}"
     except FileNotFoundError:
         message = "the draft does not exist"
     except IsADirectoryError:

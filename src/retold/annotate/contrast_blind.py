@@ -111,19 +111,12 @@ def dump_jsonl(rows: Sequence[Mapping[str, Any]]) -> str:
 # --------------------------------------------------------------------------------------
 def load_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """The objects of a JSON Lines file with line numbers; InvalidInputError on bad lines."""
-    problems, out = [], []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise InvalidInputError([Problem(str(path), "-", SHAPE, f"cannot read: {err}")]) from None
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            problems.append(Problem(str(path), f"line {number}", SHAPE, f"invalid JSON: {err.msg}"))
-            continue
+    from retold.io.jsonio import problem_list, read_jsonl  # the one strict reader
+
+    problems: list[Problem] = []
+    out = []
+    for number, obj in read_jsonl(path, problem_list(str(path), problems),
+                                  missing_code=SHAPE) or []:
         if not isinstance(obj, dict):
             problems.append(Problem(str(path), f"line {number}", SHAPE, "must be a JSON object"))
             continue

@@ -98,8 +98,13 @@ class ContrastExport:
 
 def _jsonl(path: Path) -> list[Record]:
     """The objects of a JSON Lines file that passed validation (blank lines skipped)."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    from retold.io.jsonio import problem_list, read_jsonl  # the one strict reader
+
+    problems: list[Problem] = []
+    lines = read_jsonl(path, problem_list(str(path), problems))
+    if problems or lines is None:
+        raise InvalidInputError(problems)
+    return [obj for _, obj in lines]
 
 
 def passage_record(edit: ContrastEdit) -> Record:

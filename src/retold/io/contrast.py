@@ -35,7 +35,6 @@ labels checked by ``retold.validate.contrast``.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,28 +181,10 @@ def _check_keys(obj: dict[str, Any], required: dict[str, Any], optional: dict[st
 
 def _jsonl_objects(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
     """The JSON objects of a JSON Lines file with their line numbers (blank lines skipped)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        problems.append(Problem(str(path), "-", MISSING_FILE, "file does not exist"))
-        return []
-    except OSError as err:
-        problems.append(Problem(str(path), "-", MISSING_FILE,
-                                f"cannot be read as a file: {err.strerror or err}"))
-        return []
-    except UnicodeDecodeError as err:
-        problems.append(Problem(str(path), "-", SHAPE, f"not UTF-8: {err}"))
-        return []
+    from retold.io.jsonio import problem_list, read_jsonl  # the one strict reader
+
     out = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as err:
-            problems.append(Problem(str(path), f"line {number}", SHAPE,
-                                    f"invalid JSON: {err.msg}"))
-            continue
+    for number, obj in read_jsonl(path, problem_list(str(path), problems)) or []:
         if not isinstance(obj, dict):
             problems.append(Problem(str(path), f"line {number}", SHAPE,
                                     "each line must be a JSON object"))

@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from retold.io.jsonio import show
 from retold.schema import SCHEMA_VERSION
-from retold.score.formats import Line, Problems, number_records, read_jsonl
+from retold.score.formats import Line, Problems, number_records, read_jsonl, require_lines
 from retold.score.gold import Release, open_release
+from retold.score.limits import MAX_BOOTSTRAP, MAX_SEED
 from retold.score.metrics.bootstrap import CONFIDENCE, N_BOOTSTRAP, SEED
 from retold.score.scorers.base import TaskScorer
 from retold.score.scorers.classify import ClassifyScorer
@@ -135,7 +137,13 @@ def _gold(task: Task, release: Release, subset: str) -> Any:
     return _GOLD_CACHE[key]
 
 
-def _arguments(task_name: str, subset: str, n_bootstrap: int) -> Task:
+def _integer_in(value: Any, top: int) -> bool:
+    """Whether ``value`` is an integer (numpy's too, not a bool) from 0 to ``top``."""
+    return (isinstance(value, int | np.integer) and not isinstance(value, bool)
+            and 0 <= value <= top)
+
+
+def _arguments(task_name: str, subset: str, n_bootstrap: int, seed: int) -> Task:
     try:
         task = get_task(task_name)
     except KeyError as err:
@@ -146,8 +154,11 @@ def _arguments(task_name: str, subset: str, n_bootstrap: int) -> Task:
         with_contrast = [t.name for t in TASKS.values() if t.has_contrast]
         raise ValueError(f"task {task.name!r} has no contrast subset; tasks with one: "
                          f"{', '.join(with_contrast)}")
-    if n_bootstrap < 0:
-        raise ValueError("n_bootstrap must be 0 (no intervals) or more")
+    if not _integer_in(n_bootstrap, MAX_BOOTSTRAP):
+        raise ValueError(f"n_bootstrap must be an integer from 0 (no intervals) to "
+                         f"{MAX_BOOTSTRAP:,}, not {show(n_bootstrap)}")
+    if not _integer_in(seed, MAX_SEED):
+        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED:,}, not {show(seed)}")
     return task
 
 
@@ -155,10 +166,11 @@ def score_lines(task_name: str, lines: Sequence[Line], release_dir: Path | str, 
                 subset: str = "natural", n_bootstrap: int = N_BOOTSTRAP, seed: int = SEED,
                 source: str = "<records>") -> Scores:
     """Score numbered, parsed prediction lines (what ``score_file`` and ``score_records`` do)."""
-    task = _arguments(task_name, subset, n_bootstrap)
+    task = _arguments(task_name, subset, n_bootstrap, seed)
     release = _release(release_dir)
     scorer = SCORERS[task.name]
     gold = _gold(task, release, subset)
+    require_lines(lines, source)
     problems = Problems(source)
     preds = scorer.check(task, gold, lines, problems)
     problems.raise_if_any()
@@ -195,8 +207,9 @@ def score_records(task: str, records: Iterable[Any], release_dir: Path | str = P
                   seed: int = SEED) -> Scores:
     """Score prediction records (dicts, as JSON Lines would hold them) against a release.
 
-    Raises ``InvalidInputError`` listing every problem (record ``i`` is "line i+1"), and
-    ``ValueError`` for an unknown task or subset.
+    Raises ``InvalidInputError`` listing every problem (record ``i`` is "line i+1"; no record
+    at all is a ``no-predictions`` problem), and ``ValueError`` for an unknown task or subset,
+    ``n_bootstrap`` outside 0..``MAX_BOOTSTRAP`` or ``seed`` outside 0..``MAX_SEED``.
     """
     return score_lines(task, number_records(records), release_dir, subset=subset,
                        n_bootstrap=n_bootstrap, seed=seed)
@@ -206,7 +219,7 @@ def score_file(task: str, path: Path | str, release_dir: Path | str = Path("rele
                subset: str = "natural", n_bootstrap: int = N_BOOTSTRAP,
                seed: int = SEED) -> Scores:
     """Score a JSON Lines predictions file against a release (see ``score_records``)."""
-    _arguments(task, subset, n_bootstrap)
+    _arguments(task, subset, n_bootstrap, seed)
     _release(release_dir)  # a bad release is reported before the predictions are read
     return score_lines(task, read_jsonl(Path(path)), release_dir, subset=subset,
                        n_bootstrap=n_bootstrap, seed=seed, source=str(path))

@@ -4,12 +4,19 @@ Every problem is reported with the line number (1-based; for ``score_records`` t
 the record plus one) and one of these codes, in line order:
 
 ``prediction-syntax``
-    The file cannot be read, is not UTF-8, or a line is not one JSON object.
+    The file cannot be read (missing, not a regular file, over ``MAX_PREDICTIONS_BYTES``),
+    is not UTF-8, or a line is not one JSON object (over ``MAX_LINE_CHARS`` characters,
+    nested deeper than ``MAX_DEPTH``, not JSON, ``NaN``, an integer of over 4,300 digits);
+    the limits are in ``retold.score.limits``.
+``duplicate-key``
+    A key appears twice in the object of one line.
+``no-predictions``
+    The file (or the records given) holds no line at all: nothing to score.
 ``prediction-fields``
     A line lacks a field of its task, or has a field the task does not know.
 ``prediction-type``
     A field has the wrong JSON type (a boolean must be ``true``/``false``, an offset an
-    integer, a score a finite number, an id a string).
+    integer, a score a finite number, an integer score within ±2**53, an id a string).
 ``unknown-label``
     A label (the stance) is not one of the schema's labels.
 ``unknown-id``
@@ -26,12 +33,12 @@ the record plus one) and one of these codes, in line order:
     More than ``MAX_PROBLEMS`` problems: the rest are counted, not listed.
 
 A gold item with no line is not an error: it is *missing*, scored as a wrong prediction
-and counted in the scores' ``missing``.
+and counted in the scores' ``missing``. Every value a message echoes is shortened
+(``retold.io.jsonio.show``).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +48,7 @@ from typing import Any
 
 from retold.errors import (
     DUPLICATE_PREDICTION,
+    NO_PREDICTIONS,
     PREDICTION_FIELDS,
     PREDICTION_SYNTAX,
     PREDICTION_TYPE,
@@ -51,6 +59,10 @@ from retold.errors import (
     InvalidInputError,
     Problem,
 )
+from retold.io.jsonio import StrictDecoder, parse_json_line, show
+from retold.io.jsonio import parse_jsonl as _parse_jsonl
+from retold.io.jsonio import read_jsonl as _read_jsonl
+from retold.score.limits import MAX_MESSAGE_CHARS, MAX_PREDICTIONS_BYTES, MAX_SAFE_INTEGER
 from retold.score.tasks import (
     BOOL,
     ID,
@@ -64,7 +76,6 @@ from retold.score.tasks import (
 
 MAX_PROBLEMS = 100
 """Problems listed before the checker only counts the rest."""
-
 Line = tuple[int, Any]
 """(line number, parsed JSON value)."""
 
@@ -88,8 +99,11 @@ class Problems:
         self.unlisted = 0
 
     def add(self, line: int | None, code: str, message: str) -> None:
+        """Record a problem of ``line`` (None or 0: the whole file)."""
         if len(self.listed) < MAX_PROBLEMS:
-            where = "-" if line is None else f"line {line}"
+            where = f"line {line}" if line else "-"
+            if len(message) > MAX_MESSAGE_CHARS:
+                message = message[: MAX_MESSAGE_CHARS - 3] + "..."
             self.listed.append(Problem(self.source, where, code, message))
         else:
             self.unlisted += 1
@@ -108,48 +122,47 @@ class Problems:
 
 
 def read_jsonl(path: Path) -> list[Line]:
-    """The parsed lines of a JSON Lines file (blank lines skipped); every bad line reported."""
-    source = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as err:
-        raise PredictionError([Problem(source, "-", PREDICTION_SYNTAX,
-                                       f"cannot read: {err.strerror or err}")]) from None
-    except UnicodeDecodeError as err:
-        raise PredictionError([Problem(source, "-", PREDICTION_SYNTAX,
-                                       f"not UTF-8 ({err.reason} at byte {err.start})")]) from None
-    return parse_jsonl(text, source)
+    """The parsed lines of a predictions file (blank lines skipped); every bad line reported.
 
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+    Only a regular file of at most ``MAX_PREDICTIONS_BYTES`` is read (a FIFO or device is
+    refused before it is opened); a UTF-8 byte order mark is allowed.
+    """
+    problems = Problems(str(path))
+    lines = _read_jsonl(Path(path), problems.add, code=PREDICTION_SYNTAX,
+                        missing_code=PREDICTION_SYNTAX, max_bytes=MAX_PREDICTIONS_BYTES,
+                        encoding="utf-8-sig")
+    problems.raise_if_any()
+    return lines or []
 
 
 def parse_jsonl(text: str, source: str = "<text>") -> list[Line]:
     """The parsed lines of JSON Lines text: exactly one JSON value per non-blank line."""
     problems = Problems(source)
-    lines: list[Line] = []
-    decode = _DECODER.raw_decode
-    for number, raw in enumerate(text.split("\n"), start=1):
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        try:
-            value, end = decode(stripped)
-        except ValueError as err:
-            problems.add(number, PREDICTION_SYNTAX, f"not valid JSON: {err}")
-            continue
-        if end != len(stripped):
-            problems.add(number, PREDICTION_SYNTAX,
-                         f"not valid JSON: extra data after the value (column {end + 1}); "
-                         "one JSON object per line")
-            continue
-        lines.append((number, value))
+    lines = _parse_jsonl(text, problems.add, code=PREDICTION_SYNTAX)
     problems.raise_if_any()
     return lines
+
+
+def parse_texts(texts: Iterable[str], source: str = "<records>") -> list[Line]:
+    """Lines given one JSON text each (``evaluate`` keeps them so), numbered from 1."""
+    problems = Problems(source)
+    decoder = StrictDecoder()
+    lines: list[Line] = []
+    for number, text in enumerate(texts, start=1):
+        ok, value = parse_json_line(text.strip(), number, problems.add, decoder,
+                                    code=PREDICTION_SYNTAX)
+        if ok:
+            lines.append((number, value))
+    problems.raise_if_any()
+    return lines
+
+
+def require_lines(lines: Sequence[Line], source: str) -> None:
+    """Raise ``PredictionError`` (``no-predictions``) when there is no line to score."""
+    if not lines:
+        raise PredictionError([Problem(source, "-", NO_PREDICTIONS,
+                                       "no predictions: not one line to score; write one "
+                                       "JSON object per predicted item")])
 
 
 def number_records(records: Iterable[Any]) -> list[Line]:
@@ -162,14 +175,15 @@ def number_records(records: Iterable[Any]) -> list[Line]:
 # ----------------------------------------------------------------------------------------
 
 def _is_number(v: Any) -> bool:
-    return (type(v) is float and math.isfinite(v)) or type(v) is int
+    return ((type(v) is float and math.isfinite(v))
+            or (type(v) is int and -MAX_SAFE_INTEGER <= v <= MAX_SAFE_INTEGER))
 
 
 _TYPE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     ID: (lambda v: type(v) is str, "a string id"),
     BOOL: (lambda v: type(v) is bool, "true or false"),
     OFFSET: (lambda v: type(v) is int, "an integer"),
-    NUMBER: (_is_number, "a finite number"),
+    NUMBER: (_is_number, "a finite number (an integer within ±2**53)"),
     LABEL: (lambda v: type(v) is str, "a label name (string)"),
     STRING: (lambda v: type(v) is str, "a string"),
     ID_LIST: (lambda v: type(v) is list and all(type(x) is str for x in v),
@@ -179,11 +193,6 @@ _TYPE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 _EXACT_TYPES: dict[str, type] = {ID: str, BOOL: bool, OFFSET: int, LABEL: str, STRING: str}
 """Kinds checked by exact type (``type(v) is t``: a bool is not an int here)."""
-
-
-def _describe(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass
@@ -231,17 +240,19 @@ class FieldChecker:
         """Add every problem of a line; True when it has none."""
         if type(record) is not dict:
             problems.add(number, PREDICTION_SYNTAX,
-                         f"a line must be a JSON object, not {_describe(record)}")
+                         f"a line must be a JSON object, not {show(record)}")
             return False
         ok = True
         if record.keys() != self.names:
             missing = sorted(self.names - record.keys())
-            unknown = sorted(record.keys() - self.names)
+            unknown = sorted(record.keys() - self.names, key=show)
             parts = []
             if missing:
                 parts.append(f"missing field(s) {', '.join(missing)}")
             if unknown:
-                parts.append(f"unknown field(s) {', '.join(map(str, unknown))}")
+                shown = [show(k, as_json=False) for k in unknown[:5]]
+                more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+                parts.append(f"unknown field(s) {', '.join(shown)}{more}")
             problems.add(number, PREDICTION_FIELDS,
                          f"{'; '.join(parts)}; a line has exactly "
                          f"{', '.join(f.name for f in self.fields)}")
@@ -249,13 +260,13 @@ class FieldChecker:
         for name, check, expected in self.checks:
             if name in record and not check(record[name]):
                 problems.add(number, PREDICTION_TYPE,
-                             f"{name} must be {expected}, not {_describe(record[name])}")
+                             f"{name} must be {expected}, not {show(record[name])}")
                 ok = False
         for name, allowed in self.labels.items():
             value = record.get(name)
             if type(value) is str and value not in allowed:
                 problems.add(number, UNKNOWN_LABEL,
-                             f"{name} {value!r} is not a label; labels: "
+                             f"{name} {show(value, as_json=False)} is not a label; labels: "
                              f"{', '.join(sorted(allowed))}")
                 ok = False
         return ok
@@ -310,12 +321,12 @@ def align_items(lines: Sequence[Line], fields: tuple[PredictionField, ...],
         if pos is None:
             explained = unknown_key(record) if unknown_key else None
             code, message = explained or (
-                UNKNOWN_ID, f"{'/'.join(key)} {_describe(item_key)} is not a gold item")
+                UNKNOWN_ID, f"{'/'.join(key)} {show(item_key)} is not a gold item")
             problems.add(number, code, message)
             continue
         if pos in seen:
             problems.add(number, DUPLICATE_PREDICTION,
-                         f"{'/'.join(key)} {_describe(item_key)} is already predicted on "
+                         f"{'/'.join(key)} {show(item_key)} is already predicted on "
                          f"line {seen[pos]}; each item is scored once")
             continue
         if value_check is not None:
@@ -333,6 +344,6 @@ def align_items(lines: Sequence[Line], fields: tuple[PredictionField, ...],
 def span_problem(start: int, end: int, length: int, what: str) -> str | None:
     """Why ``[start, end)`` is not a span of a text of ``length`` code points, or None."""
     if not 0 <= start < end <= length:
-        return (f"{what} [{start}, {end}) is not a non-empty span of the text "
+        return (f"{what} [{show(start)}, {show(end)}) is not a non-empty span of the text "
                 f"(0 <= start < end <= {length})")
     return None

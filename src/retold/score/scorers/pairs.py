@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from retold.io.jsonio import show
 from retold.schema import REUSE_LABELS
 from retold.score.formats import PREDICTION_VALUE, UNKNOWN_ID, Line, Problems, align_items
 from retold.score.gold import Release
@@ -148,7 +149,7 @@ class PairScorer:
             a, b = record["claim_id_a"], record["claim_id_b"]
             for name, value in (("claim_id_a", a), ("claim_id_b", b)):
                 if value not in gold.claim_ids:
-                    return UNKNOWN_ID, f"{name} {value!r} is not a claim id"
+                    return UNKNOWN_ID, f"{name} {show(value, as_json=False)} is not a claim id"
             if a == b:
                 return PREDICTION_VALUE, f"a pair needs two claims, not {a!r} twice"
             return PREDICTION_VALUE, (f"claim_id_a must be the smaller id: write this pair as "

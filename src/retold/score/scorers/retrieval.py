@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from retold.io.jsonio import show
 from retold.score.formats import Line, Problems, align_items
 from retold.score.gold import Release
 from retold.score.metrics.bootstrap import resample_counts
@@ -90,7 +91,7 @@ class RetrievalScorer:
             for rank, claim in enumerate(record["ranking"], start=1):
                 where = gold.index.get(claim)
                 if where is None:
-                    return f"ranking[{rank - 1}] {claim!r} is not a claim id"
+                    return f"ranking[{rank - 1}] {show(claim, as_json=False)} is not a claim id"
                 if gold.doc[where] == gold.doc[pos]:
                     return (f"ranking[{rank - 1}] {claim!r} is in the query's own document "
                             f"{gold.doc[pos]}; rank only other documents' claims")

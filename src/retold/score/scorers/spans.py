@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from retold.io.jsonio import show
 from retold.score.formats import (
     DUPLICATE_PREDICTION,
     PREDICTION_VALUE,
@@ -111,7 +112,8 @@ class SpanScorer:
                 continue
             doc, start, end = record["doc_id"], record["start"], record["end"]
             if doc not in gold.lengths:
-                problems.add(number, UNKNOWN_ID, f"doc_id {doc!r} is not a document id")
+                problems.add(number, UNKNOWN_ID,
+                             f"doc_id {show(doc, as_json=False)} is not a document id")
                 continue
             message = span_problem(start, end, gold.lengths[doc], "span")
             if message:
