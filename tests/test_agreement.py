@@ -29,6 +29,7 @@ from retold.cli import main
 from retold.io.standoff import AnnotationSet, Source
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
+ROOT = Path(__file__).parent.parent
 
 
 def test_kappa_hand_worked() -> None:
@@ -264,6 +265,41 @@ def test_cli_agree_writes_both_files(tmp_path: Path, second_read: Path) -> None:
     }
     assert json.loads(details.read_text(encoding="utf-8"))["matched_pairs"][3] == [
         "001-c003", "001-c003"]
+
+
+@pytest.mark.parametrize(("existing", "code"), [
+    ("none", 0), ("an earlier agreement file", 0), ("someone's JSON", 1), ("the details", 1),
+    ("text", 1)])
+def test_cli_agree_overwrites_only_an_agreement_file(
+        tmp_path: Path, second_read: Path, existing: str, code: int,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    out, details = tmp_path / "agreement.json", tmp_path / "agreement_details.json"
+    committed = ROOT / "annotations"
+    contents = {"an earlier agreement file": (committed / "agreement.json").read_bytes(),
+                "someone's JSON": b'{"claims, first read": 1}\n',
+                "the details": (committed / "agreement_details.json").read_bytes(),
+                "text": b"my notes\n"}
+    if existing in contents:
+        out.write_bytes(contents[existing])
+    args = ["agree", "--corpus", str(MINI / "corpus"), "--first", str(MINI / "annotations"),
+            "--second", str(second_read), "--out", str(out), "--details", str(details)]
+    assert main(args) == code
+    if code == 0:
+        assert json.loads(out.read_text(encoding="utf-8"))["claims, second read"] == 4
+        assert main(args) == 0  # README: `retold agree` runs twice in a row
+    else:
+        assert "[unsafe-output]" in capsys.readouterr().err
+        assert out.read_bytes() == contents[existing]
+        assert not details.exists()  # checked before either file is written
+
+
+def test_agreement_key_lists_are_those_of_the_committed_files() -> None:
+    from retold.annotate.agreement import DETAILS_KEYS, SUMMARY_KEYS
+
+    for name, keys in (("agreement.json", SUMMARY_KEYS),
+                       ("agreement_details.json", DETAILS_KEYS)):
+        text = (ROOT / "annotations" / name).read_text(encoding="utf-8")
+        assert list(json.loads(text)) == list(keys)
 
 
 # --------------------------------------------------------------------------------------

@@ -491,6 +491,37 @@ def test_cli_anchor_writes_the_standoff_file(tmp_path: Path) -> None:
         MINI / "annotations" / "docs" / "000-mini-report.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("existing", "code", "message"), [
+    ("standoff of the same document", 0, ""),  # README: re-anchor over annotations/docs/
+    ("standoff of another document", 1, "is the standoff file of '001-mini-denial'"),
+    ("someone's JSON", 1, "exists and is not a retold standoff annotation file"),
+    ("someone's text", 1, "exists and is not a retold standoff annotation file"),
+])
+def test_cli_anchor_overwrites_only_its_own_kind_of_file(
+        tmp_path: Path, existing: str, code: int, message: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.json"
+    mine = MINI / "annotations" / "docs" / "000-mini-report.json"
+    if existing == "standoff of the same document":
+        out.write_text(mine.read_text(encoding="utf-8").replace('"note": ""', '"note": "x"'),
+                       encoding="utf-8")
+    elif existing == "standoff of another document":
+        out.write_bytes((MINI / "annotations" / "docs" / "001-mini-denial.json").read_bytes())
+    elif existing == "someone's JSON":
+        out.write_text('{"doc_id": "000-mini-report", "mine": true}\n', encoding="utf-8")
+    else:
+        out.write_text("my notes\n", encoding="utf-8")
+    before = out.read_bytes()
+    assert main(["anchor", str(MINI / "drafts" / "000-mini-report.jsonl"), "--corpus",
+                 str(MINI / "corpus"), "--doc-id", "000-mini-report", "--out", str(out)]) == code
+    if code == 0:
+        assert out.read_bytes() == mine.read_bytes()
+    else:
+        assert out.read_bytes() == before
+        assert f"[unsafe-output] {message}" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary file left
+
+
 @pytest.mark.parametrize(("kind", "message"), [
     ("missing", "the draft does not exist"),
     ("folder", "the draft is a folder, not a regular file"),

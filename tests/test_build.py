@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,82 @@ def test_build_refuses_foreign_files_inside_a_release(tmp_path: Path) -> None:
     assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_refuses_a_foreign_folder_with_its_own_sha256sums(tmp_path: Path) -> None:
+    # Someone's downloads: an image, notes and the sha256sum file that checks them.
+    out = tmp_path / "downloads"
+    out.mkdir()
+    files = {"debian.iso": b"\x00" * 1000, "notes.txt": b"mine\n"}
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    (out / SUMS_FILE).write_text("".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n"
+                                         for n, d in sorted(files.items())), encoding="utf-8")
+    before = _snapshot(out)
+    with pytest.raises(InvalidInputError) as err:
+        build_release(MINI / "corpus", MINI / "annotations", out)
+    assert err.value.problems[0].code == "unsafe-output"
+    assert "build_info.json does not say `retold build` wrote it" in err.value.problems[0].message
+    assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize("change", ["digest", "marker"])
+def test_build_refuses_a_release_that_is_not_as_its_record_says(tmp_path: Path,
+                                                                 change: str) -> None:
+    out = tmp_path / "release"
+    build_release(MINI / "corpus", MINI / "annotations", out)
+    if change == "digest":  # a file changed after the build: its digest no longer matches
+        (out / CARD_FILE).write_text("my own card\n", encoding="utf-8")
+        needle = f"{CARD_FILE} was changed after it was written"
+    else:  # digests all match, but build_info.json does not name retold build
+        info = json.loads((out / "build_info.json").read_text(encoding="utf-8"))
+        del info["written_by"]
+        (out / "build_info.json").write_text(json.dumps(info), encoding="utf-8")
+        lines = [f"{hashlib.sha256((out / rel).read_bytes()).hexdigest()}  {rel}\n"
+                 for rel in release_files(out)]
+        (out / SUMS_FILE).write_text("".join(lines), encoding="utf-8")
+        assert verify_sha256sums(out) == []
+        needle = "does not say `retold build` wrote it"
+    before = _snapshot(out)
+    with pytest.raises(InvalidInputError) as err:
+        build_release(MINI / "corpus", MINI / "annotations", out)
+    assert needle in err.value.problems[0].message
+    assert _snapshot(out) == before
+
+
+def test_build_refuses_a_symlinked_out_and_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    build_release(MINI / "corpus", MINI / "annotations", real)
+    link = tmp_path / "release"
+    link.symlink_to(real)
+    before = _snapshot(real)
+    result = main(["build", "--corpus", str(MINI / "corpus"), "--annotations",
+                   str(MINI / "annotations"), "--out", str(link)])
+    assert result == 1
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert _snapshot(real) == before
+
+
+@pytest.mark.parametrize(("umask", "folder", "file"), [(0o022, 0o755, 0o644),
+                                                       (0o077, 0o700, 0o600)])
+def test_release_permissions_follow_the_umask(tmp_path: Path, umask: int, folder: int,
+                                              file: int) -> None:
+    out = tmp_path / "release"
+    old = os.umask(umask)
+    try:
+        for _ in range(2):  # a new release, then one replacing it
+            build_release(MINI / "corpus", MINI / "annotations", out)
+            dirs = [out, *(p for p in out.rglob("*") if p.is_dir())]
+            assert {stat.S_IMODE(p.stat().st_mode) for p in dirs} == {folder}
+            assert {stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*")
+                    if p.is_file()} == {file}
+    finally:
+        os.umask(old)
+
+
 def test_sha256sums_lists_exactly_the_files_written(tmp_path: Path) -> None:
     out = tmp_path / "release"
     build_release(MINI / "corpus", MINI / "annotations", out)
@@ -164,6 +242,7 @@ def test_build_info_records_the_writing_libraries(tmp_path: Path) -> None:
     info = json.loads((out / "build_info.json").read_text(encoding="utf-8"))
     assert info["libraries"]["pyarrow"] == version("pyarrow")
     assert info["libraries"]["datasets"] == version("datasets")
+    assert info["written_by"] == "retold build"  # the proof a later build checks
 
 
 def test_parquet_metadata_is_deterministic(mini_release: tuple[Path, dict[str, int]]) -> None:

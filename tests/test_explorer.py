@@ -105,19 +105,27 @@ def test_containment_finds_nested_claims() -> None:
     assert nesting["c"] == {"inside": [], "contains": []}
 
 
-def test_render_is_deterministic_and_refuses_a_busy_folder(site: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture) -> None:
+def test_render_is_deterministic_reruns_and_refuses_a_busy_folder(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     again = tmp_path / "again"
     assert main(["render", "--release", str(RELEASE), "--out", str(again)]) == 0
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again).as_posix() for p in again.rglob("*")
                            if p.is_file())
     assert {"figures/matrix.png", "figures/matrix.svg", "index.html", "clusters.html",
-            "sources.html", "contrast.html"} <= set(files)
+            "sources.html", "contrast.html", "retold-manifest.json"} <= set(files)
     for rel in files:
         assert (site / rel).read_bytes() == (again / rel).read_bytes(), rel
+    # README: `retold render --out explorer` runs twice in a row (it replaces its own output).
+    assert main(["render", "--release", str(RELEASE), "--out", str(again)]) == 0
+    for rel in files:
+        assert (site / rel).read_bytes() == (again / rel).read_bytes(), rel
+    # A file it did not write makes the folder someone else's: refused, kept.
+    (again / "notes.txt").write_text("mine", encoding="utf-8")
+    capsys.readouterr()
     assert main(["render", "--release", str(RELEASE), "--out", str(again)]) == 1
     assert "[unsafe-output]" in capsys.readouterr().err
+    assert (again / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 # --------------------------------------------------------------------------------------

@@ -174,6 +174,37 @@ def test_output_folder_must_be_new_or_empty(command: str, tmp_path: Path,
     assert [p.name for p in busy.iterdir()] == ["keep.txt"]
 
 
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_a_second_run_replaces_only_its_own_unchanged_output(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    exported = _mini_export("label-studio", tmp_path)
+    args = (["export", "--format", "label-studio", "--annotations", str(MINI / "annotations")]
+            if command == "export" else ["import", "--format", "label-studio", "--in",
+                                         str(exported)])
+    out = tmp_path / "out"
+    argv = [*args, "--corpus", str(MINI / "corpus"), "--out", str(out)]
+    assert main(argv) == 0
+    first = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+             if p.is_file()}
+    assert "retold-manifest.json" in first
+    assert main(argv) == 0  # README: every export runs twice in a row
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file()} == first
+    # Edited after it was written (the Label Studio round trip edits tasks.json in place):
+    # the folder now holds the user's work, so it is refused and kept.
+    edited = sorted(rel for rel in first if rel != "retold-manifest.json")[0]
+    (out / edited).write_bytes(first[edited] + b"\n")
+    capsys.readouterr()
+    assert main(argv) == 1
+    assert "was changed after it was written" in capsys.readouterr().err
+    assert (out / edited).read_bytes() == first[edited] + b"\n"
+    # Another format's export is not this command's to replace.
+    other = ["export", "--format", "conll", "--annotations", str(MINI / "annotations"),
+             "--corpus", str(MINI / "corpus"), "--out", str(exported)]
+    assert main(other) == 1
+    assert "was written by `retold export --format label-studio`" in capsys.readouterr().err
+
+
 def test_a_chain_link_without_mention_is_refused_not_dropped(tmp_path: Path) -> None:
     root = tmp_path / "mini"
     shutil.copytree(MINI, root)

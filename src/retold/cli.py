@@ -71,8 +71,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from retold.build.writer import release_owner
+    from retold.io.owned import check_output_folder
     from retold.pipeline import build_release
 
+    check_output_folder(args.out, release_owner)  # refuse before the build, not after it
     counts = build_release(args.corpus, args.annotations, args.out)
     for name, n in counts.items():
         print(f"{name}: {n} rows")
@@ -90,17 +93,20 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_agree(args: argparse.Namespace) -> int:
-    from retold.annotate.agreement import compare, load_read, summary
-    from retold.io.jsonio import dump_json
+    from retold.annotate.agreement import (
+        check_agreement_targets,
+        compare,
+        load_read,
+        write_agreement,
+    )
 
     for out in (args.out, args.details):
         if not out.parent.is_dir():
             print(f"error: {out}: folder {out.parent} does not exist", file=sys.stderr)
             return 2
+    check_agreement_targets(args.out, args.details)
     figures = compare(load_read(args.corpus, args.first), load_read(args.corpus, args.second))
-    headline = summary(figures)
-    args.out.write_text(dump_json(headline), encoding="utf-8")
-    args.details.write_text(dump_json(figures), encoding="utf-8")
+    headline = write_agreement(args.out, args.details, figures)
     width = max(len(k) for k in headline)
     for key, value in headline.items():
         print(f"{key:<{width}}  {value}")
@@ -198,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("anchor", "turn a quote-based draft (JSONL) into a standoff annotation file")
     p.add_argument("draft", type=Path, help="the quote-based draft (JSON Lines)")
     p.add_argument("--doc-id", required=True, help="the manifest doc_id the draft annotates")
-    p.add_argument("--out", type=Path, required=True, help="standoff JSON file to write")
+    p.add_argument("--out", type=Path, required=True,
+                   help="standoff JSON file to write: new, or the standoff file of the "
+                        "same document")
     p.set_defaults(func=_cmd_anchor)
 
     from retold.io.ids import ID_LETTERS
@@ -232,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--second", type=Path, default=Path("annotations/second_read"),
                    help="the second read's annotation set (default: annotations/second_read)")
     p.add_argument("--out", type=Path, default=Path("annotations/agreement.json"),
-                   help="headline figures, JSON (default: annotations/agreement.json)")
+                   help="headline figures, JSON: new or an earlier agreement file "
+                        "(default: annotations/agreement.json)")
     p.add_argument("--details", type=Path,
                    default=Path("annotations/agreement_details.json"),
                    help="every figure, JSON (default: annotations/agreement_details.json)")
@@ -244,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="target format")
     p.add_argument("--annotations", type=Path, default=Path("annotations"),
                    help="annotation set to export")
-    p.add_argument("--out", type=Path, required=True, help="new or empty output folder")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output folder: new, empty, or an unchanged export of the same format")
     p.set_defaults(func=_cmd_export)
 
     p = add("import", "read an edited export back into standoff annotations and validate them")
@@ -252,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in", dest="input", type=Path, required=True,
                    help="the export folder (with its sidecar.json), as edited")
     p.add_argument("--out", type=Path, required=True,
-                   help="new or empty folder for the imported annotation set")
+                   help="folder for the imported annotation set: new, empty, or an unchanged "
+                        "import of the same format")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("render", help="write the static explorer (HTML, figures) of a release",
@@ -260,7 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
                        parents=[verbose])
     p.add_argument("--release", type=Path, default=Path("release"),
                    help="release folder (default: release)")
-    p.add_argument("--out", type=Path, required=True, help="new or empty output folder")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output folder: new, empty, or an unchanged explorer of retold render")
     p.set_defaults(func=_cmd_render)
 
     p = add("stats", "print corpus statistics")

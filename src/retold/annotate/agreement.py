@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retold.io.jsonio import dump_json
+from retold.io.owned import check_file, write_file
 from retold.io.standoff import AnnotationSet, Claim, Source
 from retold.schema import AUTHOR, STANCES
 
@@ -226,6 +228,49 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
         "attributed Cohen's kappa (matched)": r(figures["attributed_kappa"]),
         "cluster B-cubed F1 (matched)": r(figures["cluster_b3"]["f1"]),
     }
+
+
+SUMMARY_KEYS = ("claims, first read", "claims, second read", "claim-span F1, exact",
+                "claim-span F1, overlap", "matched mentions (overlap)",
+                "stance Cohen's kappa (matched)", "stance kappa 95% CI",
+                "stance accuracy (matched)", "immediate-source accuracy (matched)",
+                "attributed Cohen's kappa (matched)", "cluster B-cubed F1 (matched)")
+"""The keys of ``summary`` (``retold agree --out``): the proof that a file is one it wrote."""
+DETAILS_KEYS = ("claims_first", "claims_second", "span_exact", "span_overlap", "stance_kappa",
+                "stance_kappa_ci95", "stance_accuracy", "stance_confusion", "source_accuracy",
+                "attributed_kappa", "cluster_b3", "per_document", "source_map",
+                "matched_pairs")
+"""The keys of ``compare`` (``retold agree --details``)."""
+
+
+def agreement_owner(keys: Sequence[str]) -> Callable[[Any], str | None]:
+    """Whether an existing file is one ``retold agree`` wrote: a JSON object with exactly
+    ``keys``. Returns why not, or None."""
+
+    def why_not(existing: Any) -> str | None:
+        if isinstance(existing, dict) and set(existing) == set(keys):
+            return None
+        return "exists and is not an agreement file that retold agree writes"
+
+    return why_not
+
+
+def check_agreement_targets(out: Path, details: Path) -> None:
+    """Refuse (``unsafe-output``) unless ``out`` and ``details`` are each new or a file of the
+    kind ``retold agree`` writes there; called before the figures are computed, and again
+    before they are written."""
+    check_file(out, agreement_owner(SUMMARY_KEYS))
+    check_file(details, agreement_owner(DETAILS_KEYS))
+
+
+def write_agreement(out: Path, details: Path, figures: dict[str, Any]) -> dict[str, Any]:
+    """Write the headline figures to ``out`` and every figure to ``details``, each
+    atomically; both targets are checked before either is written. Returns the headline."""
+    headline = summary(figures)
+    check_agreement_targets(out, details)
+    for path, data, keys in ((out, headline, SUMMARY_KEYS), (details, figures, DETAILS_KEYS)):
+        write_file(path, dump_json(data).encode("utf-8"), agreement_owner(keys))
+    return headline
 
 
 def load_read(corpus_dir: Path, annotations_dir: Path) -> AnnotationSet:

@@ -65,7 +65,9 @@ from typing import Any
 from retold.errors import ANCHOR, InvalidInputError, Problem
 from retold.io.ids import ID_LETTERS, id_error
 from retold.io.jsonio import dump_json
+from retold.io.owned import refusal, write_file
 from retold.io.standoff import (
+    DOC_KEYS,
     Boilerplate,
     ChainLink,
     Claim,
@@ -438,9 +440,30 @@ def read_draft(draft: Path) -> list[str]:
     raise InvalidInputError([Problem(str(draft), "-", ANCHOR, message)])
 
 
+def standoff_owner(doc_id: str) -> Callable[[Any], str | None]:
+    """Whether an existing ``--out`` file is one ``retold anchor`` may overwrite: a standoff
+    document (exactly the standoff keys) of the same ``doc_id``. Returns why not, or None."""
+
+    def why_not(existing: Any) -> str | None:
+        if not isinstance(existing, dict) or set(existing) != set(DOC_KEYS):
+            return "exists and is not a retold standoff annotation file"
+        if existing["doc_id"] != doc_id:
+            return (f"is the standoff file of {existing['doc_id']!r}, not of {doc_id!r}")
+        return None
+
+    return why_not
+
+
 def anchor_file(draft: Path, text: str, doc_id: str, out: Path) -> DocAnnotation:
-    """Anchor ``draft`` and write the standoff JSON to ``out``."""
+    """Anchor ``draft`` and write the standoff JSON to ``out`` (atomically).
+
+    ``out`` may be new, or the standoff file of the same document (re-anchoring after an
+    edit of the draft); any other existing file is refused and left as it was.
+    """
     doc = anchor_draft(read_draft(draft), text, doc_id, str(draft))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_json(doc_to_json(doc)), encoding="utf-8")
+    try:
+        out.absolute().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise refusal(out, f"cannot create its folder: {err.strerror or err}") from None
+    write_file(out, dump_json(doc_to_json(doc)).encode("utf-8"), standoff_owner(doc_id))
     return doc

@@ -3,9 +3,10 @@
 The release is written into a fresh temporary folder beside ``out_dir`` and moved into
 place only when every file is complete, so an error midway leaves the previous release as
 it was. ``out_dir`` must be missing, empty, or a previous retold release (a folder whose
-``SHA256SUMS`` lists exactly its files); anything else is refused with a clear message,
-so a build never deletes or overwrites a file it did not write. ``SHA256SUMS`` lists
-exactly the files the build wrote.
+``SHA256SUMS`` lists exactly its files with matching digests, and whose ``build_info.json``
+says ``retold build`` wrote it); anything else is refused with a clear message, so a build
+never deletes or overwrites a file it did not write. ``SHA256SUMS`` lists exactly the files
+the build wrote.
 
 Bytes are reproducible: rows are sorted by each config's ``sort_key``, Parquet is written
 by pyarrow with fixed options, and no file holds a timestamp or a path. Parquet bytes
@@ -16,9 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -29,8 +27,15 @@ import pyarrow.parquet as pq
 
 from retold.build.features import arrow_schema, encode_row
 from retold.build.rows import Row
-from retold.errors import InvalidInputError, Problem
+from retold.errors import InvalidInputError
 from retold.io.jsonio import dump_json
+from retold.io.owned import (
+    MAX_RECORD_BYTES,
+    WRITTEN_BY_KEY,
+    read_json_record,
+    unproved_files,
+    write_folder,
+)
 from retold.io.release import (
     BUILD_INFO_FILE,
     CARD_FILE,
@@ -38,7 +43,6 @@ from retold.io.release import (
     LICENSE_FILE,
     SUMS_FILE,
     read_sha256sums,
-    release_files,
 )
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
 WRITING_LIBRARIES: tuple[str, ...] = ("pyarrow", "datasets", "huggingface-hub", "mlcroissant",
                                       "pyyaml", "retold")
 """The libraries whose versions can change the release's bytes (recorded in build_info)."""
+BUILD_WRITER = "retold build"
+"""``build_info.json``'s ``written_by``: the proof, with SHA256SUMS, that a folder is a release."""
 
 
 def rows_to_table(config_name: str, rows: Sequence[Row]) -> pa.Table:
@@ -92,8 +98,10 @@ def library_versions() -> dict[str, str]:
 
 
 def build_info_bytes() -> bytes:
-    """The ``build_info.json`` file: the writing libraries' versions (no dates, no paths)."""
-    return dump_json({"libraries": library_versions()}).encode("utf-8")
+    """The ``build_info.json`` file: the writing libraries' versions (no dates, no paths)
+    and the command that wrote the release, which a later build checks before replacing it."""
+    return dump_json({"libraries": library_versions(),
+                      WRITTEN_BY_KEY: BUILD_WRITER}).encode("utf-8")
 
 
 def sha256sums_bytes(files: Mapping[str, bytes]) -> bytes:
@@ -102,81 +110,56 @@ def sha256sums_bytes(files: Mapping[str, bytes]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def _refuse(out_dir: Path, message: str) -> InvalidInputError:
-    return InvalidInputError([Problem(str(out_dir), "-", "unsafe-output", message)])
+def release_owner(out_dir: Path) -> str | None:
+    """Why ``out_dir`` is not a previous retold release, or None if it provably is one.
 
-
-def check_output_dir(out_dir: Path) -> None:
-    """Refuse an output that is a file, or a non-empty folder that is not a retold release."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise _refuse(out_dir, "exists and is not a folder; give a folder for the release")
-    if not out_dir.exists() or not any(out_dir.iterdir()):
-        return
-    if not (out_dir / SUMS_FILE).is_file():
-        raise _refuse(out_dir, f"is not empty and has no {SUMS_FILE}, so it is not a retold "
-                               f"release; refusing to write into it (choose an empty or new "
-                               f"folder)")
+    A release is proved by its own record: ``SHA256SUMS`` lists exactly the files present
+    and every digest matches, and ``build_info.json`` (listed and matching too) says
+    ``retold build`` wrote it. A folder with a ``SHA256SUMS`` of its own (an ISO and its
+    checksums) or a release whose files were changed or added to is not one.
+    """
+    sums = out_dir / SUMS_FILE
+    if sums.is_symlink() or not sums.is_file():
+        return f"is not empty and has no {SUMS_FILE}, so it is not a retold release"
+    if sums.stat().st_size > MAX_RECORD_BYTES:
+        return f"its {SUMS_FILE} is too large for a retold release, so it is not one"
     try:
-        listed = set(read_sha256sums(out_dir))
+        listed = read_sha256sums(out_dir)
     except InvalidInputError as err:
-        raise _refuse(out_dir, f"its {SUMS_FILE} is unreadable ({err.problems[0].message}); "
-                               f"refusing to replace it") from None
-    present = set(release_files(out_dir))
-    present.update(p.relative_to(out_dir).as_posix() + "/" for p in out_dir.rglob("*")
-                   if p.is_dir() and not any(p.iterdir()))
-    foreign = sorted(present - listed)
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
-        raise _refuse(out_dir, f"holds {len(foreign)} file(s) that no retold build wrote "
-                               f"({shown}); move them away or choose another folder")
+        return f"its {SUMS_FILE} is unreadable ({err.problems[0].message})"
+    problems = unproved_files(out_dir, listed, SUMS_FILE)
+    if problems:
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more"
+                                           if len(problems) > 3 else "")
+        return f"is not a retold release as its {SUMS_FILE} records it ({shown})"
+    info = read_json_record(out_dir / BUILD_INFO_FILE)
+    if not isinstance(info, dict) or info.get(WRITTEN_BY_KEY) != BUILD_WRITER:
+        return (f"its {BUILD_INFO_FILE} does not say `{BUILD_WRITER}` wrote it (a folder of "
+                f"checksums, or a release of an older retold: delete it yourself to rebuild)")
+    return None
 
 
 def write_release(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
     """Write ``files`` (relative path → bytes) plus SHA256SUMS as the release ``out_dir``.
 
-    Everything is written into a temporary sibling folder first, then swapped into place.
-    Returns the relative paths written, SHA256SUMS included. Raises InvalidInputError for
-    an unsafe ``out_dir`` or an I/O error, naming the folder; the old release is then kept.
+    Everything is written into a temporary sibling folder first, then swapped into place
+    (``retold.io.owned.write_folder``). Returns the relative paths written, SHA256SUMS
+    included. Raises InvalidInputError for an ``out_dir`` that is not missing, empty or a
+    previous release (``release_owner``), or for an I/O error, naming the folder; the old
+    release is then kept.
     """
     out_dir = Path(out_dir)
-    check_output_dir(out_dir)
     all_files = {**files, SUMS_FILE: sha256sums_bytes(files)}
-    parent = out_dir.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
-    except OSError as err:
-        raise _refuse(out_dir, f"cannot create a folder beside it: {err.strerror}") from None
-    try:
+
+    def fill(staging: Path) -> None:
         for rel, data in sorted(all_files.items()):
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             log.debug("wrote %s (%d bytes)", rel, len(data))
-        _swap_into_place(staging, out_dir.absolute())
-    except OSError as err:
-        raise _refuse(out_dir, f"writing the release failed: {err.strerror or err}; the "
-                               f"previous release (if any) is unchanged") from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+
+    write_folder(out_dir, release_owner, fill)
     return sorted(all_files)
-
-
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` (absent, empty, or a checked retold release) by ``staging``."""
-    if not out_dir.exists():
-        os.replace(staging, out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    old.rmdir()
-    os.replace(out_dir, old)
-    try:
-        os.replace(staging, out_dir)
-    except OSError:
-        os.replace(old, out_dir)  # put the previous release back
-        raise
-    shutil.rmtree(old)
 
 
 def release_bytes(blobs: Mapping[str, bytes], card: str, license_text: str,

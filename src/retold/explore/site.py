@@ -27,24 +27,17 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from retold.errors import MISSING_DEPENDENCY, UNSAFE_OUTPUT, InvalidInputError, Problem
+from retold.errors import MISSING_DEPENDENCY, InvalidInputError, Problem
 from retold.explore.data import Release, Row, containment, load_release
 from retold.explore.figures import draw_matrix, stance_style
 from retold.explore.graph import citation_edges, graph_svg
 from retold.explore.marks import Mark, render_marks
+from retold.io.owned import MANIFEST_FILE, check_output_folder, manifest_owner, write_folder
 from retold.schema import AUTHOR, DATASET_NAME, DATASET_VERSION, STANCES, TOKEN_PATTERN
 
 ASSETS = Path(__file__).parent / "assets"
 FIGURES = "figures"
 CONTRAST_PAGE = "contrast.html"
-
-
-def _fresh_dir(out_dir: Path) -> None:
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
-                                         "exists and is not an empty folder; choose a new "
-                                         "or empty folder (nothing was written)")])
-    out_dir.mkdir(parents=True, exist_ok=True)
 
 
 def page(title: str, body: str, data: Any = None) -> str:
@@ -296,13 +289,15 @@ def sources_page(release: Release) -> str:
     return page("Source graph: who cites whom", body)
 
 
+RENDER_WRITER = "retold render"
+"""The command recorded in the explorer folder's manifest: a later render may replace it."""
+
+
 def render_site(release_dir: Path, out_dir: Path) -> list[str]:
-    """Write the explorer of ``release_dir`` into the new or empty ``out_dir``."""
+    """Write the explorer of ``release_dir`` into ``out_dir``: a missing or empty folder, or
+    an unchanged explorer an earlier render wrote, replaced atomically (``retold.io.owned``)."""
+    check_output_folder(Path(out_dir), manifest_owner(RENDER_WRITER))  # before the work
     release = load_release(Path(release_dir))
-    out_dir = Path(out_dir)
-    _fresh_dir(out_dir)
-    (out_dir / "assets").mkdir()
-    (out_dir / FIGURES).mkdir()
     files: dict[str, str] = {}
     for name in ("explorer.css", "explorer.js"):
         files[f"assets/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
@@ -315,13 +310,20 @@ def render_site(release_dir: Path, out_dir: Path) -> list[str]:
     files[CONTRAST_PAGE] = contrast_page(release)
     rows, columns, cells = matrix_cells(release)
     files["index.html"] = index_page(release, rows, columns, cells)
-    for rel, text in files.items():
-        (out_dir / rel).write_text(text, encoding="utf-8")
-    try:
-        figures = draw_matrix(rows, columns, cells, out_dir / FIGURES)
-    except ImportError as err:
-        raise InvalidInputError([Problem("render", "-", MISSING_DEPENDENCY,
-                                         f"{err.name} is not installed; install the kit "
-                                         "extra: pip install -c constraints.txt -e "
-                                         "'.[kit]'")]) from None
-    return sorted([*files, *(f"{FIGURES}/{f}" for f in figures)])
+    figures: list[str] = []
+
+    def fill(staging: Path) -> None:
+        (staging / "assets").mkdir()
+        (staging / FIGURES).mkdir()
+        for rel, text in files.items():
+            (staging / rel).write_text(text, encoding="utf-8")
+        try:
+            figures.extend(draw_matrix(rows, columns, cells, staging / FIGURES))
+        except ImportError as err:
+            raise InvalidInputError([Problem("render", "-", MISSING_DEPENDENCY,
+                                             f"{err.name} is not installed; install the kit "
+                                             "extra: pip install -c constraints.txt -e "
+                                             "'.[kit]'")]) from None
+
+    write_folder(Path(out_dir), manifest_owner(RENDER_WRITER), fill, RENDER_WRITER)
+    return sorted([*files, *(f"{FIGURES}/{f}" for f in figures), MANIFEST_FILE])

@@ -1,9 +1,14 @@
 """``retold export`` and ``retold import``: the folders, the side file and the validator.
 
-``export_annotations`` writes one format into a new (missing or empty) folder: the format's
-files, ``sidecar.json`` and a ``README.md`` that says what the format holds and what the
-side file holds. ``import_annotations`` reads an edited export (INCEpTION XMI or Label
-Studio) with its side file, writes a complete standoff annotation set into a new folder
+``export_annotations`` writes one format into a folder: the format's files, ``sidecar.json``,
+a ``README.md`` that says what the format holds and what the side file holds, and
+``retold-manifest.json`` (every file's digest and the command that wrote them). The folder
+may be missing, empty, or an unchanged export of the same format, which is replaced
+atomically; anything else is refused (``retold.io.owned``).
+
+``import_annotations`` reads an edited export (INCEpTION XMI or Label Studio) with its
+side file, writes a complete standoff annotation set into a folder under the same rule
+(missing, empty, or an unchanged import of the same format; with its manifest):
 (``docs/<doc_id>.json``, ``sources.json``, ``clusters.json``, ``ids.json`` and, when the
 export had a contrast set, ``contrast/edits.jsonl``, ``contrast/pairs.jsonl``,
 ``contrast/retired.json`` and ``CONTRAST.md``) and runs the validator on it against the
@@ -22,7 +27,6 @@ from typing import Any
 from retold.errors import (
     MISSING_DEPENDENCY,
     UNKNOWN_FORMAT,
-    UNSAFE_OUTPUT,
     InvalidInputError,
     Problem,
 )
@@ -39,6 +43,7 @@ from retold.export.sidecar import (
 )
 from retold.io.ids import REGISTRY_FILE
 from retold.io.jsonio import dump_json
+from retold.io.owned import MANIFEST_FILE, check_output_folder, manifest_owner, write_folder
 from retold.io.standoff import DOCS_DIR
 from retold.validate import validate
 
@@ -73,17 +78,15 @@ def contrast_held_keys(fmt: str) -> Mapping[str, frozenset[str]]:
     return format_module(fmt).contrast_held
 
 
-def _fresh_dir(out_dir: Path) -> None:
-    """Refuse an output that exists and is not an empty folder; create it otherwise."""
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
-                                         "exists and is not an empty folder; choose a new "
-                                         "or empty folder (nothing was written)")])
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InvalidInputError([Problem(str(out_dir), "-", UNSAFE_OUTPUT,
-                                         f"cannot create the folder: {err.strerror}")]) from None
+def export_writer(fmt: str) -> str:
+    """The command recorded in an export folder's manifest (a re-export of the same format
+    may replace the folder; another format's export may not)."""
+    return f"retold export --format {fmt}"
+
+
+def import_writer(fmt: str) -> str:
+    """The command recorded in an imported annotation set's manifest."""
+    return f"retold import --format {fmt}"
 
 
 def held_table(fmt: str) -> str:
@@ -119,7 +122,7 @@ def _listing(files: list[str]) -> list[str]:
 def export_readme(fmt: str, files: list[str]) -> str:
     module = format_module(fmt)
     doc = (module.__doc__ or "").strip()
-    listed = "\n".join(_listing([*files, SIDECAR_FILE, README_FILE]))
+    listed = "\n".join(_listing([*files, SIDECAR_FILE, README_FILE, MANIFEST_FILE]))
     return (f"# retold export: {fmt}\n\n{doc}\n\n## Files\n\n{listed}\n\n"
             f"## Held by the format (every other field of every record is in "
             f"`{SIDECAR_FILE}`)\n\n{held_table(fmt)}\n")
@@ -129,15 +132,22 @@ def export_annotations(fmt: str, corpus_dir: Path, annotations_dir: Path,
                        out_dir: Path) -> list[str]:
     """Export the validated annotation set as ``fmt`` into ``out_dir``; return the files."""
     module = format_module(fmt)
+    writer = export_writer(fmt)
+    check_output_folder(Path(out_dir), manifest_owner(writer))  # before the work, and again
     export_set = load_export_set(corpus_dir, annotations_dir)
-    _fresh_dir(out_dir)
-    try:
-        files = module.export(export_set, out_dir)
-    except ImportError as err:
-        raise missing_dependency(f"--format {fmt}", err) from None
-    write_sidecar(out_dir, export_set, fmt, module.held, module.contrast_held)
-    (out_dir / README_FILE).write_text(export_readme(fmt, files), encoding="utf-8")
-    return [*files, SIDECAR_FILE, README_FILE]
+    written: list[str] = []
+
+    def fill(staging: Path) -> None:
+        try:
+            files = module.export(export_set, staging)
+        except ImportError as err:
+            raise missing_dependency(f"--format {fmt}", err) from None
+        write_sidecar(staging, export_set, fmt, module.held, module.contrast_held)
+        (staging / README_FILE).write_text(export_readme(fmt, files), encoding="utf-8")
+        written.extend([*files, SIDECAR_FILE, README_FILE, MANIFEST_FILE])
+
+    write_folder(Path(out_dir), manifest_owner(writer), fill, writer)
+    return written
 
 
 @dataclass
@@ -169,6 +179,7 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
         raise InvalidInputError([Problem("--format", fmt, UNKNOWN_FORMAT,
                                          f"import knows: {', '.join(IMPORT_FORMATS)}")])
     module = format_module(fmt)
+    check_output_folder(Path(out_dir), manifest_owner(import_writer(fmt)))
     side = read_sidecar(in_dir, fmt)
     try:
         edited = module.read_edited(in_dir)
@@ -195,18 +206,23 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
     files = dict(side["files"])
     if issuer.registry is not None:
         files[REGISTRY_FILE] = issuer.registry
-    _fresh_dir(out_dir)
-    (out_dir / DOCS_DIR).mkdir()
-    written = []
-    for doc_id, record in merged.items():
-        rel = f"{DOCS_DIR}/{doc_id}.json"
-        (out_dir / rel).write_text(dump_json(record), encoding="utf-8")
-        written.append(rel)
-    for name, data in files.items():
-        (out_dir / name).write_text(dump_json(data), encoding="utf-8")
-        written.append(name)
-    if contrast is not None:
-        written += write_contrast(out_dir, side["contrast"], *contrast)
+    writer = import_writer(fmt)
+    written: list[str] = []
+
+    def fill(staging: Path) -> None:
+        (staging / DOCS_DIR).mkdir()
+        for doc_id, record in merged.items():
+            rel = f"{DOCS_DIR}/{doc_id}.json"
+            (staging / rel).write_text(dump_json(record), encoding="utf-8")
+            written.append(rel)
+        for name, data in files.items():
+            (staging / name).write_text(dump_json(data), encoding="utf-8")
+            written.append(name)
+        if contrast is not None:
+            written.extend(write_contrast(staging, side["contrast"], *contrast))
+        written.append(MANIFEST_FILE)
+
+    write_folder(Path(out_dir), manifest_owner(writer), fill, writer)
     return ImportResult(written, report, check(corpus_dir, out_dir))
 
 

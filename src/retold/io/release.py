@@ -5,9 +5,15 @@ Layout of a release folder (what ``retold build`` writes, and nothing else)::
     README.md                                  the dataset card
     croissant.json                             Croissant 1.1 metadata (with Responsible-AI fields)
     LICENSE-DATA.md                            the licence of the annotations; the texts' rights
-    build_info.json                            versions of the libraries that wrote the bytes
+    build_info.json                            versions of the libraries that wrote the bytes,
+                                               and "written_by": "retold build"
     data/<config>/test-00000-of-00001.parquet  one file per ``schema.CONFIGS`` entry
     SHA256SUMS                                 ``sha256sum`` lines for every other file
+
+A later ``retold build`` replaces a folder only if it is provably such a release: the
+digests of ``SHA256SUMS`` match exactly the files present and ``build_info.json`` names
+``retold build`` (``retold.build.writer.release_owner``). ``build_info.json`` is outside
+``release_checksum``, so that record does not change the data's checksum.
 
 Reading needs only ``pyarrow`` and the schema: the scorers use ``read_config`` so that they
 run with the light install (no ``datasets``, no ``torch``).
