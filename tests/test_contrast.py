@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,6 +154,42 @@ def append_line(rel: str, raw: str) -> Callable[[Path], None]:
     return apply
 
 
+def delete_line(rel: str, number: int) -> Callable[[Path], None]:
+    """Delete line ``number`` (1-based) of a JSONL file."""
+    def apply(root: Path) -> None:
+        path = root / rel
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        del lines[number - 1]
+        path.write_text("".join(lines), encoding="utf-8")
+    return apply
+
+
+def registry(change: Callable[[dict[str, Any]], None]) -> Callable[[Path], None]:
+    """Apply ``change`` to the contrast id registry (``contrast/retired.json``)."""
+    def apply(root: Path) -> None:
+        path = root / RETIRED
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+    return apply
+
+
+def fifo(rel: str) -> Callable[[Path], None]:
+    """Replace a file by a FIFO (reading it would block for ever)."""
+    def apply(root: Path) -> None:
+        (root / rel).unlink()
+        os.mkfifo(root / rel)
+    return apply
+
+
+def blind_agreement(raw: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / "annotations/contrast/blind/agreement.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(raw, encoding="utf-8")
+    return apply
+
+
 def set_text(row: dict[str, Any], old: str, new: str) -> None:
     """Change the edited text, its edit and its claim quote alike (so that only the
     intended check fires)."""
@@ -186,8 +223,34 @@ MUTATIONS: list[Mutation] = [
              edit_line(EDITS, 2, _update(edit=[["may have"]]))),
     Mutation("shape:bad-link", v.SHAPE, EDITS, "line 3 x-0003",
              edit_line(EDITS, 3, lambda r: r["chain"][0].pop("cue"))),
-    Mutation("shape:retired-file", v.SHAPE, RETIRED, "[0]",
-             lambda root: (root / RETIRED).write_text('[{"id": 7}]', encoding="utf-8")),
+    Mutation("shape:retired-item", v.SHAPE, RETIRED, "retired[0]",
+             registry(lambda r: r.update(retired=[{"id": 7}]))),
+    # The list of dataset 1.1.0 has no counts: it would not protect a single row.
+    Mutation("shape:retired-list-form", v.SHAPE, RETIRED, "-",
+             lambda root: (root / RETIRED).write_text(
+                 '[{"id": "x-0007", "reason": "r"}]', encoding="utf-8")),
+    Mutation("shape:retired-null", v.SHAPE, RETIRED, "-",
+             lambda root: (root / RETIRED).write_text("null", encoding="utf-8")),
+    Mutation("shape:issued-counter-too-large", v.SHAPE, RETIRED, "issued",
+             registry(lambda r: r["issued"].update(x=10**9))),
+    Mutation("shape:retired-twice", v.SHAPE, RETIRED, "x-0007",
+             registry(lambda r: r["retired"].append(r["retired"][0]))),
+    Mutation("shape:blind-agreement-null", v.SHAPE, "annotations/contrast/blind/agreement.json",
+             "-", blind_agreement("null")),
+    Mutation("missing-file:registry", v.MISSING_FILE, RETIRED, "-",
+             lambda root: (root / RETIRED).unlink()),
+    Mutation("missing-file:contrast-folder", v.MISSING_FILE, EDITS, "-",
+             lambda root: shutil.rmtree(root / "annotations/contrast")),
+    Mutation("missing-file:fifo", v.MISSING_FILE, EDITS, "-", fifo(EDITS)),
+    Mutation("missing-file:rules-fifo", v.MISSING_FILE, RULES, "-", fifo(RULES)),
+    Mutation("id-registry:edit-row-lost", v.ID_REGISTRY, EDITS, "x-0003", delete_line(EDITS, 3)),
+    Mutation("id-registry:pair-row-lost", v.ID_REGISTRY, PAIRS, "p-0002", delete_line(PAIRS, 2)),
+    Mutation("id-registry:never-issued", v.ID_REGISTRY, PAIRS, "line 2 p-0003",
+             edit_line(PAIRS, 2, _update(pair_id="p-0003"))),
+    Mutation("id-registry:retired-never-issued", v.ID_REGISTRY, RETIRED, "x-0008",
+             registry(lambda r: r["retired"].append({"id": "x-0008", "reason": "r"}))),
+    Mutation("bad-id:retired", v.BAD_ID, RETIRED, "000-c001",
+             registry(lambda r: r["retired"].append({"id": "000-c001", "reason": "r"}))),
     Mutation("missing-file:pairs", v.MISSING_FILE, PAIRS, "-",
              lambda root: (root / PAIRS).unlink()),
     Mutation("missing-file:rules", v.MISSING_FILE, RULES, "-",
@@ -394,6 +457,7 @@ def test_cli_validate_reports_contrast_problems(mini: Path,
 
 def test_a_set_without_contrast_folder_has_nothing_to_check(mini: Path) -> None:
     shutil.rmtree(mini / "annotations" / "contrast")
+    (mini / RULES).unlink()  # with either of the two, the set has a contrast set
     assert run(mini) == []
 
 

@@ -79,8 +79,19 @@ def test_ids_are_unique_and_none_is_retired(edits: list[dict], pairs: list[dict]
     ids = [r["contrast_id"] for r in edits] + [p["pair_id"] for p in pairs]
     assert len(ids) == len(set(ids))
     retired = {r["id"] for r in json.loads((ANNOTATIONS / "contrast" / "retired.json")
-                                           .read_text(encoding="utf-8"))}
+                                           .read_text(encoding="utf-8"))["retired"]}
     assert not retired & set(ids)
+
+
+def test_the_registry_counts_every_row_and_retired_id(edits: list[dict],
+                                                       pairs: list[dict]) -> None:
+    """Ids run 1..issued per kind, each in a row or retired: a lost row is an error."""
+    registry = json.loads((ANNOTATIONS / "contrast" / "retired.json").read_text(encoding="utf-8"))
+    retired = [r["id"] for r in registry["retired"]]
+    for letter, ids in (("x", [r["contrast_id"] for r in edits]),
+                        ("p", [p["pair_id"] for p in pairs])):
+        held = sorted(ids + [r for r in retired if r.startswith(letter + "-")])
+        assert held == [f"{letter}-{n:04d}" for n in range(1, registry["issued"][letter] + 1)]
 
 
 def test_contrast_md_counts_are_up_to_date() -> None:
@@ -104,7 +115,7 @@ def test_blind_sample_shows_only_the_passage_and_span(edits: list[dict]) -> None
     # Rows dropped after the blind read (the read showed their intended label wrong or
     # ambiguous) stay in the sample as it was drawn; each must be retired, never silently gone.
     retired = {r["id"] for r in json.loads((ANNOTATIONS / "contrast" / "retired.json")
-                                           .read_text("utf-8"))}
+                                           .read_text(encoding="utf-8"))["retired"]}
     dropped = {key[r["blind_id"]] for r in sample} - set(by_id)
     assert dropped <= retired
     sample = [r for r in sample if key[r["blind_id"]] in by_id]

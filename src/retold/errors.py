@@ -102,10 +102,10 @@ CONTRAST_CODES: tuple[str, ...] = (
 )
 """The codes only the contrast-set checks use (``retold.validate.contrast``, run by
 ``retold build`` and ``retold validate`` after the natural annotations pass). They also
-report ``shape``, ``missing-file``, ``duplicate-id``, ``unknown-label``, ``unknown-source``,
-``offset-out-of-range``, ``span-text-mismatch``, ``span-overlap``, ``crosses-line``,
-``chain-source-mismatch`` and ``not-token-aligned`` with the same meaning as for natural
-annotations."""
+report ``shape``, ``missing-file``, ``id-registry``, ``duplicate-id``, ``unknown-label``,
+``unknown-source``, ``offset-out-of-range``, ``span-text-mismatch``, ``span-overlap``,
+``crosses-line``, ``chain-source-mismatch`` and ``not-token-aligned`` with the same meaning
+as for natural annotations."""
 
 CODES: tuple[str, ...] = (
     SHAPE,

@@ -7,7 +7,9 @@ Layout, under an annotation set's folder (``annotations/``)::
                              it may be used for (in backticks)
     contrast/edits.jsonl     stance and attribution edits, one JSON object a line
     contrast/pairs.jsonl     duplicate edits, one JSON object a line
-    contrast/retired.json    ids that were used once and dropped: [{"id", "reason"}]
+    contrast/retired.json    the contrast id registry: how many ids of each kind were
+                             issued, and those that were used once and dropped, each
+                             with its reason (below)
 
 An edit line::
 
@@ -28,6 +30,19 @@ chain link ``mention_occ``, ``cue_occ`` and ``boundary``. A pair line::
     {"pair_id": "p-0001", "claim_id": "001-c007", "edited_text": "...",
      "duplicate": false, "edit_type": "hard_negative_time", "rule": "P1", "note": ""}
 
+The registry ``retired.json`` protects the rows as ``ids.json`` protects the claims
+(``retold.io.ids``)::
+
+    {"issued": {"p": 165, "x": 268},
+     "retired": [{"id": "x-0005", "reason": "<why the row was dropped>"}]}
+
+``issued`` counts the ids ever handed out per kind (``x``: ``contrast_id`` of an edit,
+``p``: ``pair_id`` of a pair; ids ``1..n``, at most ``MAX_CONTRAST_ISSUED``). The validator
+checks that every id in a row was issued, that no retired id is in a row, and that every
+issued id is in a row or retired: a row that goes missing from ``edits.jsonl`` or
+``pairs.jsonl`` is an error, not a smaller release, and a dropped row's id is retired,
+never reused. A new row takes the next number and raises the count.
+
 This module only reads: every line's shape is checked (types, required and unknown
 keys) and problems carry the file and line number; the quotes are anchored and the
 labels checked by ``retold.validate.contrast``.
@@ -35,19 +50,32 @@ labels checked by ``retold.validate.contrast``.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from retold.errors import MISSING_FILE, SHAPE, Problem
-from retold.io.jsonio import read_json
+from retold.io.files import MAX_JSON_FILE_BYTES, UnreadableFileError, read_bytes_bounded
+from retold.io.ids import is_count
+from retold.io.toplevel import read_json_as
 
 CONTRAST_DIR = "contrast"
 EDITS_FILE = "edits.jsonl"
 PAIRS_FILE = "pairs.jsonl"
 RETIRED_FILE = "retired.json"
 RULES_FILE = "CONTRAST.md"
+BLIND_AGREEMENT_FILE = "blind/agreement.json"
+"""Optional, under ``contrast/``: the blind read's agreement figures (one JSON object), shown
+in the card (``retold.describe.contrast`` reads it)."""
+MAX_RULES_BYTES = 4 * 1024 * 1024
+"""The largest ``CONTRAST.md`` read (the committed one is ~40 kB)."""
+
+ID_KINDS: dict[str, str] = {"x": "contrast_id", "p": "pair_id"}
+"""The contrast id kinds by their prefix letter: edits (``x-0001``) and pairs (``p-0001``)."""
+MAX_CONTRAST_ISSUED = 9_999
+"""Contrast ids have four digits, so no more than this many of a kind can be issued."""
 
 _RULE_HEADING = re.compile(r"^### ([A-Z]+[0-9]+)\. ")
 _EDIT_TYPES_LINE = re.compile(r"^Edit types?: (.+)$")
@@ -121,6 +149,11 @@ class ContrastDrafts:
     rules: dict[str, tuple[str, ...]]
     rules_file: str
     retired_file: str
+    issued: dict[str, int] | None = None
+    """The registry's count of issued ids per kind letter; None when it was not read."""
+    complete: frozenset[str] = frozenset()
+    """The kind letters (``x``, ``p``) whose file was read with every line whole, so that an
+    issued id missing from the rows really is missing."""
 
 
 # Required keys and their types; optional keys and theirs.
@@ -216,10 +249,23 @@ def _edit_pairs(value: list[Any]) -> tuple[tuple[tuple[str, str], ...], list[str
     return tuple(pairs), []
 
 
+def _jsonl_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """``_jsonl_objects`` of a regular file of bounded size; anything else (a FIFO, a
+    device, a folder, a file over the limit) is one problem and no rows, never a hang."""
+    try:
+        read_bytes_bounded(path, MAX_JSON_FILE_BYTES)
+    except UnreadableFileError as err:
+        problems.append(Problem(str(path), "-", MISSING_FILE, f"cannot be read: it {err.reason}"))
+        return []
+    except OSError:
+        pass  # missing or unreadable: reported by the reader
+    return _jsonl_objects(path, problems)
+
+
 def load_edits(path: Path, problems: list[Problem]) -> list[EditDraft]:
     """The lines of ``edits.jsonl`` that have the right shape; problems for the others."""
     out = []
-    for number, obj in _jsonl_objects(path, problems):
+    for number, obj in _jsonl_rows(path, problems):
         messages = _check_keys(obj, _EDIT_REQUIRED, _EDIT_OPTIONAL, "edit row")
         links: list[LinkDraft] = []
         edit: tuple[tuple[str, str], ...] = ()
@@ -251,7 +297,7 @@ def load_edits(path: Path, problems: list[Problem]) -> list[EditDraft]:
 def load_pairs(path: Path, problems: list[Problem]) -> list[PairDraft]:
     """The lines of ``pairs.jsonl`` that have the right shape; problems for the others."""
     out = []
-    for number, obj in _jsonl_objects(path, problems):
+    for number, obj in _jsonl_rows(path, problems):
         messages = _check_keys(obj, _PAIR_REQUIRED, _PAIR_OPTIONAL, "pair row")
         where = f"line {number}" + (f" {obj['pair_id']}"
                                     if isinstance(obj.get("pair_id"), str) else "")
@@ -266,25 +312,46 @@ def load_pairs(path: Path, problems: list[Problem]) -> list[PairDraft]:
     return out
 
 
-def load_retired(path: Path, problems: list[Problem]) -> dict[str, str]:
-    """Retired id → reason; a missing file means no id was retired yet."""
-    if not path.exists():
-        return {}
-    data = read_json(path, problems)
+def load_registry(path: Path,
+                  problems: list[Problem]) -> tuple[dict[str, int] | None, dict[str, str]]:
+    """The registry's issued counts (None when unreadable) and its retired id → reason."""
+    file = str(path)
+    data = read_json_as(path, problems, dict,
+                        'one JSON object {"issued": {"p": <count>, "x": <count>}, '
+                        '"retired": [{"id", "reason"}]}')
     if data is None:
-        return {}
-    if not isinstance(data, list):
-        problems.append(Problem(str(path), "-", SHAPE, "must hold a JSON list of {id, reason}"))
-        return {}
+        return None, {}
+    if set(data) != {"issued", "retired"}:
+        problems.append(Problem(file, "-", SHAPE, f"must have exactly the keys 'issued' and "
+                                                  f"'retired', got {sorted(data)}"))
+        return None, {}
+    issued, retired = data["issued"], data["retired"]
+    counts: dict[str, int] | None = None
+    if (isinstance(issued, dict) and set(issued) == set(ID_KINDS)
+            and all(is_count(n, MAX_CONTRAST_ISSUED) for n in issued.values())):
+        counts = dict(issued)
+    else:
+        shown = repr(issued) if len(repr(issued)) < 80 else repr(issued)[:77] + "..."
+        problems.append(Problem(file, "issued", SHAPE,
+                                f"'issued' must map each of {sorted(ID_KINDS)} to a count "
+                                f"from 0 to {MAX_CONTRAST_ISSUED}, got {shown}"))
+    if not isinstance(retired, list):
+        problems.append(Problem(file, "retired", SHAPE,
+                                "'retired' must be a list of {id, reason} objects"))
+        return None, {}
     out: dict[str, str] = {}
-    for i, item in enumerate(data):
-        if (not isinstance(item, dict) or not isinstance(item.get("id"), str)
-                or not isinstance(item.get("reason"), str)):
-            problems.append(Problem(str(path), f"[{i}]", SHAPE,
-                                    "must be an object with string 'id' and 'reason'"))
+    for i, item in enumerate(retired):
+        if (not isinstance(item, dict) or set(item) != {"id", "reason"}
+                or not isinstance(item["id"], str) or not isinstance(item["reason"], str)):
+            problems.append(Problem(file, f"retired[{i}]", SHAPE,
+                                    "must be an object with string 'id' and 'reason' only"))
+            counts = None  # an unreadable retired id: what is unaccounted for is unknown
             continue
-        out[item["id"]] = item["reason"]
-    return out
+        if item["id"] in out:
+            problems.append(Problem(file, f"retired[{i}] {item['id']}", SHAPE,
+                                    f"retired id {item['id']!r} is listed twice"))
+        out.setdefault(item["id"], item["reason"])
+    return counts, out
 
 
 def parse_rules(markdown: str) -> dict[str, tuple[str, ...]]:
@@ -309,9 +376,12 @@ def parse_rules(markdown: str) -> dict[str, tuple[str, ...]]:
 def load_rules(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
     """The rules of ``CONTRAST.md``; a problem when the file is missing or has none."""
     try:
-        markdown = path.read_text(encoding="utf-8")
+        markdown = read_bytes_bounded(path, MAX_RULES_BYTES).decode("utf-8")
     except FileNotFoundError:
         problems.append(Problem(str(path), "-", MISSING_FILE, "file does not exist"))
+        return {}
+    except UnreadableFileError as err:
+        problems.append(Problem(str(path), "-", MISSING_FILE, f"cannot be read: it {err.reason}"))
         return {}
     except (OSError, UnicodeDecodeError) as err:
         problems.append(Problem(str(path), "-", MISSING_FILE, f"cannot be read: {err}"))
@@ -324,19 +394,36 @@ def load_rules(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]
 
 
 def has_contrast(annotations_dir: Path) -> bool:
-    """Whether the annotation set has a contrast set (the first and second reads do not)."""
-    return (Path(annotations_dir) / CONTRAST_DIR).is_dir()
+    """Whether the annotation set has a contrast set (the first and second reads do not).
+
+    Either of ``contrast/`` and ``CONTRAST.md`` says so (whatever kind of file it is), so
+    that deleting the folder alone is a missing file, not a release without contrast rows.
+    """
+    root = Path(annotations_dir)
+    return os.path.lexists(root / CONTRAST_DIR) or os.path.lexists(root / RULES_FILE)
 
 
 def load_contrast_drafts(annotations_dir: Path, problems: list[Problem]) -> ContrastDrafts:
     """Read every contrast file of an annotation set, recording problems."""
     root = Path(annotations_dir)
     folder = root / CONTRAST_DIR
+    complete = set()
+    before = len(problems)
+    edits = tuple(load_edits(folder / EDITS_FILE, problems))
+    if len(problems) == before:
+        complete.add("x")
+    before = len(problems)
+    pairs = tuple(load_pairs(folder / PAIRS_FILE, problems))
+    if len(problems) == before:
+        complete.add("p")
+    issued, retired = load_registry(folder / RETIRED_FILE, problems)
     return ContrastDrafts(
-        edits=tuple(load_edits(folder / EDITS_FILE, problems)),
-        pairs=tuple(load_pairs(folder / PAIRS_FILE, problems)),
-        retired=load_retired(folder / RETIRED_FILE, problems),
+        edits=edits,
+        pairs=pairs,
+        retired=retired,
         rules=load_rules(root / RULES_FILE, problems),
         rules_file=str(root / RULES_FILE),
         retired_file=str(folder / RETIRED_FILE),
+        issued=issued,
+        complete=frozenset(complete),
     )

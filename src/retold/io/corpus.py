@@ -22,12 +22,15 @@ from retold.errors import (
     InvalidInputError,
     Problem,
 )
-from retold.io.jsonio import read_json
+from retold.io.files import UnreadableFileError, read_bytes_bounded
 from retold.io.records import Fields, json_type
+from retold.io.toplevel import read_json_as
 from retold.schema import GENRES, RIGHTS_STATUSES
 
 MANIFEST_FILE = "manifest.json"
 TEXTS_DIR = "texts"
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+"""The largest corpus text read (the largest committed one is under 10 kB)."""
 
 _FIELDS: dict[str, type] = {
     "doc_id": str,
@@ -156,7 +159,11 @@ def _text(corpus_dir: Path, record: ManifestRecord, problems: list[Problem]) -> 
     text_path = corpus_dir / TEXTS_DIR / record.source_file
     file, where = str(text_path), record.where
     try:
-        raw = text_path.read_bytes()
+        raw = read_bytes_bounded(text_path, MAX_TEXT_BYTES)
+    except UnreadableFileError as err:
+        problems.append(Problem(file, where, MISSING_FILE, f"text file cannot be read: it "
+                                                           f"{err.reason}"))
+        return None
     except FileNotFoundError:
         problems.append(Problem(file, where, MISSING_FILE, "text file is missing"))
         return None
@@ -189,12 +196,8 @@ def read_corpus(corpus_dir: Path, problems: list[Problem]) -> Corpus:
     """
     manifest_path = corpus_dir / MANIFEST_FILE
     file = str(manifest_path)
-    data = read_json(manifest_path, problems)
+    data = read_json_as(manifest_path, problems, list, "a JSON list of document records")
     if data is None:
-        return Corpus((), (), 0, False)
-    if not isinstance(data, list):
-        problems.append(Problem(file, "-", SHAPE,
-                                f"the manifest must be a JSON list, got {json_type(data)}"))
         return Corpus((), (), 0, False)
     records, docs, complete = [], [], True
     for index, item in enumerate(data):

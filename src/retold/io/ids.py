@@ -14,7 +14,8 @@ and which of them were retired. It is the file ``ids.json`` of each annotation s
                          "retired": ["004-c007"]}}
 
 Invariants, checked by ``retold validate`` (error code ``id-registry``): every id in use
-was issued; no retired id is in use; every issued id is in use or retired. So a removed
+was issued; no retired id is in use; every issued id is in use or retired. A count above
+``MAX_ISSUED`` is a ``shape`` problem, so no check ever walks a counter of 10⁹. So a removed
 annotation's id must be retired, and a retired id can never come back. ``issue_id``
 (``retold next-id``) hands out the next number and records it.
 """
@@ -27,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from retold.errors import MISSING_FILE, SHAPE, InvalidInputError, Problem
-from retold.io.jsonio import dump_json, read_json
+from retold.io.jsonio import dump_json
+from retold.io.toplevel import read_json_as
 
 REGISTRY_FILE = "ids.json"
 
@@ -104,6 +106,42 @@ def id_error(value: Any, doc_id: str, letter: str) -> str | None:
     return None
 
 
+MAX_ISSUED = 99_999
+"""The largest count of issued ids of one kind in one document (or of contrast rows).
+
+No document comes near it; a larger counter is a typo, and refusing it keeps every check
+that walks the issued ids bounded."""
+
+
+def is_count(value: Any, limit: int = MAX_ISSUED) -> bool:
+    """``value`` is a JSON integer (not a boolean) from 0 to ``limit``."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
+
+
+def _short(value: Any, n: int = 120) -> str:
+    """``repr(value)`` cut to ``n`` characters, for a message."""
+    text = repr(value)
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def unaccounted(issued: int, accounted: set[int], limit: int = 10) -> tuple[list[int], int]:
+    """The first ``limit`` numbers of ``1..issued`` not in ``accounted``, and how many there
+    are in all.
+
+    The walk stops after ``limit`` finds, so it takes at most ``len(accounted) + limit``
+    steps whatever the counter says: a counter of 10⁹ with every id unaccounted for is
+    reported at once, not listed id by id.
+    """
+    total = issued - sum(1 for n in accounted if 1 <= n <= issued)
+    first: list[int] = []
+    number = 0
+    while len(first) < min(limit, total):
+        number += 1
+        if number not in accounted:
+            first.append(number)
+    return first, total
+
+
 @dataclass(frozen=True)
 class RegistryEntry:
     """One document's ids: how many of each letter were issued, and the retired ones."""
@@ -124,12 +162,13 @@ def _entry(doc_id: str, value: Any, file: str, problems: list[Problem]) -> Regis
         return None
     issued, retired = value["issued"], value["retired"]
     if not isinstance(issued, dict) or set(issued) != set(ID_WIDTHS) or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in issued.values()
+        is_count(n) for n in issued.values()
     ):
-        bad(f"'issued' must map each of {sorted(ID_WIDTHS)} to a count >= 0, got {issued!r}")
+        bad(f"'issued' must map each of {sorted(ID_WIDTHS)} to a count from 0 to "
+            f"{MAX_ISSUED:,}, got {_short(issued)}")
         return None
     if not isinstance(retired, list) or not all(isinstance(r, str) for r in retired):
-        bad(f"'retired' must be a list of id strings, got {retired!r}")
+        bad(f"'retired' must be a list of id strings, got {_short(retired)}")
         return None
     return RegistryEntry(issued=dict(issued), retired=tuple(retired))
 
@@ -138,15 +177,8 @@ def load_registry(path: Path,
                   problems: list[Problem]) -> dict[str, RegistryEntry | None] | None:
     """The registry's entries by doc id (None for an entry of the wrong shape), or None if
     the file cannot be read; problems recorded."""
-    if path.is_dir():
-        problems.append(Problem(str(path), "-", MISSING_FILE, "is a folder, not a file"))
-        return None
-    data = read_json(path, problems)
+    data = read_json_as(path, problems, dict, "one JSON object: doc id -> entry")
     if data is None:
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem(str(path), "-", SHAPE,
-                                "the file must hold one JSON object: doc id -> entry"))
         return None
     return {doc_id: _entry(doc_id, value, str(path), problems)
             for doc_id, value in data.items()}
@@ -189,6 +221,10 @@ def issue_id(path: Path, doc_id: str, kind: str, *, peek: bool = False) -> str:
     registry = {d: e for d, e in loaded.items() if e is not None}  # all, as no problems
     entry = registry.get(doc_id, RegistryEntry({k: 0 for k in ID_WIDTHS}, ()))
     number = entry.issued[letter] + 1
+    if number > MAX_ISSUED:
+        raise InvalidInputError([Problem(str(path), doc_id, SHAPE,
+                                         f"{MAX_ISSUED:,} {KIND_NAMES[letter]} ids were issued "
+                                         f"already, the most a document may have")])
     if peek:
         return format_id(doc_id, letter, number)
     registry[doc_id] = RegistryEntry({**entry.issued, letter: number}, entry.retired)

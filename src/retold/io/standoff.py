@@ -47,8 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from retold.errors import MISSING_FILE, SHAPE, Problem
-from retold.io.jsonio import read_json
 from retold.io.records import Fields, json_type
+from retold.io.toplevel import read_json_as
 
 DOCS_DIR = "docs"
 SOURCES_FILE = "sources.json"
@@ -235,13 +235,10 @@ class _Loader:
 
 def load_doc(path: Path, problems: list[Problem]) -> DocAnnotation | None:
     """Load one document annotation file, recording shape problems."""
-    data = read_json(path, problems)
+    data = read_json_as(path, problems, dict, "one JSON object (a document's annotations)")
     if data is None:
         return None
     r = _Loader(str(path), problems)
-    if not isinstance(data, dict):
-        r.bad("-", f"the file must hold one JSON object, got {json_type(data)}")
-        return None
     top = r.fields(data, "-", DOC_KEYS)
     incomplete: set[str] = set()
 
@@ -285,11 +282,8 @@ def _list_records(path: Path, problems: list[Problem],
     """The objects of a JSON-list file, each with a label for messages, and whether the
     file and every item could be read; problems recorded."""
     r = _Loader(str(path), problems)
-    data = read_json(path, problems)
+    data = read_json_as(path, problems, list, f"a JSON list of {what}")
     if data is None:
-        return r, [], False
-    if not isinstance(data, list):
-        r.bad("-", f"the file must hold a JSON list of {what}, got {json_type(data)}")
         return r, [], False
     records, complete = [], True
     for i, item in enumerate(data):

@@ -10,7 +10,10 @@ error codes:
 
 ``shape``
     A file is not valid JSON (reported with its line and column and the parser's whole
-    message; ``NaN`` and ``Infinity`` are not JSON) or not UTF-8, a string holds an
+    message; ``NaN`` and ``Infinity`` are not JSON) or not UTF-8, a file holds a top-level
+    value of another type than its format's (``null``, a number, a list for an object: the
+    one problem of that file, never read as empty), an id counter of ``ids.json`` is above
+    ``retold.io.ids.MAX_ISSUED``, a string holds an
     unpaired surrogate escape, or a record lacks a field or has a field of the wrong type,
     at any depth (a manifest ``relays`` entry or a source alias that is not a string, a
     chain link that is not an object). A wrong-typed value is reported once, as this
@@ -26,7 +29,9 @@ error codes:
     silently; the first is kept for the other checks and the file is refused.
 ``missing-file``
     The manifest, a text file, ``sources.json``, ``clusters.json``, ``ids.json`` or the
-    ``docs/`` folder does not exist or cannot be read (reported by the loaders).
+    ``docs/`` folder does not exist or cannot be read (reported by the loaders), or a file
+    is not a regular file (a FIFO, a device, a folder: refused before it is opened, so
+    nothing blocks) or is larger than its limit.
 ``checksum``
     A text's SHA-256 differs from the manifest's: the text was changed.
 ``converted-text``
@@ -79,7 +84,8 @@ error codes:
     An id used twice: claim, boilerplate, source-mention and cue ids (unique across the
     whole set, not only within a document), document ids of annotation files,
     ``source_id`` in ``sources.json``, ``cluster_id`` in ``clusters.json``, ``doc_id``
-    in the manifest.
+    in the manifest (a duplicate doc_id: the spans of its annotation file are not checked
+    against either record's text until it names one).
 ``boilerplate-overlap``
     A claim, source mention or cue span overlaps a boilerplate span, or two boilerplate
     spans of one document overlap or repeat the same offsets.
@@ -143,12 +149,18 @@ no ``unused-span`` unless every chain link was read; no ``unused-cluster`` or
 ``unused-source`` while the manifest, a document file or any reference in them is
 unreadable, or a manifest document has no annotation file; no ``unknown-document`` unless
 every manifest ``doc_id`` was read; no span-against-text checks for a document whose text
-failed to load, and no token checks for one whose boilerplate could not all be placed.
+failed to load, and no token checks for one whose boilerplate could not all be placed;
+no span checks of a document file whose ``doc_id`` is listed twice in the manifest
+(``duplicate-id``) or is not its file name (``unknown-document``), and no id-registry
+checks of the latter; no
+``id-registry`` problem "issued but neither in use nor retired" past the first ten ids of a
+document and kind (the rest are counted in one problem).
 Offsets are Python ``str`` indices (code points), half-open.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,7 +174,6 @@ from retold.errors import (
     EMPTY_PROPOSITION,
     MENTION_SOURCE_MISMATCH,
     MISSING_ANNOTATION,
-    SHAPE,
     UNKNOWN_DOCUMENT,
     UNKNOWN_LABEL,
     UNKNOWN_SOURCE,
@@ -176,9 +187,8 @@ from retold.errors import (
 from retold.io import corpus as corpus_io
 from retold.io import standoff as annotation
 from retold.io.corpus import Corpus, Document, read_corpus
-from retold.io.jsonio import read_json
-from retold.io.records import json_type
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, load_annotation_set
+from retold.io.toplevel import read_json_as
 from retold.validate.id_registry import check_id_registry
 from retold.validate.manifest import check_manifest, id_problem
 from retold.validate.nesting import check_nesting
@@ -238,15 +248,40 @@ def _load_and_check(
         problems += _check_registry_use(annotations, corpus, files)
     cluster_ids = ({c.cluster_id for c in annotations.clusters}
                    if _registry_read(annotations, "clusters") else None)
-    texts = {d.doc_id: d.text for d in corpus.docs}
+    texts = _texts(corpus)
     for doc in annotations.docs:
-        text = texts.get(doc.doc_id) if "doc_id" not in doc.bad else None
+        text = texts.get(doc.doc_id) if _names_its_text(doc) else None
         problems += check_spans(doc, text)  # text None: it failed to load
         problems += check_nesting(doc, text)
         problems += _check_references(doc, cluster_ids)
         problems += _check_chains(doc)
     problems += check_id_registry(annotations, annotations_dir)
     return corpus.docs, annotations, sorted(set(problems))
+
+
+def _texts(corpus: Corpus) -> dict[str, str]:
+    """The text of each document id, leaving out an id the manifest lists twice.
+
+    Which of two records' texts a duplicated doc_id annotates is unknown: checking its
+    spans against either would report every span of the file, burying the one problem
+    (``duplicate-id`` in the manifest) under hundreds that follow from it.
+    """
+    count: dict[str, int] = {}
+    for record in corpus.records:
+        if "doc_id" not in record.bad:
+            count[record.doc_id] = count.get(record.doc_id, 0) + 1
+    return {d.doc_id: d.text for d in corpus.docs if count.get(d.doc_id) == 1}
+
+
+def _names_its_text(doc: DocAnnotation) -> bool:
+    """The document file's ``doc_id`` was read and its file name is ``<doc_id>.json``.
+
+    A file whose ``doc_id`` disagrees with its name (an ``unknown-document`` problem) may
+    be the annotations of another document: its spans are not checked against the text
+    its ``doc_id`` names, nor its ids against that document's registry entry, until the
+    two agree.
+    """
+    return "doc_id" not in doc.bad and Path(doc.path).name == f"{doc.doc_id}.json"
 
 
 def _registry_read(annotations: AnnotationSet, name: str) -> bool:
@@ -292,13 +327,11 @@ def _everything_read(annotations: AnnotationSet, corpus: Corpus) -> bool:
 def _check_agreement(annotations_dir: Path) -> Iterator[Problem]:
     """``agreement.json``, when present, holds one JSON object (the card prints it)."""
     path = annotations_dir / annotation.AGREEMENT_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return
     problems: list[Problem] = []
-    data = read_json(path, problems)
+    read_json_as(path, problems, dict, "one JSON object")
     yield from problems
-    if data is not None and not isinstance(data, dict):
-        yield Problem(str(path), "-", SHAPE, f"must hold one JSON object, got {json_type(data)}")
 
 
 def _check_doc_files(

@@ -14,11 +14,22 @@ Every problem names the file, the line and id, and one of these codes:
 
 ``shape``
     A line is not a JSON object, lacks a key, has an unknown key or a value of the wrong
-    type; ``retired.json`` is not a list of ``{id, reason}``; ``CONTRAST.md`` has no rule.
+    type; the registry ``retired.json`` is not ``{"issued": {"p": n, "x": n}, "retired":
+    [{id, reason}]}`` (counts 0 to 9999) or lists an id twice; ``CONTRAST.md`` has no rule.
 ``missing-file``
-    ``edits.jsonl``, ``pairs.jsonl`` or ``CONTRAST.md`` does not exist.
+    ``edits.jsonl``, ``pairs.jsonl``, ``retired.json`` or ``CONTRAST.md`` does not exist
+    or is not a regular file (a FIFO, a folder), while the other of ``contrast/`` and
+    ``CONTRAST.md`` does.
+``shape`` (continued)
+    ``contrast/blind/agreement.json``, when present, does not hold one JSON object (the
+    card prints it).
+``id-registry``
+    A row id disagrees with the registry ``retired.json`` (checked in
+    ``retold.validate.contrast_registry``): it was never issued; an issued id is neither in
+    a row nor retired (a row was lost); a retired id was never issued.
 ``bad-id``
-    A ``contrast_id`` is not ``x-`` and four digits, or a ``pair_id`` not ``p-`` and four.
+    A ``contrast_id`` is not ``x-`` and four digits, or a ``pair_id`` not ``p-`` and four;
+    a retired id is neither.
 ``duplicate-id``
     A ``contrast_id`` or ``pair_id`` is used twice.
 ``retired-id``
@@ -83,6 +94,7 @@ Every problem names the file, the line and id, and one of these codes:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -116,13 +128,24 @@ from retold.errors import (
     InvalidInputError,
     Problem,
 )
-from retold.io.contrast import EditDraft, PairDraft, has_contrast, load_contrast_drafts
+from retold.io.contrast import (
+    BLIND_AGREEMENT_FILE,
+    CONTRAST_DIR,
+    EDITS_FILE,
+    PAIRS_FILE,
+    EditDraft,
+    PairDraft,
+    has_contrast,
+    load_contrast_drafts,
+)
 from retold.io.corpus import Document
 from retold.io.standoff import AnnotationSet
+from retold.io.toplevel import read_json_as
 from retold.text.denial import denial_words
 from retold.text.quotes import AMBIGUOUS, find_quote
 from retold.text.reuse import text_similarity
 from retold.text.tokens import token_spans
+from retold.validate.contrast_registry import check_contrast_registry
 
 EDIT_ID_PATTERN = re.compile(r"x-[0-9]{4}")
 PAIR_ID_PATTERN = re.compile(r"p-[0-9]{4}")
@@ -308,6 +331,11 @@ def load_contrast(annotations_dir: Path, context: Context,
                   problems: list[Problem]) -> ContrastSet:
     """Read, anchor and check the contrast set; append every problem to ``problems``."""
     drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    folder = Path(annotations_dir) / CONTRAST_DIR
+    problems += check_contrast_registry(drafts, str(folder / EDITS_FILE),
+                                        str(folder / PAIRS_FILE))
+    if os.path.lexists(folder / BLIND_AGREEMENT_FILE):
+        read_json_as(folder / BLIND_AGREEMENT_FILE, problems, dict, "one JSON object")
     problems += _check_ids([(d.file, d.where, d.contrast_id) for d in drafts.edits],
                            EDIT_ID_PATTERN, "contrast_id", drafts.retired, drafts.retired_file)
     problems += _check_ids([(d.file, d.where, d.pair_id) for d in drafts.pairs],

@@ -21,10 +21,13 @@ from retold.io.ids import (
     id_error,
     load_registry,
     parse_id,
+    unaccounted,
 )
 from retold.io.standoff import DOCS_DIR, AnnotationSet, DocAnnotation, Span
 
 _HOW_TO_ISSUE = "get new ids with `retold next-id DOC KIND`"
+LISTED = 10
+"""Unaccounted issued ids listed one by one per document and kind; the rest are counted."""
 
 
 def check_id_registry(annotations: AnnotationSet, annotations_dir: Path) -> list[Problem]:
@@ -61,8 +64,11 @@ _LISTS = frozenset({"boilerplate", "source_mentions", "cues", "claims"})
 
 
 def _id_read(doc: DocAnnotation) -> bool:
-    """The document's ``doc_id`` was read and is not empty."""
-    return "doc_id" not in doc.bad and bool(doc.doc_id.strip())
+    """The document's ``doc_id`` was read, is not empty, and is the file's name (a file
+    whose name and ``doc_id`` disagree is an ``unknown-document`` problem: which document's
+    ids it holds is not known, so they are not checked against either entry)."""
+    return ("doc_id" not in doc.bad and bool(doc.doc_id.strip())
+            and Path(doc.path).name == f"{doc.doc_id}.json")
 
 
 def _check_prefixes(docs: list[DocAnnotation]) -> Iterator[Problem]:
@@ -133,11 +139,25 @@ def _check_entry(doc_id: str, entry: RegistryEntry, in_use: set[str],
                                                   f"({_issued(doc_id, letter, entry)})")
         seen.add(rid)
     for letter in ID_WIDTHS:
-        for number in range(1, entry.issued[letter] + 1):
+        accounted = set()
+        for value in in_use | seen:
+            try:
+                found, number = parse_id(value, doc_id)
+            except ValueError:
+                continue  # malformed: reported above
+            if found == letter:
+                accounted.add(number)
+        first, total = unaccounted(entry.issued[letter], accounted, LISTED)
+        for number in first:
             issued = format_id(doc_id, letter, number)
-            if issued not in in_use and issued not in seen:
-                yield Problem(file, issued, ID_REGISTRY,
-                              f"{KIND_NAMES[letter]} id {issued!r} was issued but is neither "
-                              f"in use in {doc_id}.json nor retired: use it in the draft and "
-                              "re-anchor, or, if its annotation was removed, add the id to "
-                              "\"retired\"")
+            yield Problem(file, issued, ID_REGISTRY,
+                          f"{KIND_NAMES[letter]} id {issued!r} was issued but is neither "
+                          f"in use in {doc_id}.json nor retired: use it in the draft and "
+                          "re-anchor, or, if its annotation was removed, add the id to "
+                          "\"retired\"")
+        if total > len(first):
+            yield Problem(file, doc_id, ID_REGISTRY,
+                          f"{total - len(first):,} more {KIND_NAMES[letter]} ids up to "
+                          f"{format_id(doc_id, letter, entry.issued[letter])} were issued but "
+                          f"are neither in use nor retired (the first {len(first)} are listed)"
+                          f"; is the counter {entry.issued[letter]:,} right?")

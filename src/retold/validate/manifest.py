@@ -126,8 +126,9 @@ def _check_doc_ids(file: str, corpus: Corpus) -> Iterator[Problem]:
             continue
         if record.doc_id in seen:
             yield Problem(file, record.where, DUPLICATE_ID,
-                          f"doc_id {record.doc_id!r} is listed more than once in the "
-                          f"manifest (first at {seen[record.doc_id]})")
+                          f"duplicate doc_id {record.doc_id!r}: it is listed more than once "
+                          f"in the manifest (first at {seen[record.doc_id]}); the spans of "
+                          f"its annotation file are checked once it names one document")
         seen.setdefault(record.doc_id, record.where)
 
 
