@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from retold.errors import MISSING_FILE, SHAPE, Problem
-from retold.io.files import MAX_JSON_FILE_BYTES, UnreadableFileError, read_bytes_bounded
+from retold.io.files import UnreadableFileError, read_bytes_bounded
 from retold.io.ids import is_count
 from retold.io.toplevel import read_json_as
 
@@ -249,23 +249,10 @@ def _edit_pairs(value: list[Any]) -> tuple[tuple[tuple[str, str], ...], list[str
     return tuple(pairs), []
 
 
-def _jsonl_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
-    """``_jsonl_objects`` of a regular file of bounded size; anything else (a FIFO, a
-    device, a folder, a file over the limit) is one problem and no rows, never a hang."""
-    try:
-        read_bytes_bounded(path, MAX_JSON_FILE_BYTES)
-    except UnreadableFileError as err:
-        problems.append(Problem(str(path), "-", MISSING_FILE, f"cannot be read: it {err.reason}"))
-        return []
-    except OSError:
-        pass  # missing or unreadable: reported by the reader
-    return _jsonl_objects(path, problems)
-
-
 def load_edits(path: Path, problems: list[Problem]) -> list[EditDraft]:
     """The lines of ``edits.jsonl`` that have the right shape; problems for the others."""
     out = []
-    for number, obj in _jsonl_rows(path, problems):
+    for number, obj in _jsonl_objects(path, problems):
         messages = _check_keys(obj, _EDIT_REQUIRED, _EDIT_OPTIONAL, "edit row")
         links: list[LinkDraft] = []
         edit: tuple[tuple[str, str], ...] = ()
@@ -297,7 +284,7 @@ def load_edits(path: Path, problems: list[Problem]) -> list[EditDraft]:
 def load_pairs(path: Path, problems: list[Problem]) -> list[PairDraft]:
     """The lines of ``pairs.jsonl`` that have the right shape; problems for the others."""
     out = []
-    for number, obj in _jsonl_rows(path, problems):
+    for number, obj in _jsonl_objects(path, problems):
         messages = _check_keys(obj, _PAIR_REQUIRED, _PAIR_OPTIONAL, "pair row")
         where = f"line {number}" + (f" {obj['pair_id']}"
                                     if isinstance(obj.get("pair_id"), str) else "")
