@@ -145,3 +145,19 @@ def test_committed_results_hold_no_machine_path() -> None:
         assert data["release"]["path"] == "release"
         assert data["predictions"].startswith("runs/full/predictions/")
 
+
+@pytest.mark.parametrize("subset", ["natural", "contrast"])
+def test_the_readme_example_predictions_score_as_the_committed_rules_run(subset: str) -> None:
+    """examples/predictions/ (the README's scoring commands) is the rules baseline's output:
+    it covers every item and scores what the committed official results record."""
+    from retold.score import score_file
+
+    name = "attributed.jsonl" if subset == "natural" else "attributed.contrast.jsonl"
+    scores = score_file("attributed", ROOT / "examples" / "predictions" / name,
+                        ROOT / "release", subset=subset, n_bootstrap=10)
+    committed = json.loads((ROOT / "results" / "attributed" / "rules" / "deterministic.json")
+                           .read_text(encoding="utf-8"))["scores"][subset]
+    assert scores.missing == 0
+    assert scores.main == committed["main"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"--predictions examples/predictions/{name}" in readme
