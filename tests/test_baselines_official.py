@@ -161,3 +161,39 @@ def test_the_readme_example_predictions_score_as_the_committed_rules_run(subset:
     assert scores.main == committed["main"]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"--predictions examples/predictions/{name}" in readme
+
+
+def _stub(path: Path, log: Path) -> None:
+    path.write_text(f'#!/usr/bin/env bash\necho "$(basename "$0") $*" >> "{log}"\n',
+                    encoding="utf-8")
+    path.chmod(0o755)
+
+
+@pytest.mark.parametrize(("argv", "runner", "builds"), [
+    ([], "python -m baselines run --official", 2),
+    (["--quick"], "python -m baselines run --quick", 1),
+])
+def test_main_sh_is_official_only_without_arguments(tmp_path: Path, argv: list[str],
+                                                    runner: str, builds: int) -> None:
+    """scripts/main.sh, run in a copy whose set-up, retold and python are stubs that log
+    their arguments: the full job passes --official (and rebuilds the release with the new
+    leaderboard); --quick passes no --official and does not rebuild."""
+    import subprocess
+
+    (tmp_path / "scripts").mkdir()
+    shutil.copy2(ROOT / "scripts" / "main.sh", tmp_path / "scripts" / "main.sh")
+    log = tmp_path / "calls.log"
+    (tmp_path / "scripts" / "setup_env.sh").write_text("exit 0\n", encoding="utf-8")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    for name in ("python", "retold"):
+        _stub(tmp_path / ".venv" / "bin" / name, log)
+    (tmp_path / "release").mkdir()
+    (tmp_path / "release" / "a").write_text("a\n", encoding="utf-8")
+    digest = hashlib.sha256(b"a\n").hexdigest()
+    (tmp_path / "release" / "SHA256SUMS").write_text(f"{digest}  a\n", encoding="utf-8")
+    done = subprocess.run(["bash", str(tmp_path / "scripts" / "main.sh"), *argv],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert [c for c in calls if c.startswith("python")] == [runner]
+    assert calls.count("retold build") == builds
