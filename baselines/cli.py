@@ -144,12 +144,13 @@ def plan(args: argparse.Namespace, root: Path = ROOT) -> RunPlan:
 
 
 def _run(args: argparse.Namespace) -> int:
+    where = plan(args, ROOT)  # refused settings fail before torch is imported
+
     from baselines.finetune.common import is_main_process
     from baselines.registry import select
     from baselines.report import write_report
     from baselines.runner import RunSettings, run_all
 
-    where = plan(args, ROOT)
     mode = "official" if where.official else "quick" if args.quick else "local"
     model = args.model or DEFAULT_MODEL
     release = args.release or ROOT / "release"
