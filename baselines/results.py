@@ -17,6 +17,9 @@ from typing import Any
 
 from retold.io.jsonio import dump_json
 
+ROOT = Path(__file__).resolve().parents[1]
+OUTSIDE = "<outside the repository>"
+"""Stands for the folders above a path that is not inside the repository (never recorded)."""
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
 RESULTS_FORMAT = 1
 LIBRARIES = ("retold", "numpy", "scikit-learn", "torch", "transformers", "accelerate",
@@ -26,6 +29,20 @@ LIBRARIES = ("retold", "numpy", "scikit-learn", "torch", "transformers", "accele
 
 class ResultsError(ValueError):
     """A results file that does not load or does not match the schema (names the file)."""
+
+
+def portable_path(path: Path | str, root: Path = ROOT) -> str:
+    """``path`` as a results file records it: relative to the repository root, never absolute.
+
+    A results file is committed and shared, so it must not carry this machine's folders. A
+    path outside the repository keeps only its last component, after ``OUTSIDE``; the
+    release is identified by its checksum and a model folder by its file hashes anyway.
+    """
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"{OUTSIDE}/{resolved.name}"
 
 
 def library_versions() -> dict[str, str | None]:

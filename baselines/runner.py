@@ -18,7 +18,7 @@ from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.contrast import CONTRAST_TASKS
 from baselines.data import Corpus, fold_views, load_corpus
 from baselines.predictions import write_contrast_predictions, write_predictions
-from baselines.results import git_state, library_versions, write_results
+from baselines.results import git_state, library_versions, portable_path, write_results
 from retold.io.release import release_checksum
 from retold.schema import DATASET_VERSION, SCHEMA_VERSION
 
@@ -69,12 +69,14 @@ QUICK_BOOTSTRAP = 200
 
 
 def _score(task: str, path: Path, release: Path, subset: str, quick: bool) -> dict[str, Any]:
+    """The scorer's JSON, with its release and predictions paths made portable."""
     from retold.score import score_file
 
-    if quick:
-        return score_file(task, path, release, subset=subset,
-                          n_bootstrap=QUICK_BOOTSTRAP).to_json()
-    return score_file(task, path, release, subset=subset).to_json()
+    scores = (score_file(task, path, release, subset=subset, n_bootstrap=QUICK_BOOTSTRAP)
+              if quick else score_file(task, path, release, subset=subset)).to_json()
+    scores["release"] = {**scores["release"], "path": portable_path(release)}
+    scores["predictions"] = portable_path(path)
+    return scores
 
 
 def run_all(settings: RunSettings, baselines: list[Baseline],
@@ -145,13 +147,13 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
             "git": git_state(),
             "libraries": library_versions(),
             "release": {"dataset_version": DATASET_VERSION, "schema_version": SCHEMA_VERSION,
-                        "checksum": checksum, "path": str(settings.release)},
+                        "checksum": checksum, "path": portable_path(settings.release)},
             "loss_history": dict(result.loss) if baseline.trained else {},
             "training_data": {"documents": "the four other documents of each fold",
                               "contrast_rows": baseline.train_contrast},
             "scores": {"natural": natural, "contrast": contrast},
-            "predictions": _relative(path),
-            "contrast_predictions": _relative(contrast_path) if contrast_path else None,
+            "predictions": portable_path(path),
+            "contrast_predictions": portable_path(contrast_path) if contrast_path else None,
             "notes": notes,
             "elapsed_s": round(result.elapsed, 2),
             "quick": settings.quick,
@@ -161,14 +163,6 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
                  natural["main_score"], _fmt(natural["main"]),
                  f"; contrast {_fmt(contrast['main'])}" if contrast else "")
     return written
-
-
-def _relative(path: Path) -> str:
-    """``path`` relative to the repository root when inside it (results stay portable)."""
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
 
 
 def _fmt(value: Any) -> str:

@@ -6,8 +6,9 @@ Runs ``python -m baselines run --quick`` and then the full run (every baseline b
 5 folds, seeds 0, 1, 2), each as a child process, and reports wall-clock seconds, the peak
 resident memory of the child (``getrusage`` max RSS) and the load average before and after
 (the machine may be shared: a high load makes the timings pessimistic). By default both
-write into a temporary folder; ``--official`` lets the full run write ``results/``, the
-leaderboard, the figures and the README block (what the committed figures come from).
+write into a temporary folder; ``--official`` makes the full run ``run --official``, which
+writes ``results/``, the leaderboard, the figures and the README block (what the committed
+figures come from).
 Speed is measured here, never in the tests.
 """
 
@@ -61,8 +62,9 @@ def main() -> int:
                                         "--no-report"])
     print(f"quick: {report['quick']}", flush=True)
     if not args.quick_only:
-        full = [] if args.official else ["--results", str(work / "results"), "--predictions",
-                                         str(work / "predictions"), "--no-report"]
+        full = ["--official"] if args.official else [
+            "--results", str(work / "results"), "--predictions", str(work / "predictions"),
+            "--no-report"]
         report["full"] = measure("full", full)
         print(f"full: {report['full']}", flush=True)
     report["peak_memory_gb"] = max(r["peak_memory_gb"] for k, r in report.items()

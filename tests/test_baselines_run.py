@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,14 @@ from retold.score import score_file
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "release"
+
+
+def _predictions(run_dir: Path, r: dict[str, Any], contrast: bool = False) -> Path:
+    """Where the quick run wrote a results file's predictions (the file itself records only
+    ``<outside the repository>/NAME``: no machine folders in results)."""
+    name = Path(r["contrast_predictions" if contrast else "predictions"]).name
+    assert name == (f"{r['run']}.contrast.jsonl" if contrast else f"{r['run']}.jsonl")
+    return run_dir / "predictions" / r["task"] / r["baseline"] / name
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +73,8 @@ def test_quick_run_writes_valid_results_for_every_baseline_and_task(quick_run: P
         assert r["quick"] is True
         assert natural["missing"] == 0, (r["task"], r["baseline"])
         # the stored scores are the scorer's own for the written predictions
-        rescored = score_file(r["task"], ROOT / r["predictions"] if not
-                              Path(r["predictions"]).is_absolute() else Path(r["predictions"]),
-                              RELEASE)
+        assert r["predictions"].startswith("<outside the repository>/")
+        rescored = score_file(r["task"], _predictions(quick_run, r), RELEASE)
         assert rescored.main == natural["main"]
         if r["task"] in ("attributed", "denied"):
             assert natural["n_items"] == len(claims)
@@ -93,8 +101,7 @@ def test_quick_run_scores_every_contrast_task(quick_run: Path) -> None:
         assert scores["missing"] == 0, (r["task"], r["baseline"])
         assert scores["n_items"] == len(contrast_pairs if r["task"] == "duplicated"
                                         else contrast)
-        path = Path(r["contrast_predictions"])
-        rescored = score_file(r["task"], path if path.is_absolute() else ROOT / path, RELEASE,
+        rescored = score_file(r["task"], _predictions(quick_run, r, contrast=True), RELEASE,
                               subset="contrast")
         assert rescored.main == scores["main"]
 
@@ -105,8 +112,7 @@ def test_rules_contrast_attributed_f1_by_hand(quick_run: Path) -> None:
     result = next(r for r in load_results(quick_run / "results")
                   if (r["task"], r["baseline"]) == ("attributed", "rules"))
     gold = {c["contrast_id"]: c["attributed"] for c in read_config(RELEASE, "contrast")}
-    path = Path(result["contrast_predictions"])
-    lines = [p for p in read_predictions(path if path.is_absolute() else ROOT / path)
+    lines = [p for p in read_predictions(_predictions(quick_run, result, contrast=True))
              if "contrast_id" in p]
     assert {p["contrast_id"] for p in lines} == set(gold)
     tp = sum(1 for p in lines if p["attributed"] and gold[p["contrast_id"]])
@@ -147,10 +153,7 @@ def test_rules_match_the_hand_checked_figures(quick_run: Path) -> None:
     results = {(r["task"], r["baseline"]): r for r in load_results(quick_run / "results")}
     rules = results[("attributed", "rules")]["scores"]["natural"]
     gold = {c["claim_id"]: c["attributed"] for c in read_config(RELEASE, "claims")}
-    preds = read_predictions(ROOT / results[("attributed", "rules")]["predictions"]
-                             if not Path(results[("attributed", "rules")]["predictions"])
-                             .is_absolute() else
-                             Path(results[("attributed", "rules")]["predictions"]))
+    preds = read_predictions(_predictions(quick_run, results[("attributed", "rules")]))
     tp = sum(1 for p in preds if p["attributed"] and gold[p["claim_id"]])
     predicted = sum(1 for p in preds if p["attributed"])
     actual = sum(gold.values())
@@ -163,7 +166,8 @@ def test_leaderboard_and_figures(quick_run: Path, tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{BEGIN}\nSTALE-BLOCK\n{END}\noutro\n", encoding="utf-8")
     board = write_report(quick_run / "results", tmp_path / "out", readme=readme,
-                         release=RELEASE, agreement=ROOT / "annotations" / "agreement.json")
+                         release=RELEASE, agreement=ROOT / "annotations" / "agreement.json",
+                         predictions=quick_run / "predictions")
     text = board.read_text(encoding="utf-8")
     assert "not a human ceiling" in text and "Quick smoke run" in text
     for task in ("attributed", "denied", "duplicated", "clusters", "retrieval", "claims",

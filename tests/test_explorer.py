@@ -189,6 +189,46 @@ def test_keyboard_moves_between_claims_and_shows_the_cluster(browser: object,
     assert browser.switch_to.active_element.get_attribute("data-claim-id") == claims[1]["claim_id"]
 
 
+def test_modified_j_and_k_are_left_to_the_browser(browser: object, site: Path) -> None:
+    """Finding 9: Ctrl+J / Ctrl+K / Alt+J moved the focus (and swallowed the shortcut)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    doc_id = "004-state-media"
+    first = min((c for c in CLAIMS if c["doc_id"] == doc_id),
+                key=lambda c: (c["start"], c["end"]))
+    browser.get((site / f"doc-{doc_id}.html").as_uri())
+    browser.find_element(By.TAG_NAME, "body").send_keys("j")
+    assert browser.switch_to.active_element.get_attribute("data-claim-id") == first["claim_id"]
+    for modifier in (Keys.CONTROL, Keys.ALT):
+        for key in ("j", "k"):
+            ActionChains(browser).key_down(modifier).send_keys(key).key_up(modifier).perform()
+            active = browser.switch_to.active_element.get_attribute("data-claim-id")
+            assert active == first["claim_id"], (modifier, key)
+
+
+def test_other_mention_link_in_the_same_document_moves_focus_and_panel(
+        browser: object, site: Path) -> None:
+    """Finding 9: a same-page "other mention" link changed the URL hash only."""
+    from selenium.webdriver.common.by import By
+
+    by_place = Counter((c["cluster_id"], c["doc_id"]) for c in CLAIMS)
+    cluster, doc_id = next(k for k, n in sorted(by_place.items()) if n > 1)
+    here, other = sorted((c for c in CLAIMS if (c["cluster_id"], c["doc_id"]) == (cluster, doc_id)),
+                         key=lambda c: (c["start"], c["end"]))[:2]
+    browser.get((site / f"doc-{doc_id}.html").as_uri() + f"#focus={here['claim_id']}")
+    panel = browser.find_element(By.ID, "details")
+    assert panel.get_attribute("data-claim-id") == here["claim_id"]
+    link = next(a for a in panel.find_elements(By.TAG_NAME, "a")
+                if a.get_attribute("href").endswith(f"#focus={other['claim_id']}"))
+    link.click()
+    assert browser.current_url.endswith(f"#focus={other['claim_id']}")
+    assert browser.switch_to.active_element.get_attribute("id") == other["claim_id"]
+    assert panel.get_attribute("data-claim-id") == other["claim_id"]
+    assert panel.find_element(By.TAG_NAME, "h2").text == other["claim_id"]
+
+
 def test_hover_shows_chain_and_other_mentions(browser: object, site: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By

@@ -63,6 +63,8 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "j" && event.key !== "k") { return; }
+    // Ctrl+J, Cmd+K, Alt+J ... belong to the browser and the system, not to the page.
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var index = handles.indexOf(document.activeElement);
     var next = event.key === "j" ? index + 1 : index - 1;
     if (index < 0) { next = event.key === "j" ? 0 : handles.length - 1; }
@@ -73,14 +75,20 @@
   });
 
   // "#focus=<claim id>" focuses a claim (and shows its details) without a jump when it
-  // is already on screen; a plain "#<claim id>" is an ordinary anchor.
-  var match = /^#focus=(.+)$/.exec(window.location.hash);
-  if (match) {
+  // is already on screen; a plain "#<claim id>" is an ordinary anchor. Checked on load and
+  // on every hash change, so an "other mention" link within the same page moves the focus
+  // and the details panel too, not only the URL.
+  function focusFromHash() {
+    var match = /^#focus=(.+)$/.exec(window.location.hash);
+    if (!match) { return; }
     var target = document.getElementById(decodeURIComponent(match[1]));
     if (target && target.matches("mark.claim")) {
       var box = target.getBoundingClientRect();
       if (box.top < 0 || box.bottom > window.innerHeight) { target.scrollIntoView({block: "center"}); }
       target.focus({preventScroll: true});
+      show(target.getAttribute("data-claim-id"));
     }
   }
+  window.addEventListener("hashchange", focusFromHash);
+  focusFromHash();
 }());
