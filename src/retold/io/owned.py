@@ -37,6 +37,7 @@ from typing import Any
 
 from retold.errors import UNSAFE_OUTPUT, InvalidInputError, Problem
 from retold.io.files import UnreadableFileError, read_bytes_bounded
+from retold.io.release import sha256_file
 
 MANIFEST_FILE = "retold-manifest.json"
 """The record of an export, import or explorer folder: who wrote it, and each file's digest."""
@@ -53,14 +54,6 @@ def refusal(target: Path, message: str) -> InvalidInputError:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _sha256_path(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def folder_entries(folder: Path) -> tuple[list[str], list[str]]:
@@ -94,7 +87,7 @@ def unproved_files(folder: Path, listed: Mapping[str, str], record: str) -> list
                                                                              - present)]
     problems += [f"{rel} was changed after it was written" for rel in sorted(present
                                                                           & set(listed))
-                 if _sha256_path(folder / rel) != listed[rel]]
+                 if sha256_file(folder / rel) != listed[rel]]
     return problems
 
 
@@ -119,7 +112,7 @@ def manifest_bytes(writer: str, folder: Path) -> bytes:
     """The manifest of every regular file now under ``folder`` and the command ``writer``."""
     files, _ = folder_entries(folder)
     record = {WRITTEN_BY_KEY: writer,
-              "files": {rel: _sha256_path(folder / rel) for rel in files if rel != MANIFEST_FILE}}
+              "files": {rel: sha256_file(folder / rel) for rel in files if rel != MANIFEST_FILE}}
     return (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
