@@ -55,7 +55,10 @@ CROSS_RERANK_SHARE = 0.2
 QUICK_RERANK_SHARE = 0.02
 PAIR_THRESHOLD = "train-rate"
 """The bi-encoder's and cross-encoder's decision threshold rule (``similarity_tasks``): the
-training pairs' own score quantile at their positive rate, under the fold's trained model."""
+training pairs' own score quantile at their positive rate, under the fold's trained model.
+Chosen before measuring, as the documented intent; the model has seen those pairs, so their
+scores are optimistic and the cut errs strict (higher precision, lower recall on held-out
+pairs). ``train-f1`` is the other training-only rule; neither looks at held-out scores."""
 
 
 def settings(ctx: RunContext, name: str) -> TrainSettings:
