@@ -5,8 +5,10 @@ The prompts are files in ``baselines/prompts/`` (``<task>.txt`` with ``{examples
 documents of the fold only. The model's greedy continuation is parsed for the first answer
 word; when it holds none, the answer whose first token has the highest next-token logit is
 taken, and the number of such fallbacks is written in the results' notes. Duplicate scores
-are p(yes) / (p(yes) + p(no)) at the first answer token; only the top share of each fold's
-pairs by character TF-IDF cosine is sent to the model, the rest rank below them, undecided.
+are p(yes) / (p(yes) + p(no)) at the first answer token; only the pairs at or above the
+character TF-IDF cosine of the training pairs' top share are sent to the model (a cut from
+the training documents, so no held-out pair moves another's fate), the rest rank below them,
+decided no.
 
 Skipped by default (no model is downloaded offline); tested on a tiny random GPT-2.
 """
@@ -24,6 +26,7 @@ from baselines import contrast
 from baselines.backbone import model_info
 from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.data import FoldView
+from baselines.similarity_tasks import prior_threshold
 from retold.schema import STANCES
 
 PROMPTS = Path(__file__).with_name("prompts")
@@ -98,6 +101,7 @@ class _LLM(Baseline):
     def config(self, ctx: RunContext) -> dict[str, Any]:
         return {"llm": ctx.llm, "shots_per_label": self.shots, "max_new_tokens": MAX_NEW_TOKENS,
                 "pair_share": QUICK_PAIR_SHARE if ctx.quick else PAIR_SHARE,
+                "pair_cut": "train-share",
                 "prompts": {p.name: p.read_text(encoding="utf-8")
                             for p in sorted(PROMPTS.glob("*.txt"))}}
 
@@ -186,7 +190,8 @@ class _LLM(Baseline):
         test = view.test_pairs
         cos = cosines(test)
         share = QUICK_PAIR_SHARE if ctx.quick else PAIR_SHARE
-        top = np.argsort(-cos, kind="stable")[:max(1, round(share * len(test)))]
+        cut = prior_threshold(cosines(view.train_pairs), share)
+        top = np.flatnonzero(cos >= cut)
         scores, decisions = cos - 10.0, np.zeros(len(test), dtype=bool)
         for i in top:
             p = test[i]

@@ -3,7 +3,8 @@
 Every similarity baseline (string similarity, character TF-IDF, sentence embeddings, the
 fine-tuned bi-encoder) gives the model of fold k a matrix over all claims; this module turns
 it into the three tasks' predictions for fold k, with every threshold chosen on the training
-documents only.
+documents only: a threshold is a function of the training pairs' scores and labels, never of
+the held-out fold's scores, so one held-out pair's decision does not depend on the others.
 """
 
 from __future__ import annotations
@@ -35,6 +36,24 @@ def prior_threshold(scores: np.ndarray, positive_rate: float) -> float:
     return float(np.quantile(scores, 1 - positive_rate, method="higher"))
 
 
+def train_rate_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The training pairs' own score quantile at their positive rate: the cut that marks as
+    many training pairs duplicate as are duplicates (+inf without training pairs)."""
+    rate = float(np.mean(labels)) if len(labels) else 0.0
+    return prior_threshold(scores, rate)
+
+
+THRESHOLD_RULES = {"train-f1": best_f1_threshold, "train-rate": train_rate_threshold}
+"""Each rule maps the training pairs' (scores, labels) to a threshold; nothing else goes in."""
+
+
+def training_threshold(rule: str, scores: np.ndarray, labels: np.ndarray) -> float:
+    """The decision threshold of ``rule`` from the training pairs' scores and labels only."""
+    if rule not in THRESHOLD_RULES:
+        raise ValueError(f"unknown threshold rule {rule!r}; known: {', '.join(THRESHOLD_RULES)}")
+    return THRESHOLD_RULES[rule](np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool))
+
+
 class SimilarityTasks:
     """The three tasks' predictions for one fold from a similarity matrix over all claims."""
 
@@ -49,13 +68,7 @@ class SimilarityTasks:
         self.train_scores = self._scores(train)
         self.train_labels = np.array([p["duplicate"] for p in train], dtype=bool)
         self.test_scores = self._scores(view.test_pairs)
-        if threshold == "train-f1":
-            self.threshold = best_f1_threshold(self.train_scores, self.train_labels)
-        elif threshold == "train-prior":
-            rate = float(self.train_labels.mean()) if len(train) else 0.0
-            self.threshold = prior_threshold(self.test_scores, rate)
-        else:
-            raise ValueError(f"unknown threshold rule {threshold!r}")
+        self.threshold = training_threshold(threshold, self.train_scores, self.train_labels)
         self.threshold_rule = threshold
 
     def _scores(self, pairs: list[dict[str, Any]]) -> np.ndarray:

@@ -115,6 +115,88 @@ def test_prior_threshold_marks_the_share() -> None:
     assert (scores >= prior_threshold(scores, 0.1)).sum() == 10
 
 
+def test_train_rate_threshold_hand_worked() -> None:
+    from baselines.similarity_tasks import train_rate_threshold
+
+    scores = np.array([0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 1.0, 0.4, 0.8, 0.6])
+    labels = np.zeros(10, dtype=bool)
+    labels[[2, 6]] = True  # 2 of 10 training pairs are duplicates
+    # the 0.8-quantile of ten scores, rounded up to a score: the 9th smallest, 0.9, which
+    # marks exactly the two top training pairs (0.9 and 1.0) duplicate
+    assert train_rate_threshold(scores, labels) == 0.9
+    assert train_rate_threshold(scores, np.zeros(10, dtype=bool)) == float("inf")
+    assert train_rate_threshold(np.zeros(0), np.zeros(0, dtype=bool)) == float("inf")
+
+
+def test_an_unknown_threshold_rule_is_named() -> None:
+    from baselines.similarity_tasks import training_threshold
+
+    with pytest.raises(ValueError, match=r"'train-prior'.*train-f1, train-rate"):
+        training_threshold("train-prior", np.ones(3), np.ones(3, dtype=bool))
+
+
+@pytest.mark.parametrize("rule", ["train-f1", "train-rate"])
+def test_held_out_scores_never_move_the_threshold(corpus: Corpus, rule: str) -> None:
+    """Two similarity matrices that agree on the training pairs and differ on every
+    held-out pair but one: same threshold, same decision for that pair."""
+    from baselines.similarity_tasks import SimilarityTasks
+
+    view = fold_views(corpus)[0]
+    index = {c["claim_id"]: i for i, c in enumerate(corpus.claims)}
+    rng = np.random.default_rng(1)
+    low = rng.random((len(corpus.claims),) * 2) * 0.5
+    high = low.copy()
+    test = [(index[p["claim_id_a"]], index[p["claim_id_b"]]) for p in view.test_pairs]
+    for a, b in test[1:]:
+        high[a, b] = 0.9 + low[a, b] / 10  # every other held-out pair scores far higher
+    a0, b0 = test[0]
+    low[a0, b0] = high[a0, b0] = 0.45
+    train = [(index[p["claim_id_a"]], index[p["claim_id_b"]]) for p in view.train_pairs]
+    labels = np.array([p["duplicate"] for p in view.train_pairs])
+    train_scores = np.array([low[a, b] for a, b in train])
+    one, two = (SimilarityTasks(view, m, threshold=rule) for m in (low, high))
+    assert one.threshold == two.threshold
+    if rule == "train-rate":  # oracle: as many training pairs at or above it as duplicates
+        assert (train_scores >= one.threshold).sum() == labels.sum()
+    assert one.duplicated()[0] == two.duplicated()[0]
+    assert one.duplicated()[0]["duplicate"] == (one.threshold <= 0.45)
+    assert one.threshold < 0.9  # the held-out pairs at 0.9 and above did not set it
+
+
+def _pairs(cosines: list[float], probs: list[float], dups: list[bool]) -> list[dict]:
+    return [{"cos": c, "prob": p, "duplicate": d}
+            for c, p, d in zip(cosines, probs, dups, strict=True)]
+
+
+def test_crossencoder_cut_and_threshold_come_from_training_pairs() -> None:
+    from baselines.finetuned import crossencoder_decision
+
+    train = _pairs([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+                   [0.0] * 8 + [0.3, 0.95], [False] * 9 + [True])
+    asked: list[float] = []
+
+    def predict(pairs: list[dict]) -> np.ndarray:
+        asked.extend(p["cos"] for p in pairs)
+        return np.array([p["prob"] for p in pairs])
+
+    shared = {"cos": 0.85, "prob": 0.97, "duplicate": True}
+    results = []
+    for test in ([shared, *_pairs([0.1, 0.2, 0.85], [0.0, 0.0, 0.5], [False] * 3)],
+                 [shared, *_pairs([0.99] * 20, [0.99] * 20, [True] * 20)]):
+        asked.clear()
+        cut, threshold, scores = crossencoder_decision(train, test, lambda p: p["cos"],
+                                                       predict, 0.2)
+        # the cut: the training pairs' top 20% by cosine, 0.8 and 0.9; the training scores
+        # are then -10.0 ... -9.3, 0.3, 0.95, and the top 10% of them (1 duplicate in 10)
+        # starts at 0.95
+        assert (cut, threshold) == (0.8, 0.95)
+        assert all(c >= 0.8 for c in asked)  # only pairs at or above the cut are re-ranked
+        assert scores[0] == 0.97 and scores[0] >= threshold
+        results.append(scores)
+    assert results[0][1] == pytest.approx(0.1 - 10.0)  # below the cut: the cosine - 10
+    assert results[0][3] == 0.5 < 0.95
+
+
 def test_bio_spans_agree_with_seqeval() -> None:
     from seqeval.metrics.sequence_labeling import get_entities
 
