@@ -20,7 +20,7 @@ CASES = {
     "official_with_a_name": ["run", "--official", "--name", "x"],
     "misspelt_official": ["run", "--offical"],
     "name_climbs_out": ["run", "--name", "../results"],
-    "name_is_absolute": ["run", "--name", "/tmp/x"],
+    "name_is_absolute": ["run", "--name", "/srv/x"],
     "name_is_empty": ["run", "--name", ""],
     "name_is_hidden": ["run", "--name", ".git"],
     "seeds_not_integers": ["run", "--seeds", "0,one"],
