@@ -178,8 +178,12 @@ def test_ctrl_c_prints_one_line_and_exits_130(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_ctrl_c_in_a_real_process() -> None:
-    # a real SIGINT while a command runs: one line, exit 130, no KeyboardInterrupt traceback
+    # a real SIGINT while a command runs: one line, exit 130, no KeyboardInterrupt traceback.
+    # Python's own SIGINT handler is installed first: a process started in the background
+    # of a non-interactive shell (as CI may start the tests) inherits SIGINT ignored, and
+    # Python then leaves it ignored, so the signal would never reach the command.
     code = ("import os, signal, sys, time\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "from retold import cli\n"
             "def slow(args):\n"
             "    os.kill(os.getpid(), signal.SIGINT)\n"
