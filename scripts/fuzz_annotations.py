@@ -307,35 +307,37 @@ def change_string(root: Path, rng: random.Random) -> str | None:
                          lambda v: rng.choice(["", v[:-1], v + " ", v.upper(), "\ud800", None]))
 
 
-def delete_item(root: Path, rng: random.Random) -> str | None:
-    picked = _pick_json(root, rng, json_files(root), lambda p, v: isinstance(p[-1], int))
+def _edit_container(root: Path, rng: random.Random, key_type: type,
+                    edit: Callable[[Any, Any], None], what: str, done: str) -> str | None:
+    """Pick a list item (``key_type`` int) or an object key (str) of a JSON file, apply
+    ``edit(container, key)`` to its container and write the file back."""
+    picked = _pick_json(root, rng, json_files(root), lambda p, v: isinstance(p[-1], key_type))
     if picked is None:
         return None
     rel, data, place = picked
-    del _get(data, place[:-1])[place[-1]]
+    edit(_get(data, place[:-1]), place[-1])
     _dump(root / rel, data)
-    return f"{rel}: item {'/'.join(map(str, place))} deleted"
+    return f"{rel}: {what} {'/'.join(map(str, place))} {done}"
+
+
+def _delete(container: Any, key: Any) -> None:
+    del container[key]
+
+
+def _repeat(container: list[Any], index: int) -> None:
+    container.insert(index, json.loads(json.dumps(container[index])))
+
+
+def delete_item(root: Path, rng: random.Random) -> str | None:
+    return _edit_container(root, rng, int, _delete, "item", "deleted")
 
 
 def duplicate_item(root: Path, rng: random.Random) -> str | None:
-    picked = _pick_json(root, rng, json_files(root), lambda p, v: isinstance(p[-1], int))
-    if picked is None:
-        return None
-    rel, data, place = picked
-    parent = _get(data, place[:-1])
-    parent.insert(place[-1], json.loads(json.dumps(parent[place[-1]])))
-    _dump(root / rel, data)
-    return f"{rel}: item {'/'.join(map(str, place))} duplicated"
+    return _edit_container(root, rng, int, _repeat, "item", "duplicated")
 
 
 def delete_key(root: Path, rng: random.Random) -> str | None:
-    picked = _pick_json(root, rng, json_files(root), lambda p, v: isinstance(p[-1], str))
-    if picked is None:
-        return None
-    rel, data, place = picked
-    del _get(data, place[:-1])[place[-1]]
-    _dump(root / rel, data)
-    return f"{rel}: key {'/'.join(map(str, place))} deleted"
+    return _edit_container(root, rng, str, _delete, "key", "deleted")
 
 
 def change_jsonl_field(root: Path, rng: random.Random) -> str | None:
