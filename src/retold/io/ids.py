@@ -124,7 +124,13 @@ def _short(value: Any, n: int = 120) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-def unaccounted(issued: int, accounted: set[int], limit: int = 10) -> tuple[list[int], int]:
+UNACCOUNTED_LISTED = 10
+"""Unaccounted issued ids listed one by one per kind (claims and contrast rows alike); the
+rest are counted in one problem."""
+
+
+def unaccounted(issued: int, accounted: set[int], limit: int = UNACCOUNTED_LISTED
+                ) -> tuple[list[int], int]:
     """The first ``limit`` numbers of ``1..issued`` not in ``accounted``, and how many there
     are in all.
 

@@ -21,8 +21,6 @@ from retold.io.ids import unaccounted
 
 _ID = re.compile(r"(?P<letter>[xp])-(?P<number>[0-9]{4})")
 _ROWS_FILE = {"x": EDITS_FILE, "p": PAIRS_FILE}
-LISTED = 10
-"""Unaccounted issued ids listed one by one per kind; the rest are counted."""
 
 
 def format_contrast_id(letter: str, number: int) -> str:
@@ -67,7 +65,7 @@ def check_contrast_registry(drafts: ContrastDrafts, edits_file: str,
                           f"retired id {rid!r} was never issued "
                           f"({_issued(letter, issued[letter])})")
     for letter in sorted(drafts.complete):
-        first, total = unaccounted(issued[letter], accounted[letter], LISTED)
+        first, total = unaccounted(issued[letter], accounted[letter])
         for number in first:
             row_id = format_contrast_id(letter, number)
             yield Problem(files[letter], row_id, ID_REGISTRY,

@@ -26,8 +26,6 @@ from retold.io.ids import (
 from retold.io.standoff import DOCS_DIR, AnnotationSet, DocAnnotation, Span
 
 _HOW_TO_ISSUE = "get new ids with `retold next-id DOC KIND`"
-LISTED = 10
-"""Unaccounted issued ids listed one by one per document and kind; the rest are counted."""
 
 
 def check_id_registry(annotations: AnnotationSet, annotations_dir: Path) -> list[Problem]:
@@ -147,7 +145,7 @@ def _check_entry(doc_id: str, entry: RegistryEntry, in_use: set[str],
                 continue  # malformed: reported above
             if found == letter:
                 accounted.add(number)
-        first, total = unaccounted(entry.issued[letter], accounted, LISTED)
+        first, total = unaccounted(entry.issued[letter], accounted)
         for number in first:
             issued = format_id(doc_id, letter, number)
             yield Problem(file, issued, ID_REGISTRY,
