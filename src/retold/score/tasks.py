@@ -167,6 +167,8 @@ class Task:
         problems = []
         if self.family not in FAMILIES:
             problems.append(f"family {self.family!r} is not one of {FAMILIES}")
+        if self.family == MENTIONS and self.decision is None:
+            problems.append("a mentions task classifies by its decision: declare one")
         for subset in self.subsets.values():
             where = f"{subset.name} subset"
             if subset.key != subset.field_names[:len(subset.key)]:
@@ -253,8 +255,11 @@ class Task:
                 *((self.new.main_score,) if self.new is not None else ()))
 
     def field(self, name: str) -> PredictionField:
-        """The natural field called ``name``."""
-        return next(f for f in self.fields if f.name == name)
+        """The natural field called ``name``; ``KeyError`` otherwise."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"task {self.name!r} has no field {name!r}")
 
     def fields_for(self, subset: str) -> tuple[PredictionField, ...]:
         return self.subset(subset).fields

@@ -233,13 +233,15 @@ class ClassifyScorer:
 
     def compute(self, task: Task, gold: ClassifyGold, preds: ClassifyPredictions,
                 n_boot: int, seed: int) -> Computed:
-        values, samples = _decision_scores(task, gold.items, preds.items, n_boot, seed)
+        # one draw of the mentions for every score of the mentions
+        w = resample_counts(len(gold.items), n_boot, seed) if n_boot else None
+        values, samples = _decision_scores(task, gold.items, preds.items, w)
         if set(SOURCE_FIELDS) <= set(task.field_names):
-            extra, extra_samples = _source_spans(gold.items, preds.items, n_boot, seed)
+            extra, extra_samples = _source_spans(gold.items, preds.items, w)
             values.update(extra)
             samples.update(extra_samples)
         if _label_field(task) is not None:
-            extra, extra_samples = _labels(task, gold.items, preds.items, n_boot, seed)
+            extra, extra_samples = _labels(task, gold.items, preds.items, w)
             values.update(extra)
             samples.update(extra_samples)
         if gold.natural is not None and preds.natural is not None:
@@ -278,22 +280,22 @@ def _decisions(task: Task, gold: MentionGold, preds: MentionPredictions
     return g, np.where(preds.present, p, ~g)
 
 
-def _decision_scores(task: Task, gold: MentionGold, preds: MentionPredictions, n_boot: int,
-                     seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Precision, recall and F1 of the decision (``<name>_*``), per fold and resampled."""
+def _decision_scores(task: Task, gold: MentionGold, preds: MentionPredictions,
+                     w: np.ndarray | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Precision, recall and F1 of the decision (``<name>_*``), per fold, and per resample
+    of the mentions (``w``: resamples x mentions, None for no intervals)."""
     name = _decision(task).name
     outcomes = binary_outcomes(*_decisions(task, gold, preds))
     values: dict[str, Any] = {}
     add_prf(values, prf_keys(name), outcomes.sum(axis=0))
     values[per_fold(f"{name}_f1")] = f1_per_fold(outcomes, gold.folds, gold.n_folds)
     samples: dict[str, Any] = {}
-    if n_boot:
-        w = resample_counts(len(gold), n_boot, seed)
+    if w is not None:
         samples.update(zip(prf_keys(name), prf_samples(w, outcomes), strict=True))
     return values, samples
 
 
-def _source_spans(gold: MentionGold, preds: MentionPredictions, n_boot: int, seed: int
+def _source_spans(gold: MentionGold, preds: MentionPredictions, w: np.ndarray | None
                   ) -> tuple[dict[str, Any], dict[str, Any]]:
     values: dict[str, Any] = {}
     gold_has = gold.source_start >= 0
@@ -312,15 +314,14 @@ def _source_spans(gold: MentionGold, preds: MentionPredictions, n_boot: int, see
         add_prf(values, prf_keys("source_span", f"_{mode}"), o.sum(axis=0))
 
     samples: dict[str, Any] = {}
-    if n_boot:
-        w = resample_counts(len(gold), n_boot, seed)
+    if w is not None:
         for mode, o in span_outcomes.items():
             samples[f"source_span_f1_{mode}"] = prf_samples(w, o)[2]
     return values, samples
 
 
-def _labels(task: Task, gold: MentionGold, preds: MentionPredictions, n_boot: int,
-            seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def _labels(task: Task, gold: MentionGold, preds: MentionPredictions, w: np.ndarray | None
+            ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Per-label scores of the decision's label field (``<field>_macro_f1``, ...)."""
     decision = _decision(task)
     field = task.field(decision.field)
@@ -347,8 +348,7 @@ def _labels(task: Task, gold: MentionGold, preds: MentionPredictions, n_boot: in
         codes, np.where(preds.present, predicted, -1), n_labels)
 
     samples: dict[str, Any] = {}
-    if n_boot:
-        w = resample_counts(len(gold), n_boot, seed)
+    if w is not None:
         summed = np.einsum("bn,nck->bck", w, per_class)
         class_f1 = prf(summed[..., 0], summed[..., 1], summed[..., 2])[2]
         samples[f"{name}_macro_f1"] = macro_f1(class_f1)
