@@ -75,8 +75,8 @@ def _task_section(task: Task) -> str:
         f"{code(task.family)}. Scoring rules version: {task.rules_version}.",
         f"Trivial predictor: {task.trivial}. Leaderboard columns: "
         f"{', '.join(code(s) for s in task.leaderboard_columns)}; beside them, the agreement "
-        f"of the two model-made annotation reads on "
-        f"{', '.join(code(s) for s in task.agreement_scores)}.",
+        f"of the two annotation reads (both made by an AI model, Claude: not a human "
+        f"ceiling) on {', '.join(code(s) for s in task.agreement_scores)}.",
     ]
     for subset in task.subsets.values():
         parts += _subset_section(task, subset)
