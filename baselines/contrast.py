@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 
 from baselines.data import FoldView
+from retold.score.tasks import TASKS
 
-CONTRAST_TASKS = ("attributed", "denied", "duplicated")
+CONTRAST_TASKS: tuple[str, ...] = tuple(t.name for t in TASKS.values() if t.has_contrast)
+"""The tasks with a contrast subset, read from their declarations (``Task.contrast``)."""
 
 
 def spans(view: FoldView) -> list[tuple[str, int, int]]:

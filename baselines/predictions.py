@@ -11,25 +11,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SORT_KEYS: dict[str, tuple[str, ...]] = {
-    "attributed": ("claim_id",),
-    "denied": ("claim_id",),
-    "duplicated": ("claim_id_a", "claim_id_b"),
-    "clusters": ("claim_id",),
-    "retrieval": ("claim_id",),
-    "claims": ("doc_id", "start", "end"),
-    "end2end": ("doc_id", "start", "end"),
-}
+from retold.score.tasks import CONTRAST, NATURAL, get_task
 
 
-def sort_records(task: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records in the task's item order; two records for one item raise ValueError."""
-    keys = SORT_KEYS[task]
+def sort_records(task: str, records: Iterable[dict[str, Any]], subset: str = NATURAL
+                 ) -> list[dict[str, Any]]:
+    """Records in the item order of the task's subset (sorted by its declared key); two
+    records for one item raise ValueError."""
+    keys = get_task(task).subset(subset).key
     rows = sorted(records, key=lambda r: tuple(r[k] for k in keys))
     for before, after in itertools.pairwise(rows):
         if all(before[k] == after[k] for k in keys):
-            raise ValueError(f"{task}: two predictions for item "
-                             f"{tuple(before[k] for k in keys)}")
+            what = "predictions" if subset == NATURAL else f"{subset} predictions"
+            raise ValueError(f"{task}: two {what} for item {tuple(before[k] for k in keys)}")
     return rows
 
 
@@ -53,16 +47,12 @@ def read_predictions(path: Path) -> list[dict[str, Any]]:
 
 def write_contrast_predictions(task: str, contrast: Iterable[dict[str, Any]],
                                natural: Iterable[dict[str, Any]], path: Path) -> Path:
-    """The ``--subset contrast`` file (docs/metrics.md): for ``duplicated`` the contrast pair
-    lines (``pair_id``); for ``attributed`` and ``denied`` the natural lines (``claim_id``,
-    the originals' own predictions; the others are checked, not scored) and then the
-    contrast lines (``contrast_id``), each part sorted by its key."""
-    key = "pair_id" if task == "duplicated" else "contrast_id"
-    rows = sorted(contrast, key=lambda r: r[key])
-    for before, after in itertools.pairwise(rows):
-        if before[key] == after[key]:
-            raise ValueError(f"{task}: two contrast predictions for {before[key]}")
-    if task != "duplicated":
+    """The ``--subset contrast`` file (docs/metrics.md): the contrast lines sorted by the
+    contrast subset's key, preceded, where the subset declares ``with_natural_lines``
+    (``attributed``, ``denied``), by the natural lines (the originals' own predictions; the
+    others are checked, not scored) sorted by the natural key."""
+    rows = sort_records(task, contrast, CONTRAST)
+    if get_task(task).subset(CONTRAST).with_natural_lines:
         rows = sort_records(task, natural) + rows
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:

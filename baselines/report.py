@@ -23,25 +23,12 @@ from typing import Any
 from baselines.registry import KIND
 from baselines.results import load_results
 from retold.describe.markdown import MarkerError, replace_block, table
+from retold.score.tasks import CONTRAST, TASKS, get_task
 
 log = logging.getLogger("baselines")
 
 BEGIN = "<!-- BEGIN GENERATED: leaderboard -->"
 END = "<!-- END GENERATED: leaderboard -->"
-TASK_ORDER = ("attributed", "denied", "duplicated", "clusters", "retrieval", "claims",
-              "end2end")
-NEW_SUBSET = {"duplicated": "average_precision_new", "clusters": "conll_f1_new",
-              "retrieval": "map_new"}
-SECOND = {"attributed": "source_span_f1_overlap", "denied": "stance_macro_f1",
-          "duplicated": "pair_f1", "clusters": "b3_f1", "retrieval": "recall_at_5",
-          "claims": "span_f1_overlap", "end2end": "denied_span_f1_overlap"}
-AGREEMENT_KEYS = {
-    "attributed": ("attributed Cohen's kappa (matched)",),
-    "denied": ("stance Cohen's kappa (matched)", "stance accuracy (matched)"),
-    "clusters": ("cluster B-cubed F1 (matched)",),
-    "claims": ("claim-span F1, exact", "claim-span F1, overlap"),
-    "end2end": ("claim-span F1, overlap", "attributed Cohen's kappa (matched)"),
-}
 UNTRAINED = ("floor", "rules", "scikit-learn", "zero-shot embeddings")
 FINDINGS = "FINDINGS.md"
 """A hand-written summary of one official run, kept beside its results; it names the
@@ -92,6 +79,9 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             values = [v for v in values if isinstance(v, int | float)]
             return mean_std(values) if values else (None, None)
 
+        declared = get_task(task)
+        second_key = declared.second_score
+        new_key = declared.new.main_score if declared.new is not None else None
         cis = [s["ci"].get(main_key) for s in scores if s["ci"].get(main_key)]
         ci = ((statistics.fmean(c[0] for c in cis), statistics.fmean(c[1] for c in cis))
               if cis else None)
@@ -99,8 +89,8 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             "baseline": baseline, "kind": KIND.get(baseline, "?"), "runs": len(runs),
             "seeds": sorted(r["seed"] for r in runs if r["seed"] is not None),
             "main_key": main_key, "main": stat(main_key), "ci": ci,
-            "second_key": SECOND.get(task), "second": stat(SECOND.get(task, "")),
-            "new_key": NEW_SUBSET.get(task), "new": stat(NEW_SUBSET.get(task, "")),
+            "second_key": second_key, "second": stat(second_key),
+            "new_key": new_key, "new": stat(new_key) if new_key else (None, None),
             "elapsed": statistics.fmean(r["elapsed_s"] for r in runs),
             "resampled": scores[0]["resampled"],
             "quick": any(r["quick"] for r in runs),
@@ -147,14 +137,34 @@ def _loss_fell(run: dict[str, Any]) -> bool:
                                    for h in histories)
 
 
-def _agreement_line(task: str, agreement: dict[str, Any]) -> str:
-    keys = [k for k in AGREEMENT_KEYS.get(task, ()) if k in agreement]
+def agreement_scores(agreement: Any, task: str) -> dict[str, Any] | None:
+    """The agreement result of ``task``: the ``retold score --json`` object of one model-made
+    annotation read scored against the other by the task's scorer. ``agreement`` maps task
+    names to that object or to a results record holding it under ``scores.natural``, or is
+    a list of such records (with ``task``); None where the task was not measured."""
+    if isinstance(agreement, list):
+        entry = next((r for r in agreement if isinstance(r, dict) and r.get("task") == task),
+                     None)
+    else:
+        entry = agreement.get(task) if isinstance(agreement, dict) else None
+    if isinstance(entry, dict) and isinstance(entry.get("scores"), dict):
+        entry = entry["scores"].get("natural")
+    return entry if isinstance(entry, dict) else None
+
+
+def _agreement_line(task: str, agreement: Any) -> str:
+    """The task's declared agreement scores (``Task.agreement_scores``), with intervals."""
+    scores = agreement_scores(agreement, task) or {}
+    keys = [k for k in get_task(task).agreement_scores if isinstance(scores.get(k), int | float)]
     if not keys:
         return ("Agreement between the two model-made annotation reads: not measured for "
                 "this task.")
-    values = "; ".join(f"{k} {agreement[k]}" for k in keys)
-    return (f"Agreement between two model-made annotation reads (both by Claude, before "
-            f"adjudication; **not a human ceiling**): {values}.")
+    ci = scores.get("ci") or {}
+    values = "; ".join(f"`{k}` {fmt(scores[k])}" + (f" {_ci(tuple(ci[k]))}" if ci.get(k) else "")
+                       for k in keys)
+    return (f"Agreement between two model-made annotation reads (one scored against the "
+            f"other by this task's scorer; both by Claude, before adjudication; **not a "
+            f"human ceiling**): {values}.")
 
 
 def _losses_to_rules(task: str, rows: list[dict[str, Any]],
@@ -177,7 +187,7 @@ def _losses_to_rules(task: str, rows: list[dict[str, Any]],
             + (f", by {best_s[key][0] - best_t[key][0]:.3f}." if subset else "."))
 
 
-def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any],
+def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
                          summary: str | None = None) -> str:
     """The leaderboard; ``summary`` (the run's findings), if given, follows the intro."""
     rows_by_task = aggregate(results)
@@ -201,7 +211,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
     ]
     if summary:
         parts.append(summary)
-    for task in TASK_ORDER:
+    for task in TASKS:
         rows = rows_by_task.get(task)
         if not rows:
             continue
@@ -232,14 +242,12 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
                 f"Resampled for the CI: {rows[0]['resampled']}.", "",
                 _agreement_line(task, agreement)]
         if has_contrast:
+            contrast_subset = get_task(task).subset(CONTRAST)
             text += ["", f"Contrast columns: `retold score --subset contrast` on the "
-                     f"{'contrast_pairs' if task == 'duplicated' else 'contrast'} config "
+                     f"{contrast_subset.items} config "
                      "(minimal edits of the natural mentions, each predicted by the model "
                      "of its fold); `contrast_consistency`: the share of "
-                     + ("natural mentions whose contrast pairs all get the right decision"
-                        if task == "duplicated" else
-                        "originals whose own prediction and every edit's prediction are "
-                        "right") + ". Resampled for the contrast CI: "
+                     f"{contrast_subset.consistency}. Resampled for the contrast CI: "
                      f"{_contrast_resampled(rows)}."]
         for key, subset in (("main", "natural data"), ("contrast", "contrast data")):
             verdict = _losses_to_rules(task, rows, key, subset if has_contrast else "")
@@ -273,6 +281,9 @@ def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, relea
     read the duplicate scores there); by default the paths the results record."""
     results = load_results(results_dir)
     agreed = json.loads(agreement.read_text(encoding="utf-8")) if agreement.is_file() else {}
+    if agreed and not any(agreement_scores(agreed, task) for task in TASKS):
+        log.warning("%s: no task's agreement result in it (a map of task names to "
+                    "`retold score --json` objects); the leaderboard shows none", agreement)
     markdown = leaderboard_markdown(results, agreed, findings(results_dir, results))
     out_dir.mkdir(parents=True, exist_ok=True)
     board = out_dir / "leaderboard.md"

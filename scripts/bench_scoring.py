@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from retold.schema import STANCES
-from retold.score.api import SCORERS
+from retold.score.api import scorer_for
 from retold.score.formats import Problems, parse_jsonl
 from retold.score.scorers.classify import ClassifyGold, MentionGold
 from retold.score.scorers.pairs import PairGold
@@ -58,9 +58,10 @@ def synthetic_pairs(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _run(task: str, gold: Any, text: str) -> None:
     lines = parse_jsonl(text, "bench")
     problems = Problems("bench")
-    preds = SCORERS[task].check(TASKS[task], gold, lines, problems)
+    scorer = scorer_for(TASKS[task])
+    preds = scorer.check(TASKS[task], gold, lines, problems)
     problems.raise_if_any()
-    SCORERS[task].compute(TASKS[task], gold, preds, 0, 0)
+    scorer.compute(TASKS[task], gold, preds, 0, 0)
 
 
 def _best(step: Callable[[], None], repeats: int) -> dict[str, float]:

@@ -165,11 +165,16 @@ def test_leaderboard_and_figures(quick_run: Path, tmp_path: Path) -> None:
 
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{BEGIN}\nSTALE-BLOCK\n{END}\noutro\n", encoding="utf-8")
+    agreement = tmp_path / "agreement.json"  # one read scored against the other, per task
+    agreement.write_text(json.dumps({"denied": {"denied_f1": 0.96, "stance_macro_f1": 0.9,
+                                                "ci": {"denied_f1": [0.9, 1.0]}}}),
+                         encoding="utf-8")
     board = write_report(quick_run / "results", tmp_path / "out", readme=readme,
-                         release=RELEASE, agreement=ROOT / "annotations" / "agreement.json",
+                         release=RELEASE, agreement=agreement,
                          predictions=quick_run / "predictions")
     text = board.read_text(encoding="utf-8")
     assert "not a human ceiling" in text and "Quick smoke run" in text
+    assert "`denied_f1` 0.960 [0.900, 1.000]; `stance_macro_f1` 0.900." in text
     for task in ("attributed", "denied", "duplicated", "clusters", "retrieval", "claims",
                  "end2end"):
         assert f"### `{task}`" in text

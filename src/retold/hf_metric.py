@@ -55,8 +55,9 @@ class RetoldMetric(evaluate.Metric):
             inputs_description=(
                 "predictions: list of prediction lines, dicts with the fields "
                 f"{', '.join(task.field_names)} (or their JSON text); release_dir: the "
-                "release folder (default 'release'); subset: 'natural' or 'contrast'; "
-                "n_bootstrap, seed: the bootstrap of the 95% intervals."),
+                "release folder (default 'release'); subset: "
+                + " or ".join(repr(s.name) for s in task.subsets.values() if s.selectable)
+                + "; n_bootstrap, seed: the bootstrap of the 95% intervals."),
             features=datasets.Features({"predictions": datasets.Value("string")}),
             reference_urls=["docs/metrics.md"],
         )

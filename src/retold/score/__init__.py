@@ -15,14 +15,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from retold.score.tasks import SUBSETS, TASK_NAMES, TASKS, PredictionField, Task, get_task
+from retold.score.tasks import (
+    SUBSETS,
+    TASK_NAMES,
+    TASKS,
+    Decision,
+    PredictionField,
+    Subset,
+    Task,
+    get_task,
+)
 
 __all__ = [
     "SUBSETS",
     "TASKS",
     "TASK_NAMES",
+    "Decision",
     "PredictionField",
     "Scores",
+    "Subset",
     "Task",
     "get_task",
     "score_file",

@@ -29,22 +29,38 @@ from retold.score.scorers.clusters import ClusterScorer
 from retold.score.scorers.pairs import PairScorer
 from retold.score.scorers.retrieval import RetrievalScorer
 from retold.score.scorers.spans import SpanScorer
-from retold.score.tasks import CONTRAST, SUBSETS, TASKS, Task, get_task
+from retold.score.tasks import (
+    MENTIONS,
+    PAIRS,
+    PARTITION,
+    RANKING,
+    SPANS,
+    SUBSETS,
+    TASKS,
+    Task,
+    get_task,
+)
 
-SCORERS: dict[str, TaskScorer] = {
-    "attributed": ClassifyScorer(),
-    "denied": ClassifyScorer(),
-    "duplicated": PairScorer(),
-    "clusters": ClusterScorer(),
-    "retrieval": RetrievalScorer(),
-    "claims": SpanScorer(),
-    "end2end": SpanScorer(),
+FAMILY_SCORERS: dict[str, TaskScorer] = {
+    MENTIONS: ClassifyScorer(),
+    PAIRS: PairScorer(),
+    PARTITION: ClusterScorer(),
+    RANKING: RetrievalScorer(),
+    SPANS: SpanScorer(),
 }
+"""One scorer per family (``Task.family``); a task's behaviour within its family comes
+from its declaration."""
+
+
+def scorer_for(task: Task) -> TaskScorer:
+    """The scorer of ``task``'s family."""
+    return FAMILY_SCORERS[task.family]
+
 REFERENCES: tuple[str, ...] = ("floor", "trivial", "max")
 META_KEYS: tuple[str, ...] = (
     "task", "subset", "main_score", "main", "higher_is_better", "n_items", "missing", "ci",
     "resampled", "bootstrap", "reference", "trivial_predictor", "release", "predictions",
-    "retold_version", "schema_version",
+    "retold_version", "schema_version", "scoring_rules_version",
 )
 """Keys of ``Scores.to_json`` besides the score names (no score may take one of them)."""
 
@@ -68,7 +84,7 @@ def _plain(value: Any) -> Any:
 class Scores:
     """The scores of one predictions file on one task and subset (immutable).
 
-    ``values`` holds every score of ``Task.scores_for(subset)`` (``None`` where undefined),
+    ``values`` holds every score of ``Task.subset(subset).scores`` (``None`` where undefined),
     ``ci`` the 95% percentile-bootstrap interval of the key scores (``resampled`` says what
     was drawn), ``reference`` the same key scores of the floor, trivial and maximum
     predictions. ``missing`` counts gold items without a prediction, scored as wrong.
@@ -90,6 +106,8 @@ class Scores:
     seed: int
     release: Mapping[str, str]
     predictions: str
+    scoring_rules_version: int
+    """``Task.rules_version`` of the rules that made these numbers."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``retold score --json`` object: score names -> values, then the metadata."""
@@ -114,6 +132,7 @@ class Scores:
             "predictions": self.predictions,
             "retold_version": __version__,
             "schema_version": SCHEMA_VERSION,
+            "scoring_rules_version": self.scoring_rules_version,
         }
 
 
@@ -129,9 +148,8 @@ def _release(release_dir: Path | str) -> Release:
 
 
 def _gold(task: Task, release: Release, subset: str) -> Any:
-    scorer = SCORERS[task.name]
-    key = (str(release.path.resolve()), release.checksum, type(scorer).__name__ + task.name,
-           subset)
+    scorer = scorer_for(task)
+    key = (str(release.path.resolve()), release.checksum, task.name, subset)
     if key not in _GOLD_CACHE:
         _GOLD_CACHE[key] = scorer.load(task, release, subset)
     return _GOLD_CACHE[key]
@@ -150,10 +168,10 @@ def _arguments(task_name: str, subset: str, n_bootstrap: int, seed: int) -> Task
         raise ValueError(err.args[0]) from None
     if subset not in SUBSETS:
         raise ValueError(f"unknown subset {subset!r}; subsets: {', '.join(SUBSETS)}")
-    if subset == CONTRAST and not task.has_contrast:
-        with_contrast = [t.name for t in TASKS.values() if t.has_contrast]
-        raise ValueError(f"task {task.name!r} has no contrast subset; tasks with one: "
-                         f"{', '.join(with_contrast)}")
+    if subset not in task.subsets:
+        with_it = [t.name for t in TASKS.values() if subset in t.subsets]
+        raise ValueError(f"task {task.name!r} has no {subset} subset; tasks with one: "
+                         f"{', '.join(with_it)}")
     if not _integer_in(n_bootstrap, MAX_BOOTSTRAP):
         raise ValueError(f"n_bootstrap must be an integer from 0 (no intervals) to "
                          f"{MAX_BOOTSTRAP:,}, not {show(n_bootstrap)}")
@@ -168,29 +186,29 @@ def score_lines(task_name: str, lines: Sequence[Line], release_dir: Path | str, 
     """Score numbered, parsed prediction lines (what ``score_file`` and ``score_records`` do)."""
     task = _arguments(task_name, subset, n_bootstrap, seed)
     release = _release(release_dir)
-    scorer = SCORERS[task.name]
+    scorer = scorer_for(task)
     gold = _gold(task, release, subset)
     require_lines(lines, source)
     problems = Problems(source)
     preds = scorer.check(task, gold, lines, problems)
     problems.raise_if_any()
     computed = scorer.compute(task, gold, preds, n_bootstrap, seed)
-    keys = task.ci_scores_for(subset)
+    declared = task.subset(subset)
+    keys = declared.ci_scores
     reference = {
         name: {k: _plain(scorer.compute(task, gold, ref, 0, seed).values.get(k)) for k in keys}
         for name, ref in scorer.references(task, gold).items()
     }
     values = _plain(computed.values)
-    declared = task.scores_for(subset)
     return Scores(
         task=task.name,
         subset=subset,
         main_score=task.main_score,
         main=values[task.main_score],
         higher_is_better=task.higher_is_better,
-        values=MappingProxyType({k: values[k] for k in declared}),
+        values=MappingProxyType({k: values[k] for k in declared.scores}),
         ci=MappingProxyType({k: v for k, v in computed.intervals.items() if v is not None}),
-        resampled=task.resampled_for(subset),
+        resampled=declared.resampled,
         n_items=scorer.n_items(gold),
         missing=scorer.missing(gold, preds),
         reference=MappingProxyType({k: MappingProxyType(reference[k]) for k in REFERENCES}),
@@ -199,6 +217,7 @@ def score_lines(task_name: str, lines: Sequence[Line], release_dir: Path | str, 
         seed=seed,
         release=MappingProxyType({"path": str(release.path), "sha256": release.checksum}),
         predictions=source,
+        scoring_rules_version=task.rules_version,
     )
 
 

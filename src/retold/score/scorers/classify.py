@@ -1,4 +1,8 @@
-"""Scorer of the mention classification tasks: ``attributed`` and ``denied``.
+"""Scorer of the mention classification tasks (``attributed``, ``denied``: the ``mentions``
+family). What a task scores comes from its declaration: the binary scores of its
+``Task.decision``; source-span scores when its lines have ``source_start``/``source_end``;
+per-label scores (macro F1, accuracy, confusion matrix, ``<field>_consistency`` on the
+contrast set) when its decision is read from a label field.
 
 One prediction per gold claim mention (natural) or contrast row (contrast). A missing
 prediction scores, in every count, no better than any prediction could, so leaving a line
@@ -46,11 +50,12 @@ from retold.score.scorers.base import (
     n_folds,
     prf_samples,
 )
-from retold.score.tasks import CONTRAST, Task, per_fold, prf_keys
+from retold.score.tasks import CONTRAST, LABEL, NATURAL, Decision, Task, per_fold, prf_keys
 
 DENIED_CODE = STANCES.index("denied")
-ASSERTED_CODE = STANCES.index("asserted")
 NO_SPAN = -1
+SOURCE_FIELDS: tuple[str, ...] = ("source_start", "source_end")
+"""Fields of the immediate source's span: a task whose lines have them is scored on it."""
 _STANCE_CODE: dict[Any, int] = {label: i for i, label in enumerate(STANCES)}
 
 
@@ -147,9 +152,10 @@ def _columns(task: Task, gold: MentionGold, lines: Sequence[Line], subset: str,
             return "a claim predicted not attributed has no source span (use -1, -1)"
         return span_problem(start, end, int(gold.text_length[pos]), "source span")
 
-    checked = align_items(lines, task.fields_for(subset), task.key_for(subset), gold.index,
-                          len(gold), problems,
-                          value_check if task.name == "attributed" else None)
+    fields = task.fields_for(subset)
+    has_source = set(SOURCE_FIELDS) <= {f.name for f in fields}
+    checked = align_items(lines, fields, task.key_for(subset), gold.index, len(gold), problems,
+                          value_check if has_source else None)
     cols = checked.columns
     n = len(gold)
     none = np.full(n, NO_SPAN, dtype=np.int64)
@@ -185,7 +191,7 @@ class ClassifyScorer:
               problems: Problems) -> ClassifyPredictions:
         if gold.natural is None:
             return ClassifyPredictions(_columns(task, gold.items, lines, "natural", problems))
-        contrast_key, natural_key = task.contrast_key[0], task.key[0]
+        contrast_key, natural_key = task.subset(CONTRAST).key[0], task.key[0]
         contrast_lines, natural_lines = [], []
         for number, record in lines:
             if isinstance(record, dict) and natural_key in record and contrast_key not in record:
@@ -227,38 +233,71 @@ class ClassifyScorer:
 
     def compute(self, task: Task, gold: ClassifyGold, preds: ClassifyPredictions,
                 n_boot: int, seed: int) -> Computed:
-        if task.name == "attributed":
-            values, samples = _attributed(gold.items, preds.items, n_boot, seed)
-        else:
-            values, samples = _denied(gold.items, preds.items, n_boot, seed)
+        # one draw of the mentions for every score of the mentions
+        w = resample_counts(len(gold.items), n_boot, seed) if n_boot else None
+        values, samples = _decision_scores(task, gold.items, preds.items, w)
+        if set(SOURCE_FIELDS) <= set(task.field_names):
+            extra, extra_samples = _source_spans(gold.items, preds.items, w)
+            values.update(extra)
+            samples.update(extra_samples)
+        if _label_field(task) is not None:
+            extra, extra_samples = _labels(task, gold.items, preds.items, w)
+            values.update(extra)
+            samples.update(extra_samples)
         if gold.natural is not None and preds.natural is not None:
             extra, extra_samples = _contrast_extras(task, gold, preds, n_boot, seed)
             values.update(extra)
             samples.update(extra_samples)
-        ci_names = task.ci_scores_for(CONTRAST if gold.natural is not None else "natural")
+        ci_names = task.ci_scores_for(CONTRAST if gold.natural is not None else NATURAL)
         return Computed(values, {k: interval(samples[k]) for k in ci_names if k in samples})
+
+
+def _decision(task: Task) -> Decision:
+    if task.decision is None:
+        raise ValueError(f"task {task.name!r} declares no decision to classify")
+    return task.decision
+
+
+def _label_field(task: Task) -> str | None:
+    """The decision's field where it is a label field (per-label scores), else None."""
+    field = task.field(_decision(task).field)
+    return field.name if field.kind == LABEL else None
+
+
+def _code(task: Task, value: Any) -> Any:
+    """A decision value as ``MentionGold`` stores it (a label as its index)."""
+    field = task.field(_decision(task).field)
+    return field.labels.index(value) if field.kind == LABEL else value
 
 
 def _decisions(task: Task, gold: MentionGold, preds: MentionPredictions
                ) -> tuple[np.ndarray, np.ndarray]:
     """(gold decision, predicted decision) of the main score, missing = the wrong decision."""
-    if task.name == "attributed":
-        g = gold.attributed
-        p = preds.attributed
-    else:
-        g = gold.stance == DENIED_CODE
-        p = preds.stance == DENIED_CODE
+    decision = _decision(task)
+    positive = _code(task, decision.positive)
+    g = getattr(gold, decision.field) == positive
+    p = getattr(preds, decision.field) == positive
     return g, np.where(preds.present, p, ~g)
 
 
-def _attributed(gold: MentionGold, preds: MentionPredictions, n_boot: int, seed: int
-                ) -> tuple[dict[str, Any], dict[str, Any]]:
-    decided = np.where(preds.present, preds.attributed, ~gold.attributed)
-    outcomes = binary_outcomes(gold.attributed, decided)
+def _decision_scores(task: Task, gold: MentionGold, preds: MentionPredictions,
+                     w: np.ndarray | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Precision, recall and F1 of the decision (``<name>_*``), per fold, and per resample
+    of the mentions (``w``: resamples x mentions, None for no intervals)."""
+    name = _decision(task).name
+    outcomes = binary_outcomes(*_decisions(task, gold, preds))
     values: dict[str, Any] = {}
-    add_prf(values, prf_keys("attributed"), outcomes.sum(axis=0))
-    values[per_fold("attributed_f1")] = f1_per_fold(outcomes, gold.folds, gold.n_folds)
+    add_prf(values, prf_keys(name), outcomes.sum(axis=0))
+    values[per_fold(f"{name}_f1")] = f1_per_fold(outcomes, gold.folds, gold.n_folds)
+    samples: dict[str, Any] = {}
+    if w is not None:
+        samples.update(zip(prf_keys(name), prf_samples(w, outcomes), strict=True))
+    return values, samples
 
+
+def _source_spans(gold: MentionGold, preds: MentionPredictions, w: np.ndarray | None
+                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+    values: dict[str, Any] = {}
     gold_has = gold.source_start >= 0
     # a missing prediction has a span that matches nothing: a false positive, and a false
     # negative where the gold has a span (a wrong span is worse than no span)
@@ -275,46 +314,44 @@ def _attributed(gold: MentionGold, preds: MentionPredictions, n_boot: int, seed:
         add_prf(values, prf_keys("source_span", f"_{mode}"), o.sum(axis=0))
 
     samples: dict[str, Any] = {}
-    if n_boot:
-        w = resample_counts(len(gold), n_boot, seed)
-        p, r, f = prf_samples(w, outcomes)
-        samples.update(attributed_precision=p, attributed_recall=r, attributed_f1=f)
+    if w is not None:
         for mode, o in span_outcomes.items():
             samples[f"source_span_f1_{mode}"] = prf_samples(w, o)[2]
     return values, samples
 
 
-def _denied(gold: MentionGold, preds: MentionPredictions, n_boot: int, seed: int
+def _labels(task: Task, gold: MentionGold, preds: MentionPredictions, w: np.ndarray | None
             ) -> tuple[dict[str, Any], dict[str, Any]]:
-    filled = np.where(preds.present, preds.stance,
-                      np.where(gold.stance == DENIED_CODE, ASSERTED_CODE, DENIED_CODE))
-    denied = binary_outcomes(gold.stance == DENIED_CODE, filled == DENIED_CODE)
-    per_class = class_outcomes(gold.stance, filled, len(STANCES))
-    # a missing item: a false negative of its gold stance, a false positive of every other
+    """Per-label scores of the decision's label field (``<field>_macro_f1``, ...)."""
+    decision = _decision(task)
+    field = task.field(decision.field)
+    name, n_labels = field.name, len(field.labels)
+    codes, predicted = getattr(gold, name), getattr(preds, name)
+    positive = _code(task, decision.positive)
+    # a missing item is filled with a label that gets the decision wrong
+    filled = np.where(preds.present, predicted,
+                      np.where(codes == positive, _code(task, decision.negative), positive))
+    per_class = class_outcomes(codes, filled, n_labels)
+    # a missing item: a false negative of its gold label, a false positive of every other
     missing = ~preds.present
     per_class[missing, :, 0] = 0
-    per_class[missing, :, 1] = gold.stance[missing, None] != np.arange(len(STANCES))
-    per_class[missing, :, 2] = gold.stance[missing, None] == np.arange(len(STANCES))
+    per_class[missing, :, 1] = codes[missing, None] != np.arange(n_labels)
+    per_class[missing, :, 2] = codes[missing, None] == np.arange(n_labels)
     values: dict[str, Any] = {}
-    add_prf(values, prf_keys("denied"), denied.sum(axis=0))
     class_counts = per_class.sum(axis=0)
     p, r, f = prf(class_counts[:, 0], class_counts[:, 1], class_counts[:, 2])
-    values["stance_macro_f1"] = macro_f1(f)
-    values["stance_accuracy"] = ratio((filled == gold.stance).sum(), len(gold))
-    for i, label in enumerate(STANCES):
-        values.update(zip(prf_keys(f"stance_{label}"), (p[i], r[i], f[i]), strict=True))
-    values["stance_confusion_matrix"] = confusion_matrix(
-        gold.stance, np.where(preds.present, preds.stance, -1), len(STANCES))
-    values[per_fold("denied_f1")] = f1_per_fold(denied, gold.folds, gold.n_folds)
+    values[f"{name}_macro_f1"] = macro_f1(f)
+    values[f"{name}_accuracy"] = ratio((filled == codes).sum(), len(gold))
+    for i, label in enumerate(field.labels):
+        values.update(zip(prf_keys(f"{name}_{label}"), (p[i], r[i], f[i]), strict=True))
+    values[f"{name}_confusion_matrix"] = confusion_matrix(
+        codes, np.where(preds.present, predicted, -1), n_labels)
 
     samples: dict[str, Any] = {}
-    if n_boot:
-        w = resample_counts(len(gold), n_boot, seed)
-        dp, dr, df = prf_samples(w, denied)
-        samples.update(denied_precision=dp, denied_recall=dr, denied_f1=df)
+    if w is not None:
         summed = np.einsum("bn,nck->bck", w, per_class)
         class_f1 = prf(summed[..., 0], summed[..., 1], summed[..., 2])[2]
-        samples["stance_macro_f1"] = macro_f1(class_f1)
+        samples[f"{name}_macro_f1"] = macro_f1(class_f1)
     return values, samples
 
 
@@ -346,11 +383,14 @@ def _contrast_extras(task: Task, gold: ClassifyGold, preds: ClassifyPredictions,
         "n_originals": len(originals),
         "accuracy_by_edit_type": accuracy_by_edit_type(items.edit_type or [], right),
     }
-    if task.name == "denied":
-        stance_right = (items.stance == preds.items.stance) & preds.items.present
-        natural_stance = (natural.stance == preds.natural.stance) & preds.natural.present
-        values["stance_consistency"] = ratio(
-            consistent(stance_right, natural_stance).sum(), len(originals))
+    label = _label_field(task)
+    if label is not None:
+        label_right = (getattr(items, label) == getattr(preds.items, label)) & (
+            preds.items.present)
+        natural_label = (getattr(natural, label) == getattr(preds.natural, label)) & (
+            preds.natural.present)
+        values[f"{label}_consistency"] = ratio(
+            consistent(label_right, natural_label).sum(), len(originals))
     samples: dict[str, Any] = {}
     if n_boot and len(originals):
         w = resample_counts(len(originals), n_boot, seed)

@@ -5,9 +5,9 @@ span that no prediction matches is a false negative, so there is nothing "missin
 count. Every score comes in two named matching modes, ``_exact`` and ``_overlap``
 (``retold.score.metrics.spans``); neither is a default.
 
-``end2end`` scores the attributed mentions (gold spans with ``attributed``, predicted spans
-flagged ``attributed``) and the denied ones separately, and the claim spans regardless of
-the flags under the ``claims`` task's names.
+A task whose lines flag each span (``end2end``) scores the attributed mentions (gold spans
+with ``attributed``, predicted spans flagged ``attributed``) and the denied ones separately,
+and the claim spans regardless of the flags under the ``claims`` task's names.
 """
 
 from __future__ import annotations
@@ -34,13 +34,18 @@ from retold.score.metrics.bootstrap import resample_counts
 from retold.score.metrics.classification import prf
 from retold.score.metrics.spans import Span, exact_matches, overlap_matches
 from retold.score.scorers.base import Computed, interval, prf_samples
-from retold.score.tasks import Task, per_fold, prf_keys
+from retold.score.tasks import BOOL, Task, per_fold, prf_keys
 
 MODES: dict[str, Callable[[Sequence[Span], Sequence[Span]], list[tuple[int, int]]]] = {
     "exact": exact_matches,
     "overlap": overlap_matches,
 }
-FLAGS: tuple[str, ...] = ("attributed", "denied")
+
+
+def _flagged(task: Task) -> list[str]:
+    """The flags the task's lines give: its boolean fields, each a boolean column of the
+    gold claims, scored on its own layer of spans (``<flag>_span_*``)."""
+    return [f.name for f in task.fields if f.kind == BOOL]
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ class SpanGold:
 
     @classmethod
     def from_rows(cls, documents: Sequence[dict[str, Any]], claims: Sequence[dict[str, Any]],
-                  sentences: Sequence[dict[str, Any]]) -> SpanGold:
+                  sentences: Sequence[dict[str, Any]], flags: Sequence[str] = ()) -> SpanGold:
         docs = sorted(documents, key=lambda d: d["doc_id"])
         by_doc: dict[str, list[int]] = {d["doc_id"]: [] for d in docs}
         for s in sentences:
@@ -83,7 +88,7 @@ class SpanGold:
             n_sentences=total,
             sentences=sorted((s["doc_id"], s["start"], s["end"]) for s in sentences),
             spans=[(c["doc_id"], c["start"], c["end"]) for c in rows],
-            flags={f: np.array([c[f] for c in rows], dtype=bool) for f in FLAGS},
+            flags={f: np.array([c[f] for c in rows], dtype=bool) for f in flags},
         )
 
 
@@ -98,12 +103,12 @@ class SpanScorer:
 
     def load(self, task: Task, release: Release, subset: str) -> SpanGold:
         return SpanGold.from_rows(release.rows("documents"), release.rows("claims"),
-                                  release.rows("tokens"))
+                                  release.rows("tokens"), _flagged(task))
 
     def check(self, task: Task, gold: SpanGold, lines: Sequence[Line],
               problems: Problems) -> SpanPredictions:
         check = FieldChecker(task.fields)
-        flagged = [f for f in FLAGS if f in task.field_names]
+        flagged = _flagged(task)
         spans: list[Span] = []
         flags: dict[str, list[bool]] = {f: [] for f in flagged}
         seen: dict[Span, int] = {}
@@ -140,20 +145,19 @@ class SpanScorer:
     def references(self, task: Task, gold: SpanGold) -> dict[str, SpanPredictions]:
         n = len(gold.sentences)
         return {
-            "floor": SpanPredictions([], {f: np.zeros(0, dtype=bool) for f in FLAGS}),
+            "floor": SpanPredictions([], {f: np.zeros(0, dtype=bool) for f in gold.flags}),
             "trivial": SpanPredictions(list(gold.sentences),
-                                       {f: np.ones(n, dtype=bool) for f in FLAGS}),
+                                       {f: np.ones(n, dtype=bool) for f in gold.flags}),
             "max": SpanPredictions(list(gold.spans), {f: v.copy() for f, v in gold.flags.items()}),
         }
 
     def compute(self, task: Task, gold: SpanGold, preds: SpanPredictions, n_boot: int,
                 seed: int) -> Computed:
         layers: dict[str, tuple[list[Span], list[Span]]] = {"span": (gold.spans, preds.spans)}
-        if task.name == "end2end":
-            for f in FLAGS:
-                layers[f"{f}_span"] = (
-                    [s for s, keep in zip(gold.spans, gold.flags[f], strict=True) if keep],
-                    [s for s, keep in zip(preds.spans, preds.flags[f], strict=True) if keep])
+        for f in _flagged(task):
+            layers[f"{f}_span"] = (
+                [s for s, keep in zip(gold.spans, gold.flags[f], strict=True) if keep],
+                [s for s, keep in zip(preds.spans, preds.flags[f], strict=True) if keep])
         values: dict[str, Any] = {"n_gold": len(gold.spans), "n_predicted": len(preds.spans)}
         outcomes: dict[str, np.ndarray] = {}
         for layer, (g, p) in layers.items():
