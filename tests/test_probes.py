@@ -315,3 +315,42 @@ def test_build_writes_probes_json(mini_release: tuple[Path, dict[str, int]]) -> 
 
 def test_contrast_md_thresholds_are_up_to_date() -> None:
     assert describe_probes.main([str(ROOT / "annotations" / "CONTRAST.md"), "--check"]) == 0
+
+
+# --- scorer: the 2x2 cells of the contrast subset --------------------------------------
+
+def test_cell_scores_against_sklearn() -> None:
+    from retold.score.metrics.ranking import average_precision
+    from retold.score.scorers.pairs import _cell_scores
+
+    cells = ["same_high", "different_high", "same_high", "different_high", "different_high",
+             "same_low", "different_low", "same_low"]
+    positive = np.array([c.startswith("same") for c in cells])
+    scores = np.array([0.9, 0.8, 0.3, 0.95, 0.1, 0.7, 0.2, 0.1])
+    decision = scores >= 0.5
+    out = _cell_scores(cells, positive, decision == positive,
+                       lambda m: average_precision(positive[m], scores[m]))
+    high = np.array([c.endswith("_high") for c in cells])
+    assert out["average_precision_high_overlap"] == pytest.approx(
+        average_precision_score(positive[high], scores[high]))
+    assert out["average_precision_low_overlap"] == pytest.approx(
+        average_precision_score(positive[~high], scores[~high]))
+    # same_high: 0.9 right, 0.3 wrong; different_high: 0.8, 0.95 wrong, 0.1 right
+    assert out["accuracy_same_high"] == 0.5
+    assert out["accuracy_different_high"] == pytest.approx(1 / 3)
+    assert out["accuracy_same_low"] == 0.5 and out["accuracy_different_low"] == 1.0
+
+
+def test_contrast_pair_scores_per_cell(mini_release: tuple[Path, dict[str, int]]) -> None:
+    """The mini release: p-0001 a hard negative (high overlap), p-0002 a hard positive
+    (low overlap); each level holds one label, so neither level has an AP."""
+    from retold.score import score_records
+
+    lines = [{"pair_id": "p-0001", "score": 0.9, "duplicate": True},
+             {"pair_id": "p-0002", "score": 0.4, "duplicate": True}]
+    v = score_records("duplicated", lines, mini_release[0], subset="contrast",
+                      n_bootstrap=0).values
+    assert (v["accuracy_different_high"], v["accuracy_same_low"]) == (0.0, 1.0)
+    assert v["accuracy_same_high"] is None and v["accuracy_different_low"] is None
+    assert v["average_precision_high_overlap"] is None
+    assert v["average_precision_low_overlap"] is None

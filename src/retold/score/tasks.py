@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from retold.schema import STANCES
+from retold.schema import PAIR_CELLS, STANCES
 
 ID = "id"
 BOOL = "bool"
@@ -216,6 +216,14 @@ DENIED = Task(
 )
 
 _PAIR_SCORES = ("average_precision", *prf_keys("pair"))
+OVERLAP_LEVELS: tuple[str, ...] = ("high", "low")
+PAIR_CELL_SCORES: tuple[str, ...] = (
+    *(f"average_precision_{level}_overlap" for level in OVERLAP_LEVELS),
+    *(f"accuracy_{cell}" for cell in PAIR_CELLS),
+)
+"""The contrast pairs' 2x2 design (``schema.PAIR_CELLS``): AP within each overlap level
+(each cell holds one label, so AP is defined per level, where both labels meet), and the
+decision accuracy in each cell; None where a level lacks a label or a cell is empty."""
 
 DUPLICATED = Task(
     name="duplicated",
@@ -253,7 +261,7 @@ DUPLICATED = Task(
     ),
     contrast_configs=("documents", "contrast_pairs"),
     contrast_scores=(*_PAIR_SCORES, "n_positive", per_fold("average_precision"),
-                     *_CONTRAST_EXTRA),
+                     *_CONTRAST_EXTRA, *PAIR_CELL_SCORES),
     contrast_ci_scores=("average_precision", "pair_f1", "contrast_consistency"),
     contrast_resampled=("contrast pairs grouped by their natural mention (claim_id); the "
                         "same groups for contrast_consistency"),
