@@ -23,11 +23,16 @@ from typing import Any
 from baselines.registry import KIND
 from baselines.results import load_results
 from retold.describe.markdown import MarkerError, replace_block, table
+from retold.score.tasks import OVERLAP_LEVELS
 
 log = logging.getLogger("baselines")
 
 BEGIN = "<!-- BEGIN GENERATED: leaderboard -->"
 END = "<!-- END GENERATED: leaderboard -->"
+CONTRAST_CELLS = {"duplicated": tuple(f"average_precision_{level}_overlap"
+                                      for level in OVERLAP_LEVELS)}
+"""Contrast scores per 2x2 cell shown beside the contrast main score (AP within each
+overlap level of ``contrast_pairs``; ``retold.score.tasks.PAIR_CELL_SCORES``)."""
 TASK_ORDER = ("attributed", "denied", "duplicated", "clusters", "retrieval", "claims",
               "end2end")
 NEW_SUBSET = {"duplicated": "average_precision_new", "clusters": "conll_f1_new",
@@ -109,6 +114,7 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             "contrast": stat_contrast(runs),
             "contrast_ci": _contrast_ci(runs),
             "consistency": stat_contrast(runs, "contrast_consistency"),
+            "contrast_cells": [stat_contrast(runs, k) for k in CONTRAST_CELLS.get(task, ())],
             "contrast_resampled": next((r["scores"]["contrast"].get("resampled", "")
                                         for r in runs if r["scores"].get("contrast")), ""),
             "train_contrast": any(r["training_data"]["contrast_rows"] for r in runs),
@@ -214,6 +220,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
             header.append(f"{new_key} (clusters new to the fold)")
         if has_contrast:
             header += [f"contrast {main_key}", "contrast 95% CI", "contrast_consistency",
+                       *(f"contrast {k}" for k in CONTRAST_CELLS.get(task, ())),
                        "trained on contrast rows"]
         header.append("s / run")
         body = []
@@ -225,6 +232,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
                 line.append(fmt(*r["new"]))
             if has_contrast:
                 line += [fmt(*r["contrast"]), _ci(r["contrast_ci"]), fmt(*r["consistency"]),
+                         *(fmt(*c) for c in r["contrast_cells"]),
                          "yes" if r["train_contrast"] else "no"]
             line.append(f"{r['elapsed']:.0f}")
             body.append(line)
@@ -240,7 +248,11 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
                         if task == "duplicated" else
                         "originals whose own prediction and every edit's prediction are "
                         "right") + ". Resampled for the contrast CI: "
-                     f"{_contrast_resampled(rows)}."]
+                     f"{_contrast_resampled(rows)}."
+                     + (" `contrast average_precision_high_overlap` / `_low_overlap`: AP "
+                        "within the contrast pairs of high / low surface overlap "
+                        "(`contrast_pairs.cell`), n/a where one level holds one label only."
+                        if task in CONTRAST_CELLS else "")]
         for key, subset in (("main", "natural data"), ("contrast", "contrast data")):
             verdict = _losses_to_rules(task, rows, key, subset if has_contrast else "")
             if verdict and (key == "main" or has_contrast):

@@ -354,3 +354,14 @@ def test_contrast_pair_scores_per_cell(mini_release: tuple[Path, dict[str, int]]
     assert v["accuracy_same_high"] is None and v["accuracy_different_low"] is None
     assert v["average_precision_high_overlap"] is None
     assert v["average_precision_low_overlap"] is None
+
+
+def test_small_sets_are_reported_not_refused(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    """The mini fixture's two pairs are 'solved' (AP 1 on two items) but too few to refuse."""
+    monkeypatch.setattr(pipeline, "probe_check_enforced", lambda: True)
+    pipeline.build_release(MINI / "corpus", MINI / "annotations", tmp_path / "release")
+    report = json.loads((tmp_path / "release" / "probes.json").read_text(encoding="utf-8"))
+    assert report["contrast_pairs"]["pairs"] < probes.PROBE_MIN_ITEMS
+    assert not all(p["passed"] for p in report["probes"])
+    assert probes.probe_problems(report) == []

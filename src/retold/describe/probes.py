@@ -124,7 +124,8 @@ def thresholds_markdown() -> str:
     return (table(("probe", "score", "threshold"), rows)
             + f"\n\nHigh overlap: similarity >= {HIGH_OVERLAP_MIN}. The build enforces the "
             f"thresholds from dataset version {PROBE_CHECK_FROM} on "
-            "(`schema.PROBE_CHECK_FROM`).")
+            f"(`schema.PROBE_CHECK_FROM`), on a config of at least {vp.PROBE_MIN_ITEMS} "
+            "items (smaller sets, such as the test fixtures, are reported only).")
 
 
 def render(document: str) -> str:

@@ -64,6 +64,9 @@ PHRASING_MAX_PRECISION = 0.7
 """A phrasing (n-gram outside the claim and the denial words) may be denied in at most
 this share of the rows it occurs in, once it occurs in ``PHRASING_MIN_ROWS`` rows or more."""
 PHRASING_MIN_ROWS = 8
+PROBE_MIN_ITEMS = 40
+"""A config with fewer items (a test fixture) is probed and reported but never refused:
+leave-one-document-out on a handful of items measures nothing."""
 PHRASING_MAX_N = 3
 PROBE_C = 1.0
 """Inverse regularisation strength of every probe's logistic regression (scikit-learn's
@@ -168,25 +171,72 @@ def _logreg() -> LogisticRegression:
     return LogisticRegression(C=PROBE_C, max_iter=5000, solver="lbfgs")
 
 
+def feature_matrix(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    """The surface features (``PAIR_FEATURES`` order) of each pair ``(a[i], b[i])``."""
+    rows = [pair_features(x, y) for x, y in zip(a, b, strict=True)]
+    return np.array([[f[name] for name in PAIR_FEATURES] for f in rows],
+                     dtype=float).reshape(len(rows), len(PAIR_FEATURES))
+
+
+class SurfaceProbe:
+    """A logistic regression on standardised surface features of text pairs (the pair
+    probe; the leaderboard's artefact probe baseline calls the same class)."""
+
+    def fit(self, x: np.ndarray, labels: np.ndarray) -> SurfaceProbe:
+        self.constant = float(np.mean(labels)) if len(labels) else 0.0
+        self.model: LogisticRegression | None = None
+        if len(set(np.asarray(labels).tolist())) > 1:
+            self.scaler = StandardScaler().fit(x)
+            self.model = _logreg().fit(self.scaler.transform(x), labels)
+        return self
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """P(positive) of each row of ``x`` (the training rate if training had one class)."""
+        if self.model is None or not len(x):
+            return np.full(len(x), self.constant)
+        return self.model.predict_proba(self.scaler.transform(x))[:, 1]
+
+
+class TextProbe:
+    """A bag-of-words logistic regression (binary word n-gram counts; vocabulary from the
+    training texts): the source-only probe on ``source=<id>`` and the masked-passage probe."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2)) -> None:
+        self.ngram_range = ngram_range
+
+    def fit(self, texts: Sequence[str], labels: np.ndarray) -> TextProbe:
+        self.constant = float(np.mean(labels)) if len(labels) else 0.0
+        self.model: LogisticRegression | None = None
+        if len(set(np.asarray(labels).tolist())) > 1:
+            self.vectorizer = CountVectorizer(lowercase=True, token_pattern=r"\w+",
+                                              ngram_range=self.ngram_range, binary=True)
+            self.model = _logreg().fit(self.vectorizer.fit_transform(list(texts)), labels)
+        return self
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """P(positive) of each text (the training rate if training had one class)."""
+        if self.model is None or not len(texts):
+            return np.full(len(texts), self.constant)
+        return self.model.predict_proba(self.vectorizer.transform(list(texts)))[:, 1]
+
+
+def source_text(source: str) -> str:
+    """What the source-only probe reads of a row: its immediate source id, one token."""
+    return f"source_{(source or AUTHOR).replace('-', '_')}"
+
+
 def logreg_scores(x: np.ndarray, labels: np.ndarray, folds: Sequence[int]) -> np.ndarray:
-    """Out-of-fold P(positive) of a standardised logistic regression on dense features."""
-    def fit_predict(train: np.ndarray, test: np.ndarray) -> np.ndarray:
-        scaler = StandardScaler().fit(x[train])
-        model = _logreg().fit(scaler.transform(x[train]), labels[train])
-        return model.predict_proba(scaler.transform(x[test]))[:, 1]
-    return out_of_fold(folds, labels, fit_predict)
+    """Out-of-fold P(positive) of ``SurfaceProbe`` on the feature rows ``x``."""
+    return out_of_fold(folds, labels, lambda tr, te: SurfaceProbe().fit(x[tr], labels[tr])
+                       .score(x[te]))
 
 
 def bow_scores(texts: Sequence[str], labels: np.ndarray, folds: Sequence[int],
                ngram_range: tuple[int, int] = (1, 2)) -> np.ndarray:
-    """Out-of-fold P(positive) of a bag-of-words logistic regression (vocabulary from the
-    training folds only)."""
+    """Out-of-fold P(positive) of ``TextProbe`` on ``texts``."""
     def fit_predict(train: np.ndarray, test: np.ndarray) -> np.ndarray:
-        vec = CountVectorizer(lowercase=True, token_pattern=r"\w+", ngram_range=ngram_range,
-                              binary=True)
-        xtr = vec.fit_transform([texts[i] for i in train])
-        model = _logreg().fit(xtr, labels[train])
-        return model.predict_proba(vec.transform([texts[i] for i in test]))[:, 1]
+        probe = TextProbe(ngram_range).fit([texts[i] for i in train], labels[train])
+        return probe.score([texts[i] for i in test])
     return out_of_fold(folds, labels, fit_predict)
 
 
@@ -238,8 +288,7 @@ def pair_probes(rows: Sequence[Row]) -> tuple[list[ProbeResult], dict[str, Any]]
     rows = sorted(rows, key=lambda r: r["pair_id"])
     labels = np.array([bool(r["duplicate"]) for r in rows], dtype=bool)
     folds = [int(r["fold"]) for r in rows]
-    feats = [pair_features(r["claim_text"], r["edited_text"]) for r in rows]
-    x = np.array([[f[name] for name in PAIR_FEATURES] for f in feats], dtype=float)
+    x = feature_matrix([r["claim_text"] for r in rows], [r["edited_text"] for r in rows])
     high = x[:, PAIR_FEATURES.index("dice")] >= HIGH_OVERLAP_MIN
     constant = float(labels.mean()) if len(labels) else 0.0
     limit = constant + PAIR_PROBE_MARGIN
@@ -285,8 +334,8 @@ def row_probes(rows: Sequence[Row]) -> tuple[list[ProbeResult], dict[str, Any]]:
     summary: dict[str, Any] = {"rows": len(rows), "denied": int(labels.sum())}
     if not len(rows):
         return [], summary
-    sources = [str(r["source"] or AUTHOR) for r in rows]
-    source_scores = bow_scores([f"source={s}" for s in sources], labels, folds, (1, 1))
+    sources = [source_text(str(r["source"])) for r in rows]
+    source_scores = bow_scores(sources, labels, folds, (1, 1))
     passages = [masked_passage(r["text"], r["start"], r["end"]) for r in rows]
     passage_scores = bow_scores(passages, labels, folds)
     all_denied = f1(labels, np.ones(len(labels), dtype=bool))
@@ -317,6 +366,7 @@ def thresholds() -> dict[str, Any]:
             "passage_probe_max_denied_f1": PASSAGE_PROBE_MAX_DENIED_F1,
             "phrasing_max_precision": PHRASING_MAX_PRECISION,
             "phrasing_min_rows": PHRASING_MIN_ROWS, "phrasing_max_n": PHRASING_MAX_N,
+            "min_items": PROBE_MIN_ITEMS,
             "high_overlap_min": HIGH_OVERLAP_MIN, "enforced_from": PROBE_CHECK_FROM}
 
 
@@ -335,10 +385,13 @@ PROBE_FILES = {"contrast_pairs": "annotations/contrast/pairs.jsonl",
 
 
 def probe_problems(report: Mapping[str, Any]) -> list[Problem]:
-    """One problem per probe of ``report`` (``run_probes``) that crosses its threshold."""
+    """One problem per probe of ``report`` (``run_probes``) that crosses its threshold, on
+    a config of at least ``PROBE_MIN_ITEMS`` items."""
     problems = []
+    sizes = {"contrast_pairs": report["contrast_pairs"]["pairs"],
+             "contrast": report["contrast"]["rows"]}
     for p in report["probes"]:
-        if p["passed"]:
+        if p["passed"] or sizes[p["config"]] < PROBE_MIN_ITEMS:
             continue
         if p["probe"] == PHRASING_SCAN:
             shown = ", ".join(f"{f['phrasing']!r} ({f['denied']}/{f['rows']})"
