@@ -91,7 +91,7 @@ SOURCE_ONLY = "source_only"
 MASKED_PASSAGE_BOW = "masked_passage_bow"
 PHRASING_SCAN = "phrasing_scan"
 PROBE_DESCRIPTIONS: dict[str, str] = {
-    SURFACE_LOGREG: "logistic regression on the five surface features (standardised)",
+    SURFACE_LOGREG: "logistic regression on the surface features below (standardised)",
     **{f"feature_{f}": f"the single feature {f}: {d}" for f, d in
        PAIR_FEATURE_DEFINITIONS.items()},
     SOURCE_ONLY: "logistic regression on the immediate source id alone (one-hot)",
