@@ -365,3 +365,29 @@ def test_small_sets_are_reported_not_refused(monkeypatch: pytest.MonkeyPatch,
     assert report["contrast_pairs"]["pairs"] < probes.PROBE_MIN_ITEMS
     assert not all(p["passed"] for p in report["probes"])
     assert probes.probe_problems(report) == []
+
+
+# --- explorer: the 2x2 grid ------------------------------------------------------------
+
+def test_explorer_contrast_page_shows_the_cells() -> None:
+    """Counts and pair links per cell on the committed release's contrast page, against
+    the cells recomputed here from the Parquet file's duplicate and similarity."""
+    import re
+
+    import pyarrow.parquet as pq
+
+    from retold.explore.contrast_page import contrast_page
+    from retold.explore.data import load_release
+
+    html = contrast_page(load_release(ROOT / "release"))
+    table = pq.read_table(ROOT / "release" / "data" / "contrast_pairs" /
+                          "test-00000-of-00001.parquet").to_pylist()
+    want: dict[str, list[str]] = {"same_high": [], "same_low": [], "different_high": [],
+                                  "different_low": []}
+    for row in table:
+        level = "high" if row["similarity"] >= np.float32(0.7) else "low"
+        want[f"{'same' if row['duplicate'] else 'different'}_{level}"].append(row["pair_id"])
+    for cell, ids in want.items():
+        m = re.search(rf'data-cell="{cell}" data-count="(\d+)">(.*?)</td>', html)
+        assert m is not None and int(m.group(1)) == len(ids)
+        assert re.findall(r'href="#(p-\d+)"', m.group(2)) == sorted(ids)
