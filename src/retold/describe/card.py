@@ -152,7 +152,10 @@ def _configs_section() -> str:
     blocks = []
     for c in CONFIGS:
         fields = table(("field", "type", "description"),
-                       [(code(f.name), dtype_text(f.dtype), f.description) for f in c.fields])
+                       [(code(f.name), dtype_text(f.dtype),
+                         f.description + (" *Analysis only: never a model input.*"
+                                          if f.analysis_only else ""))
+                        for f in c.fields])
         blocks.append(
             f"#### `{c.name}`\n\n{c.description} Rows are sorted by "
             f"{', '.join(code(k) for k in c.sort_key)}; the primary key is "
