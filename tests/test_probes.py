@@ -251,6 +251,16 @@ def test_row_probes_fail_when_solved_and_pass_when_balanced() -> None:
     assert {r.probe: r.score for r in balanced}["source_only"] == 0.0
 
 
+def test_the_build_check_passes_a_balanced_set_and_refuses_a_solved_one() -> None:
+    balanced = probes.run_probes(_rows(denied_by_source=False), _balanced_pairs())
+    assert balanced["contrast"]["rows"] >= probes.PROBE_MIN_ITEMS
+    assert balanced["contrast_pairs"]["pairs"] >= probes.PROBE_MIN_ITEMS
+    assert probes.probe_problems(balanced) == []
+    solved = probes.run_probes(_rows(denied_by_source=True), _solved_pairs())
+    where = {p.where for p in probes.probe_problems(solved)}
+    assert {"feature_dice (-)", "source_only", "phrasing_scan"} <= where
+
+
 def test_phrasing_precision_by_hand() -> None:
     rows = [{"contrast_id": f"x{i}", "text": f"Asked, S said: c{i}.", "start": 13,
              "end": 13 + len(f"c{i}"), "denied": i < 6} for i in range(8)]

@@ -246,7 +246,8 @@ CONTRAST_HARD_POSITIVE_PREFIX = "hard_positive_"
 
 PAIR_OVERLAP_MEASURE = (
     "The surface overlap of a contrast pair is its `similarity` column: the token-LCS Dice "
-    "similarity of `claim_text` and `edited_text`, measured as for reuse (REUSE_MEASURE)."
+    "similarity of `claim_text` and `edited_text`, measured exactly as the `similarity` of "
+    "the `pairs` config (normalised word tokens; see the reuse labels)."
 )
 HIGH_OVERLAP_MIN = 0.7
 """A contrast pair has high surface overlap iff its similarity is >= this (the boundary at
