@@ -13,6 +13,8 @@ from baselines.finetuned import (
     FinetunedTagger,
 )
 from baselines.llm import LLMFewShot, LLMZeroShot
+from baselines.probes import KIND as PROBE_KIND
+from baselines.probes import PROBES
 from baselines.rule_baselines import CueRules, StringSimilarity
 from baselines.simple import Majority, RandomBaseline
 from baselines.zeroshot import ZeroShotEmbeddings
@@ -21,7 +23,7 @@ ALL: tuple[type[Baseline], ...] = (
     Majority, RandomBaseline, CueRules, StringSimilarity, TfidfLogReg, TfidfLogRegContrast,
     CharTfidf, ZeroShotEmbeddings, FinetunedTagger, FinetunedClassifier,
     FinetunedClassifierContrast, FinetunedChain,
-    FinetunedBiEncoder, FinetunedCrossEncoder, LLMZeroShot, LLMFewShot,
+    FinetunedBiEncoder, FinetunedCrossEncoder, LLMZeroShot, LLMFewShot, *PROBES,
 )
 NAMES: tuple[str, ...] = tuple(b.name for b in ALL)
 LLM_NAMES: tuple[str, ...] = (LLMZeroShot.name, LLMFewShot.name)
@@ -37,7 +39,7 @@ KIND: dict[str, str] = {
     FinetunedTagger.name: "fine-tuned", FinetunedClassifier.name: "fine-tuned",
     FinetunedChain.name: "fine-tuned", FinetunedBiEncoder.name: "fine-tuned",
     FinetunedCrossEncoder.name: "fine-tuned", LLMZeroShot.name: "LLM",
-    LLMFewShot.name: "LLM",
+    LLMFewShot.name: "LLM", **{b.name: PROBE_KIND for b in PROBES},
 }
 
 

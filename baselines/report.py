@@ -23,12 +23,23 @@ from typing import Any
 from baselines.registry import KIND
 from baselines.results import load_results
 from retold.describe.markdown import MarkerError, replace_block, table
-from retold.score.tasks import CONTRAST, TASKS, get_task
+from retold.score.tasks import CONTRAST, OVERLAP_LEVELS, TASKS, get_task
 
 log = logging.getLogger("baselines")
 
 BEGIN = "<!-- BEGIN GENERATED: leaderboard -->"
 END = "<!-- END GENERATED: leaderboard -->"
+
+
+def contrast_cells(task: str) -> tuple[str, ...]:
+    """Contrast scores per overlap level shown beside the contrast main score: AP within each
+    overlap level of ``contrast_pairs`` (``retold.score.tasks.PAIR_CELL_SCORES``), for a task
+    whose contrast subset declares them."""
+    subset = get_task(task).subset(CONTRAST) if get_task(task).has_contrast else None
+    wanted = tuple(f"average_precision_{level}_overlap" for level in OVERLAP_LEVELS)
+    return tuple(k for k in wanted if subset is not None and k in subset.scores)
+
+
 UNTRAINED = ("floor", "rules", "scikit-learn", "zero-shot embeddings")
 FINDINGS = "FINDINGS.md"
 """A hand-written summary of one official run, kept beside its results; it names the
@@ -99,6 +110,7 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             "contrast": stat_contrast(runs),
             "contrast_ci": _contrast_ci(runs),
             "consistency": stat_contrast(runs, "contrast_consistency"),
+            "contrast_cells": [stat_contrast(runs, k) for k in contrast_cells(task)],
             "contrast_resampled": next((r["scores"]["contrast"].get("resampled", "")
                                         for r in runs if r["scores"].get("contrast")), ""),
             "train_contrast": any(r["training_data"]["contrast_rows"] for r in runs),
@@ -224,6 +236,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
             header.append(f"{new_key} (clusters new to the fold)")
         if has_contrast:
             header += [f"contrast {main_key}", "contrast 95% CI", "contrast_consistency",
+                       *(f"contrast {k}" for k in contrast_cells(task)),
                        "trained on contrast rows"]
         header.append("s / run")
         body = []
@@ -235,6 +248,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
                 line.append(fmt(*r["new"]))
             if has_contrast:
                 line += [fmt(*r["contrast"]), _ci(r["contrast_ci"]), fmt(*r["consistency"]),
+                         *(fmt(*c) for c in r["contrast_cells"]),
                          "yes" if r["train_contrast"] else "no"]
             line.append(f"{r['elapsed']:.0f}")
             body.append(line)
@@ -248,7 +262,11 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
                      "(minimal edits of the natural mentions, each predicted by the model "
                      "of its fold); `contrast_consistency`: the share of "
                      f"{contrast_subset.consistency}. Resampled for the contrast CI: "
-                     f"{_contrast_resampled(rows)}."]
+                     f"{_contrast_resampled(rows)}."
+                     + (" `contrast average_precision_high_overlap` / `_low_overlap`: AP "
+                        "within the contrast pairs of high / low surface overlap "
+                        "(`contrast_pairs.cell`), n/a where one level holds one label only."
+                        if contrast_cells(task) else "")]
         for key, subset in (("main", "natural data"), ("contrast", "contrast data")):
             verdict = _losses_to_rules(task, rows, key, subset if has_contrast else "")
             if verdict and (key == "main" or has_contrast):

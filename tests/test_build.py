@@ -46,7 +46,7 @@ def test_golden(mini_release: tuple[Path, dict[str, int]], rel: str) -> None:
 def test_release_layout(mini_release: tuple[Path, dict[str, int]]) -> None:
     release, counts = mini_release
     expected = sorted([CARD_FILE, "LICENSE-DATA.md", "build_info.json", "croissant.json",
-                       *(f"data/{c}/{DATA_FILE}" for c in CONFIG_NAMES)])
+                       "probes.json", *(f"data/{c}/{DATA_FILE}" for c in CONFIG_NAMES)])
     assert release_files(release) == expected
     assert (release / SUMS_FILE).is_file()
     assert list(counts) == list(CONFIG_NAMES)

@@ -56,8 +56,11 @@ def schema_snapshot() -> dict[str, Any]:
             "token_layers": list(schema.TOKEN_LAYERS),
             "contrast_edit_types": list(schema.CONTRAST_EDIT_TYPES),
             "contrast_pair_edit_types": list(schema.CONTRAST_PAIR_EDIT_TYPES),
+            "pair_cells": list(schema.PAIR_CELLS),
         },
         "reuse_near_verbatim_min": schema.REUSE_NEAR_VERBATIM_MIN,
+        "high_overlap_min": schema.HIGH_OVERLAP_MIN,
+        "probe_check_from": schema.PROBE_CHECK_FROM,
         "token_pattern": schema.TOKEN_PATTERN,
         "split": schema.SPLIT,
         "protocol": schema.PROTOCOL,
@@ -66,7 +69,9 @@ def schema_snapshot() -> dict[str, Any]:
                 "name": c.name,
                 "sort_key": list(c.sort_key),
                 "primary_key": list(c.primary_key),
-                "fields": [{"name": f.name, "dtype": plain(f.dtype)} for f in c.fields],
+                "fields": [{"name": f.name, "dtype": plain(f.dtype),
+                            **({"analysis_only": True} if f.analysis_only else {})}
+                           for f in c.fields],
             }
             for c in schema.CONFIGS
         ],

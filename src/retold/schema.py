@@ -244,6 +244,45 @@ CONTRAST_PAIR_EDIT_DEFINITIONS: dict[str, str] = {
 CONTRAST_HARD_NEGATIVE_PREFIX = "hard_negative_"
 CONTRAST_HARD_POSITIVE_PREFIX = "hard_positive_"
 
+PAIR_OVERLAP_MEASURE = (
+    "The surface overlap of a contrast pair is its `similarity` column: the token-LCS Dice "
+    "similarity of `claim_text` and `edited_text`, measured exactly as the `similarity` of "
+    "the `pairs` config (normalised word tokens; see the reuse labels)."
+)
+HIGH_OVERLAP_MIN = 0.7
+"""A contrast pair has high surface overlap iff its similarity is >= this (the boundary at
+which release 1.1 built every hard negative above and every hard positive below)."""
+PAIR_CELLS: tuple[str, ...] = ("same_high", "same_low", "different_high", "different_low")
+"""The 2x2 design of ``contrast_pairs``: {same, different proposition} x {high, low overlap}.
+Frozen order (the ``cell`` column's class ids)."""
+PAIR_CELL_DEFINITIONS: dict[str, str] = {
+    "same_high": f"Same proposition (duplicate), similarity >= {HIGH_OVERLAP_MIN}.",
+    "same_low": f"Same proposition (duplicate), similarity < {HIGH_OVERLAP_MIN}.",
+    "different_high": f"Different proposition, similarity >= {HIGH_OVERLAP_MIN}.",
+    "different_low": f"Different proposition, similarity < {HIGH_OVERLAP_MIN}.",
+}
+
+
+def pair_cell(duplicate: bool, similarity: float) -> str:
+    """The 2x2 cell of a contrast pair, from its gold ``duplicate`` and its ``similarity``
+    (the exact double-precision value, as ``reuse`` labels are decided)."""
+    high = similarity >= HIGH_OVERLAP_MIN
+    return PAIR_CELLS[(0 if duplicate else 2) + (0 if high else 1)]
+
+
+PROBE_CHECK_FROM = "1.2.0"
+"""The artefact probes (``retold.validate.probes``) refuse a contrast set they solve from
+this ``DATASET_VERSION`` on; below it the build computes and releases their scores but
+does not fail (release 1.1's contrast set is solved by them: issue 14)."""
+
+
+def probe_check_enforced(dataset_version: str | None = None) -> bool:
+    """Whether the build refuses a contrast set that an artefact probe solves: true when
+    ``dataset_version`` (default ``DATASET_VERSION``) is at least ``PROBE_CHECK_FROM``."""
+    def key(version: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in version.split("."))
+    return key(dataset_version or DATASET_VERSION) >= key(PROBE_CHECK_FROM)
+
 # --------------------------------------------------------------------------------------
 # Tokens: BIO layers.
 # --------------------------------------------------------------------------------------
@@ -296,6 +335,9 @@ class Field:
     name: str
     dtype: Any
     description: str
+    analysis_only: bool = False
+    """Metadata that gives a label away (how an edit was made, the original's labels): for
+    analysis only, never a model input. The card lists these columns."""
 
 
 SPAN_STRUCT = ("struct", (("start", "int32"), ("end", "int32"), ("kind", "string")))
@@ -439,9 +481,11 @@ CONFIGS: tuple[Config, ...] = (
             Field("doc_id_b", "string", "Document of claim b."),
             Field("same_doc", "bool", "Both mentions are in one document."),
             Field("duplicate", "bool", "Both mentions are in the same cluster."),
-            Field("reuse", ("class_label", REUSE_LABELS), "Surface reuse class (see card)."),
+            Field("reuse", ("class_label", REUSE_LABELS), "Surface reuse class (see card).",
+                  analysis_only=True),
             Field("similarity", "float32", "Token-LCS Dice similarity of the two spans."),
-            Field("contradiction", "bool", "Same cluster, and exactly one side is denied."),
+            Field("contradiction", "bool", "Same cluster, and exactly one side is denied.",
+                  analysis_only=True),
             Field("fold", "int32", "Fold in which the pair is scored: that of claim a's document."),
         ),
     ),
@@ -489,8 +533,10 @@ CONFIGS: tuple[Config, ...] = (
             Field("contrast_id", "string", "Stable id of the edit (never reused)."),
             Field("original_claim_id", "string", "The natural claim mention that was edited."),
             Field("doc_id", "string", "Document of the original mention."),
-            Field("edit_type", ("class_label", CONTRAST_EDIT_TYPES), "What the edit changes."),
-            Field("rule", "string", "Id of the rule in CONTRAST.md that the edit follows."),
+            Field("edit_type", ("class_label", CONTRAST_EDIT_TYPES), "What the edit changes.",
+                  analysis_only=True),
+            Field("rule", "string", "Id of the rule in CONTRAST.md that the edit follows.",
+                  analysis_only=True),
             Field("text", "string", "The edited passage (a sentence or a paragraph)."),
             Field("start", "int32", "Start offset (code points) of the claim span in `text`."),
             Field("end", "int32", "End offset (exclusive) of the claim span in `text`."),
@@ -511,8 +557,10 @@ CONFIGS: tuple[Config, ...] = (
                 "original_stance",
                 ("class_label", STANCES),
                 "Stance of the original mention (the claims config).",
+                analysis_only=True,
             ),
-            Field("original_source", "string", "Immediate source of the original mention."),
+            Field("original_source", "string", "Immediate source of the original mention.",
+                  analysis_only=True),
             Field("fold", "int32", "Fold of the original mention's document."),
         ),
     ),
@@ -541,10 +589,21 @@ CONFIGS: tuple[Config, ...] = (
                 "edit_type",
                 ("class_label", CONTRAST_PAIR_EDIT_TYPES),
                 "What the edit changes.",
+                analysis_only=True,
             ),
-            Field("rule", "string", "Id of the rule in CONTRAST.md that the edit follows."),
-            Field("similarity", "float32", "Token-LCS Dice similarity of the two texts."),
+            Field("rule", "string", "Id of the rule in CONTRAST.md that the edit follows.",
+                  analysis_only=True),
+            Field("similarity", "float32",
+                  "Token-LCS Dice similarity of the two texts: the pair's surface overlap.",
+                  analysis_only=True),
             Field("fold", "int32", "Fold of the natural mention's document."),
+            Field(
+                "cell",
+                ("class_label", PAIR_CELLS),
+                "Cell of the 2x2 design: same or different proposition (`duplicate`) x high "
+                f"(similarity >= {HIGH_OVERLAP_MIN}) or low surface overlap.",
+                analysis_only=True,
+            ),
         ),
     ),
 )

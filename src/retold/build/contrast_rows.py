@@ -15,7 +15,7 @@ from typing import Any
 from retold.build.chains import immediate_offsets
 from retold.io.corpus import Document
 from retold.io.standoff import AnnotationSet
-from retold.schema import AUTHOR, get_config
+from retold.schema import AUTHOR, get_config, pair_cell
 from retold.validate.contrast import DENIED, ContrastSet, load_contrast_or_raise
 
 Row = dict[str, Any]
@@ -85,5 +85,6 @@ def contrast_pairs_rows(docs: Sequence[Document], annotations: AnnotationSet) ->
         "rule": r.rule,
         "similarity": r.similarity,
         "fold": r.fold,
+        "cell": pair_cell(r.duplicate, r.similarity),
     } for r in load_contrast_set(docs, annotations).pairs]
     return _sorted("contrast_pairs", rows)

@@ -27,6 +27,7 @@ from retold.describe import metadata as meta
 from retold.describe.contrast import card_section
 from retold.describe.guidelines import label_tables
 from retold.describe.markdown import code, table
+from retold.describe.probes import card_section as probes_card_section
 from retold.describe.stats import Stats, format_stats
 from retold.errors import InvalidInputError, Problem
 from retold.io.jsonio import read_optional_object
@@ -151,7 +152,10 @@ def _configs_section() -> str:
     blocks = []
     for c in CONFIGS:
         fields = table(("field", "type", "description"),
-                       [(code(f.name), dtype_text(f.dtype), f.description) for f in c.fields])
+                       [(code(f.name), dtype_text(f.dtype),
+                         f.description + (" *Analysis only: never a model input.*"
+                                          if f.analysis_only else ""))
+                        for f in c.fields])
         blocks.append(
             f"#### `{c.name}`\n\n{c.description} Rows are sorted by "
             f"{', '.join(code(k) for k in c.sort_key)}; the primary key is "
@@ -181,8 +185,10 @@ def load_leaderboard(path: Path | None) -> str:
 def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
                 rows: Mapping[str, Sequence[Row]], stats: Stats,
                 agreement: Mapping[str, Any] | None, leaderboard: str = NO_RESULTS,
-                contrast_agreement: Mapping[str, Any] | None = None) -> str:
-    """The whole ``README.md``: the ``DatasetCard`` of ``card_data`` and the template."""
+                contrast_agreement: Mapping[str, Any] | None = None,
+                probes: Mapping[str, Any] | None = None) -> str:
+    """The whole ``README.md``: the ``DatasetCard`` of ``card_data`` and the template;
+    ``probes`` is the artefact probe report (``retold.validate.probes.run_probes``)."""
     data = card_data(counts, num_bytes)
     loading = "\n".join(
         f'{c.name} = load_dataset("path/to/retold", "{c.name}", split="{SPLIT}")'
@@ -227,6 +233,7 @@ def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
         limitations=meta.bullet_list(meta.limitations(n_docs)),
         leaderboard=leaderboard,
         contrast=card_section(rows["contrast"], rows["contrast_pairs"], contrast_agreement),
+        probes=probes_card_section(rows["contrast_pairs"], probes),
         bibtex=meta.bibtex(),
         versioning_policy=meta.VERSIONING_POLICY,
         texts_rights=meta.TEXTS_RIGHTS,

@@ -8,7 +8,10 @@ original); stances are shown by colour, border pattern and a text label, as on
 the document pages. Each duplicate pair is a row with its type (hard negative: another
 proposition in near-identical words; hard positive: the same proposition in other words),
 the natural mention, the edited text with the words that differ highlighted, and its
-label. Rows carry their ids in ``data-`` attributes, so the browser tests count them.
+label. The pairs' 2x2 design (``contrast_pairs.cell``: same or different proposition x
+high or low surface overlap) is a grid with each cell's count and links to its pairs, and
+each pair row names its cell. Rows carry their ids in ``data-`` attributes, so the browser
+tests count them.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from retold.schema import (
     CONTRAST_HARD_NEGATIVE_PREFIX,
     CONTRAST_HARD_POSITIVE_PREFIX,
     CONTRAST_PAIR_EDIT_TYPES,
+    HIGH_OVERLAP_MIN,
+    PAIR_CELLS,
 )
 
 
@@ -122,7 +127,31 @@ def pair_row(row: Row) -> str:
         f'<td class="natural"><a href="{doc_href(row["doc_id"], row["claim_id"])}">'
         f'{escape(row["claim_id"])}</a> {natural}</td>'
         f'<td class="edited">{edited}</td>'
-        f'<td class="pair-label">{label}</td><td class="count">{row["similarity"]:.2f}</td></tr>')
+        f'<td class="pair-label">{label}</td><td class="count">{row["similarity"]:.2f}</td>'
+        f'<td class="pair-cell">{escape(row["cell"].replace("_", " "))}</td></tr>')
+
+
+def cells_grid(pairs: list[Row]) -> str:
+    """The 2x2 design: proposition (rows) x surface overlap (columns), each cell with its
+    count and links to its pairs."""
+    by_cell: dict[str, list[str]] = {c: [] for c in PAIR_CELLS}
+    for r in pairs:
+        by_cell[r["cell"]].append(r["pair_id"])
+
+    def cell(name: str) -> str:
+        ids = sorted(by_cell[name])
+        links = " ".join(f'<a href="#{escape(i)}">{escape(i)}</a>' for i in ids)
+        return (f'<td class="pair-cell" data-cell="{escape(name)}" data-count="{len(ids)}">'
+                f'<span class="count">{len(ids)}</span> <details><summary>pairs</summary>'
+                f"{links}</details></td>")
+
+    return (f'<table class="stances" id="pair-cells"><thead><tr><th></th>'
+            f"<th>high overlap (similarity &ge; {HIGH_OVERLAP_MIN})</th>"
+            f"<th>low overlap</th></tr></thead><tbody>"
+            f'<tr><th scope="row">same proposition</th>{cell("same_high")}'
+            f'{cell("same_low")}</tr>'
+            f'<tr><th scope="row">different proposition</th>{cell("different_high")}'
+            f'{cell("different_low")}</tr></tbody></table>')
 
 
 def contrast_page(release: Release) -> str:
@@ -163,8 +192,12 @@ def contrast_page(release: Release) -> str:
         f'<h2 id="pairs">Duplicate pairs</h2>\n'
         f'<table class="stances" id="pair-types"><thead><tr><th>pair type</th><th>pairs</th>'
         f"</tr></thead><tbody>{pair_summary}</tbody></table>\n"
+        f"<p>The 2x2 design: the same or a different proposition, at high or low surface "
+        f"overlap (the token-LCS Dice similarity of the two texts). A set that needs "
+        f"reading has both labels at every overlap level.</p>\n{cells_grid(pairs)}\n"
         f'<table class="contrast" id="contrast-pairs"><thead><tr><th>pair</th><th>type</th>'
         f"<th>natural mention (words the edit took out struck through)</th>"
         f"<th>edited text (words it put in highlighted)</th>"
-        f"<th>label</th><th>similarity</th></tr></thead><tbody>{pair_rows}</tbody></table>")
+        f"<th>label</th><th>similarity</th><th>cell</th></tr></thead>"
+        f"<tbody>{pair_rows}</tbody></table>")
     return page("Contrast set: each edit beside its original", body)

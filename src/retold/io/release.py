@@ -7,6 +7,8 @@ Layout of a release folder (what ``retold build`` writes, and nothing else)::
     LICENSE-DATA.md                            the licence of the annotations; the texts' rights
     build_info.json                            versions of the libraries that wrote the bytes,
                                                and "written_by": "retold build"
+    probes.json                                the contrast sets' artefact probe scores
+                                               (``retold.validate.probes``)
     data/<config>/test-00000-of-00001.parquet  one file per ``schema.CONFIGS`` entry
     SHA256SUMS                                 ``sha256sum`` lines for every other file
 
@@ -34,6 +36,7 @@ CROISSANT_FILE = "croissant.json"
 SUMS_FILE = "SHA256SUMS"
 BUILD_INFO_FILE = "build_info.json"
 LICENSE_FILE = "LICENSE-DATA.md"
+PROBES_FILE = "probes.json"
 DATA_DIR = "data"
 DATA_FILE = "test-00000-of-00001.parquet"
 

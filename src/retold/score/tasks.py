@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from retold.schema import STANCES
+from retold.schema import PAIR_CELLS, STANCES
 
 ID = "id"
 BOOL = "bool"
@@ -440,6 +440,15 @@ _PAIRS_RESAMPLED = ("pairs grouped by their claim_id_a mention: a drawn mention 
                     "its pairs as claim_id_a, so every pair is in exactly one group and the "
                     "pairs that share their first mention stay together")
 
+OVERLAP_LEVELS: tuple[str, ...] = ("high", "low")
+PAIR_CELL_SCORES: tuple[str, ...] = (
+    *(f"average_precision_{level}_overlap" for level in OVERLAP_LEVELS),
+    *(f"accuracy_{cell}" for cell in PAIR_CELLS),
+)
+"""The contrast pairs' 2x2 design (``schema.PAIR_CELLS``): AP within each overlap level
+(each cell holds one label, so AP is defined per level, where both labels meet), and the
+decision accuracy in each cell; None where a level lacks a label or a cell is empty."""
+
 DUPLICATED = Task(
     name="duplicated",
     input="A pair of gold claim mentions (claim_id_a < claim_id_b), within or across documents.",
@@ -482,7 +491,8 @@ DUPLICATED = Task(
                 *_PAIR_DECISION),
         configs=("documents", "contrast_pairs"),
         main_score="average_precision",
-        scores=(*_PAIR_SCORES, "n_positive", per_fold("average_precision"), *_CONTRAST_EXTRA),
+        scores=(*_PAIR_SCORES, "n_positive", per_fold("average_precision"), *_CONTRAST_EXTRA,
+                *PAIR_CELL_SCORES),
         ci_scores=("average_precision", "pair_f1", "contrast_consistency"),
         resampled=("contrast pairs grouped by their natural mention (claim_id); the same "
                    "groups for contrast_consistency"),
@@ -508,7 +518,7 @@ DUPLICATED = Task(
     ),
     second_score="pair_f1",
     agreement_scores=("average_precision", "pair_f1"),
-    rules_version=1,
+    rules_version=2,
 )
 
 _CLUSTER_FIELDS = (_CLAIM_ID,

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from retold.io.jsonio import show
-from retold.schema import REUSE_LABELS
+from retold.schema import PAIR_CELLS, REUSE_LABELS
 from retold.score.formats import PREDICTION_VALUE, UNKNOWN_ID, Line, Problems, align_items
 from retold.score.gold import Release
 from retold.score.metrics.bootstrap import resample_counts
@@ -62,6 +62,8 @@ class PairGold:
     """True for a duplicate pair whose cluster is new to the pair's fold."""
     claim_ids: frozenset[str] = frozenset()
     edit_type: list[str] | None = None
+    cell: list[str] | None = None
+    """The 2x2 cell of each contrast pair (``contrast_pairs.cell``)."""
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -105,6 +107,7 @@ class PairGold:
             group=group,
             n_groups=len(groups),
             edit_type=[r["edit_type"] for r in rows],
+            cell=[r["cell"] for r in rows],
         )
 
 
@@ -222,6 +225,8 @@ class PairScorer:
             for k in range(gold.n_folds)]
 
         samples: dict[str, Any] = {}
+        if gold.cell is not None:
+            values.update(_cell_scores(gold.cell, positive, decision == positive, ap))
         if gold.edit_type is not None:
             values.update(_consistency(gold, decision, preds.present))
             if n_boot and gold.n_groups:
@@ -256,6 +261,23 @@ def _resampled(gold: PairGold, positive: np.ndarray, score: np.ndarray, outcomes
             summed = w @ per_group
             samples[f"pair_f1{suffix}"] = prf(summed[:, 0], summed[:, 1], summed[:, 2])[2]
     return samples
+
+
+def _cell_scores(cells: Sequence[str], positive: np.ndarray, right: np.ndarray,
+                 ap: Any) -> dict[str, float | None]:
+    """AP within each overlap level (high: the cells ``*_high``, similarity >=
+    ``schema.HIGH_OVERLAP_MIN``) where both labels occur, and the accuracy of each 2x2
+    cell (a missing prediction counts as wrong)."""
+    cell = np.array(cells, dtype=object)
+    high = np.array([c.endswith("_high") for c in cells], dtype=bool)
+    out: dict[str, float | None] = {}
+    for level, mask in (("high", high), ("low", ~high)):
+        both = bool((positive & mask).any() and (~positive & mask).any())
+        out[f"average_precision_{level}_overlap"] = ap(mask) if both else None
+    for name in PAIR_CELLS:
+        mask = cell == name
+        out[f"accuracy_{name}"] = float(right[mask].mean()) if mask.any() else None
+    return out
 
 
 def _group_flags(gold: PairGold, decision: np.ndarray, present: np.ndarray) -> np.ndarray:
