@@ -345,6 +345,23 @@ MUTATIONS: list[Mutation] = [
              edit_line(PAIRS, 1, _update(edited_text="Staff left the embassy on Monday"))),
     Mutation("pair-surface:positive", v.PAIR_SURFACE, PAIRS, "line 2 p-0002",
              edit_line(PAIRS, 2, _update(edited_text="the mission continues its work today"))),
+    # The 2x2 cells (schema.CONTRAST_PAIR_EDIT_CELLS): same_* is duplicate at high overlap,
+    # different_* is not a duplicate at low overlap.
+    Mutation("pair-label-mismatch:same", v.PAIR_LABEL_MISMATCH, PAIRS, "line 1 p-0001",
+             edit_line(PAIRS, 1, _update(
+                 edit_type="same_synonym", rule="P3",
+                 edited_text="Officials evacuated employees from the embassy on Friday"))),
+    Mutation("pair-surface:same", v.PAIR_SURFACE, PAIRS, "line 1 p-0001",
+             edit_line(PAIRS, 1, _update(
+                 edit_type="same_synonym", rule="P3", duplicate=True,
+                 edited_text="On Friday the mission's employees were taken out"))),
+    Mutation("pair-label-mismatch:different", v.PAIR_LABEL_MISMATCH, PAIRS, "line 2 p-0002",
+             edit_line(PAIRS, 2, _update(edit_type="different_paraphrase_polarity",
+                                         rule="P4", edited_text="the embassy has stopped"))),
+    Mutation("pair-surface:different", v.PAIR_SURFACE, PAIRS, "line 2 p-0002",
+             edit_line(PAIRS, 2, _update(
+                 edit_type="different_paraphrase_polarity", rule="P4", duplicate=False,
+                 edited_text="the mission no longer continues its work"))),
 ]
 
 

@@ -224,6 +224,20 @@ CONTRAST_PAIR_EDIT_TYPES: tuple[str, ...] = (
     "hard_negative_action",
     "hard_positive_paraphrase",
     "hard_positive_restructure",
+    # Added in dataset 1.2.0 (appended, so the class ids above keep their values).
+    "hard_negative_polarity",
+    "same_alias",
+    "same_synonym",
+    "same_word_order",
+    "same_translation",
+    "same_frame",
+    "different_paraphrase_actor",
+    "different_paraphrase_place",
+    "different_paraphrase_quantity",
+    "different_paraphrase_time",
+    "different_paraphrase_action",
+    "different_paraphrase_scope",
+    "different_paraphrase_polarity",
 )
 CONTRAST_PAIR_EDIT_DEFINITIONS: dict[str, str] = {
     "hard_negative_time": "Near-identical wording, another time: a different proposition.",
@@ -240,7 +254,51 @@ CONTRAST_PAIR_EDIT_DEFINITIONS: dict[str, str] = {
     "hard_positive_restructure": (
         "Other structure (voice, word order, nominalisation), same proposition."
     ),
+    "hard_negative_polarity": (
+        "Near-identical wording, negated (or a negation removed): the contrary proposition."
+    ),
+    "same_alias": (
+        "Near-identical wording, another name for the same entity (Tehran for Iran, the IRGC "
+        "for the Revolutionary Guards, Quds Forces for Quds Force): same proposition."
+    ),
+    "same_synonym": "Near-identical wording, a synonym for one word or phrase: same proposition.",
+    "same_word_order": (
+        "The same words in another order (the two items of a list, a time phrase moved to the "
+        "front): same proposition."
+    ),
+    "same_translation": (
+        "Near-identical wording, another rendering: spelling, transliteration or date format "
+        "(Fuad/Fouad, Sweida/Es-Suwayda, advisors/advisers): same proposition."
+    ),
+    "same_frame": (
+        "Near-identical wording, another frame around the same fact: tense or aspect (has "
+        "begun/began), reported-speech backshift (would/will), a hedge added or removed "
+        "(reportedly): same proposition."
+    ),
+    "different_paraphrase_actor": (
+        "Other words or structure, and another actor or affected party (also by swapping two "
+        "roles): a different proposition."
+    ),
+    "different_paraphrase_place": "Other words or structure, and another place.",
+    "different_paraphrase_quantity": "Other words or structure, and another number or amount.",
+    "different_paraphrase_time": "Other words or structure, and another time.",
+    "different_paraphrase_action": "Other words or structure, and another action or state.",
+    "different_paraphrase_scope": (
+        "Other words or structure, and a narrower or broader claim whose truth differs."
+    ),
+    "different_paraphrase_polarity": "Other words or structure, and the contrary proposition.",
 }
+CONTRAST_PAIR_EDIT_CELLS: dict[str, tuple[bool, bool]] = {
+    **{t: (False, True) for t in CONTRAST_PAIR_EDIT_TYPES if t.startswith("hard_negative_")},
+    **{t: (True, False) for t in CONTRAST_PAIR_EDIT_TYPES if t.startswith("hard_positive_")},
+    **{t: (True, True) for t in CONTRAST_PAIR_EDIT_TYPES if t.startswith("same_")},
+    **{t: (False, False) for t in CONTRAST_PAIR_EDIT_TYPES if t.startswith("different_")},
+}
+"""What each pair edit type must be: ``(duplicate, high overlap)``, where high overlap means
+a similarity (``REUSE_MEASURE``) of at least ``REUSE_NEAR_VERBATIM_MIN`` between the natural
+mention and the edited text. The four combinations are the 2x2 design of the contrast pairs
+(``annotations/CONTRAST.md`` Part 2): both labels at both overlap levels, so that surface
+overlap alone cannot tell a duplicate."""
 CONTRAST_HARD_NEGATIVE_PREFIX = "hard_negative_"
 CONTRAST_HARD_POSITIVE_PREFIX = "hard_positive_"
 

@@ -30,8 +30,6 @@ from retold.io.jsonio import read_optional_object
 from retold.schema import (
     CONTRAST_EDIT_DEFINITIONS,
     CONTRAST_EDIT_TYPES,
-    CONTRAST_HARD_NEGATIVE_PREFIX,
-    CONTRAST_HARD_POSITIVE_PREFIX,
     CONTRAST_PAIR_EDIT_DEFINITIONS,
     CONTRAST_PAIR_EDIT_TYPES,
     STANCES,
@@ -87,8 +85,8 @@ def counts_markdown(edits: Sequence[Row], pairs: Sequence[Row], heading: str = "
     by_doc_pairs = Counter(r["doc_id"] for r in pairs)
     originals = {r["original_claim_id"] for r in edits}
     pair_types = Counter(r["edit_type"] for r in pairs)
-    negatives = sum(1 for r in pairs if r["edit_type"].startswith(CONTRAST_HARD_NEGATIVE_PREFIX))
-    positives = sum(1 for r in pairs if r["edit_type"].startswith(CONTRAST_HARD_POSITIVE_PREFIX))
+    negatives = sum(1 for r in pairs if not r["duplicate"])
+    positives = sum(1 for r in pairs if r["duplicate"])
     denied_nonlexical = sum(1 for r in edits if r["denied"] and not has_denial_word(r["text"]))
     distractors = sum(1 for r in edits if r["edit_type"] in DISTRACTORS)
     summary = [
@@ -97,8 +95,8 @@ def counts_markdown(edits: Sequence[Row], pairs: Sequence[Row], heading: str = "
         ("denied edits without any denial word", denied_nonlexical),
         ("distractors (labels kept although a cue word appears)", distractors),
         ("duplicate edits (`contrast_pairs`)", len(pairs)),
-        ("hard negatives (not duplicates)", negatives),
-        ("hard positives (duplicates)", positives),
+        ("different proposition (not duplicates)", negatives),
+        ("same proposition (duplicates)", positives),
     ]
     stance_table = table(
         ("original stance \\ edited stance", *STANCES, "total"),

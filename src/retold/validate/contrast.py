@@ -85,11 +85,14 @@ Every problem names the file, the line and id, and one of these codes:
     row with the same immediate source; a ``chain_added``/``chain_removed`` row whose
     chain is not the original's with one link added/removed.
 ``pair-label-mismatch``
-    A ``hard_negative_*`` pair is marked duplicate, or a ``hard_positive_*`` pair is not.
+    A pair's ``duplicate`` is not the one its edit type requires
+    (``schema.CONTRAST_PAIR_EDIT_CELLS``): a ``hard_negative_*`` or ``different_*`` pair
+    marked duplicate, or a ``hard_positive_*`` or ``same_*`` pair not marked.
 ``pair-surface``
-    A hard negative's similarity to its claim (``schema.REUSE_MEASURE``) is below
-    ``schema.REUSE_NEAR_VERBATIM_MIN``, or a hard positive's is not below it: negatives
-    must look alike and positives must not.
+    A pair's similarity to its claim (``schema.REUSE_MEASURE``) is not on the overlap level
+    its edit type requires: ``hard_negative_*`` and ``same_*`` pairs must reach
+    ``schema.REUSE_NEAR_VERBATIM_MIN`` (high overlap), ``hard_positive_*`` and
+    ``different_*`` pairs must stay below it (low overlap).
 """
 
 from __future__ import annotations
@@ -697,17 +700,19 @@ def _check_pair_record(r: ContrastPair, context: Context) -> Iterator[Problem]:
         yield Problem(file, where, EDIT_MISMATCH,
                       f"edited_text equals the text of {r.claim_id}: nothing was edited")
     yield from _check_doc_and_fold(file, where, r.doc_id, r.fold, r.claim_id, context)
-    negative = r.edit_type.startswith(schema.CONTRAST_HARD_NEGATIVE_PREFIX)
-    positive = r.edit_type.startswith(schema.CONTRAST_HARD_POSITIVE_PREFIX)
-    if (negative and r.duplicate) or (positive and not r.duplicate):
+    expected = schema.CONTRAST_PAIR_EDIT_CELLS.get(r.edit_type)
+    if expected is None:
+        return
+    duplicate, high = expected
+    if r.duplicate != duplicate:
         yield Problem(file, where, PAIR_LABEL_MISMATCH,
-                      f"a {r.edit_type} pair must have duplicate={positive}")
+                      f"a {r.edit_type} pair must have duplicate={duplicate}")
     threshold = schema.REUSE_NEAR_VERBATIM_MIN
-    if negative and r.similarity < threshold:
+    if high and r.similarity < threshold:
         yield Problem(file, where, PAIR_SURFACE,
-                      f"a hard negative must look alike: similarity {r.similarity:.3f} < "
+                      f"a {r.edit_type} pair must look alike: similarity {r.similarity:.3f} < "
                       f"{threshold}")
-    if positive and r.similarity >= threshold:
+    if not high and r.similarity >= threshold:
         yield Problem(file, where, PAIR_SURFACE,
-                      f"a hard positive must look different: similarity {r.similarity:.3f} "
-                      f">= {threshold}")
+                      f"a {r.edit_type} pair must look different: similarity "
+                      f"{r.similarity:.3f} >= {threshold}")
