@@ -23,6 +23,7 @@ from typing import Any
 from baselines.registry import KIND
 from baselines.results import load_results
 from retold.describe.markdown import MarkerError, replace_block, table
+from retold.io.agreement import figure
 
 log = logging.getLogger("baselines")
 
@@ -35,13 +36,6 @@ NEW_SUBSET = {"duplicated": "average_precision_new", "clusters": "conll_f1_new",
 SECOND = {"attributed": "source_span_f1_overlap", "denied": "stance_macro_f1",
           "duplicated": "pair_f1", "clusters": "b3_f1", "retrieval": "recall_at_5",
           "claims": "span_f1_overlap", "end2end": "denied_span_f1_overlap"}
-AGREEMENT_KEYS = {
-    "attributed": ("attributed Cohen's kappa (matched)",),
-    "denied": ("stance Cohen's kappa (matched)", "stance accuracy (matched)"),
-    "clusters": ("cluster B-cubed F1 (matched)",),
-    "claims": ("claim-span F1, exact", "claim-span F1, overlap"),
-    "end2end": ("claim-span F1, overlap", "attributed Cohen's kappa (matched)"),
-}
 UNTRAINED = ("floor", "rules", "scikit-learn", "zero-shot embeddings")
 FINDINGS = "FINDINGS.md"
 """A hand-written summary of one official run, kept beside its results; it names the
@@ -147,14 +141,18 @@ def _loss_fell(run: dict[str, Any]) -> bool:
                                    for h in histories)
 
 
-def _agreement_line(task: str, agreement: dict[str, Any]) -> str:
-    keys = [k for k in AGREEMENT_KEYS.get(task, ()) if k in agreement]
-    if not keys:
+def _agreement_line(task: str, agreement: dict[str, Any], keys: tuple[str, ...]) -> str:
+    """The agreement of the two reads on this task's columns ``keys``, looked up by (task,
+    score key) in ``annotations/agreement.json`` (``retold.io.agreement``)."""
+    found = [(k, figure(agreement, task, k)) for k in keys]
+    shown = [f"`{k}` {fmt(f[0])}" + (f" [{f[1][0]:.3f}, {f[1][1]:.3f}]" if f[1] else "")
+             for k, f in found if f is not None and f[0] is not None]
+    if not shown:
         return ("Agreement between the two model-made annotation reads: not measured for "
                 "this task.")
-    values = "; ".join(f"{k} {agreement[k]}" for k in keys)
-    return (f"Agreement between two model-made annotation reads (both by Claude, before "
-            f"adjudication; **not a human ceiling**): {values}.")
+    return (f"Agreement between two model-made annotation reads (the second scored against "
+            f"the first by `retold score`; both by Claude, before adjudication; **not a human "
+            f"ceiling**): {'; '.join(shown)}.")
 
 
 def _losses_to_rules(task: str, rows: list[dict[str, Any]],
@@ -230,7 +228,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: dict[str, Any
             body.append(line)
         text = [f"### `{task}` (main score `{main_key}`)", "", table(header, body), "",
                 f"Resampled for the CI: {rows[0]['resampled']}.", "",
-                _agreement_line(task, agreement)]
+                _agreement_line(task, agreement, (main_key, second_key))]
         if has_contrast:
             text += ["", f"Contrast columns: `retold score --subset contrast` on the "
                      f"{'contrast_pairs' if task == 'duplicated' else 'contrast'} config "

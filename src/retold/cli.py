@@ -93,24 +93,20 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_agree(args: argparse.Namespace) -> int:
-    from retold.annotate.agreement import (
-        check_agreement_targets,
-        compare,
-        load_read,
-        write_agreement,
-    )
+    from retold.annotate.agreement import check_agreement_target, compare, write_agreement
+    from retold.io.agreement import key_figures
 
-    for out in (args.out, args.details):
-        if not out.parent.is_dir():
-            print(f"error: {out}: folder {out.parent} does not exist", file=sys.stderr)
-            return 2
-    check_agreement_targets(args.out, args.details)
-    figures = compare(load_read(args.corpus, args.first), load_read(args.corpus, args.second))
-    headline = write_agreement(args.out, args.details, figures)
-    width = max(len(k) for k in headline)
-    for key, value in headline.items():
-        print(f"{key:<{width}}  {value}")
-    print(f"written: {args.out}, {args.details}")
+    if not args.out.parent.is_dir():
+        print(f"error: {args.out}: folder {args.out.parent} does not exist", file=sys.stderr)
+        return 2
+    check_agreement_target(args.out)
+    data = compare(args.corpus, args.first, args.second)
+    write_agreement(args.out, data)
+    for task, key, value, ci in key_figures(data):
+        bounds = f"[{ci[0]:.4f}, {ci[1]:.4f}]" if ci else ""
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        print(f"{task:<11} {key:<28} {shown:>8}  {bounds}")
+    print(f"written: {args.out}")
     return 0
 
 
@@ -234,17 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: release)")
     p.set_defaults(func=_cmd_build)
 
-    p = add("agree", "agreement between two independent reads (first vs second)")
+    p = add("agree", "agreement between two independent reads: the second scored against "
+                     "the first by the scorer")
     p.add_argument("--first", type=Path, default=Path("annotations/first_read"),
-                   help="the first read's annotation set (default: annotations/first_read)")
+                   help="the first read's annotation set, the gold (default: "
+                        "annotations/first_read)")
     p.add_argument("--second", type=Path, default=Path("annotations/second_read"),
-                   help="the second read's annotation set (default: annotations/second_read)")
+                   help="the second read's annotation set, scored as predictions (default: "
+                        "annotations/second_read)")
     p.add_argument("--out", type=Path, default=Path("annotations/agreement.json"),
-                   help="headline figures, JSON: new or an earlier agreement file "
+                   help="the agreement file, JSON: new or an earlier agreement file "
                         "(default: annotations/agreement.json)")
-    p.add_argument("--details", type=Path,
-                   default=Path("annotations/agreement_details.json"),
-                   help="every figure, JSON (default: annotations/agreement_details.json)")
     p.set_defaults(func=_cmd_agree)
 
     from retold.export import EXPORT_FORMATS, IMPORT_FORMATS

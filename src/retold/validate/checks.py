@@ -174,6 +174,7 @@ from retold.errors import (
     EMPTY_PROPOSITION,
     MENTION_SOURCE_MISMATCH,
     MISSING_ANNOTATION,
+    SHAPE,
     UNKNOWN_DOCUMENT,
     UNKNOWN_LABEL,
     UNKNOWN_SOURCE,
@@ -186,6 +187,7 @@ from retold.errors import (
 )
 from retold.io import corpus as corpus_io
 from retold.io import standoff as annotation
+from retold.io.agreement import shape_problem
 from retold.io.corpus import Corpus, Document, read_corpus
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, load_annotation_set
 from retold.io.toplevel import read_json_as
@@ -325,13 +327,18 @@ def _everything_read(annotations: AnnotationSet, corpus: Corpus) -> bool:
 # Checks: files and ids.
 # --------------------------------------------------------------------------------------
 def _check_agreement(annotations_dir: Path) -> Iterator[Problem]:
-    """``agreement.json``, when present, holds one JSON object (the card prints it)."""
+    """``agreement.json``, when present, is an agreement file of the format the card reads
+    (``retold.io.agreement``)."""
     path = annotations_dir / annotation.AGREEMENT_FILE
     if not os.path.lexists(path):
         return
     problems: list[Problem] = []
-    read_json_as(path, problems, dict, "one JSON object")
+    data = read_json_as(path, problems, dict, "one JSON object")
     yield from problems
+    if not problems:
+        why = shape_problem(data)
+        if why is not None:
+            yield Problem(str(path), "-", SHAPE, why)
 
 
 def _check_doc_files(
