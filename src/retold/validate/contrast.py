@@ -1,14 +1,19 @@
 """Check the contrast set against the corpus, the natural annotations and the schema.
 
 The contrast set (``annotations/contrast/``, see ``retold.io.contrast`` for its files and
-``annotations/CONTRAST.md`` for its rules) is written as quote-based drafts. This module
-anchors every quote to offsets in the row's own ``text`` (or, for the unedited passage,
-in the original document) by the rules of ``retold.text.quotes``, builds one record per
-row (``ContrastEdit``, ``ContrastPair``: the release rows in all but their layout), and
-checks the records like natural annotations. It runs once the natural annotations are
-valid: ``retold validate`` then calls ``check_contrast`` and the builder
-``load_contrast_or_raise``. An annotation set without a ``contrast/`` folder (the first
-and second reads) has nothing to check.
+``annotations/CONTRAST.md`` for its rules) is written as quote-based drafts and anchored
+once, by ``retold anchor --contrast`` (``anchor_contrast``), into the committed standoff
+files ``contrast/standoff/*.jsonl``: every quote becomes offsets in the row's own ``text``
+(or, for the unedited passage, in the original document) by the rules of
+``retold.text.quotes``. ``retold validate`` (``check_contrast``, called by
+``retold.validate.checks`` once the natural annotations are valid, so the build's
+validation covers it too) reads the standoff lines, checks that each draft line has its
+anchored line with the draft's digest, makes one record per row (``ContrastEdit``,
+``ContrastPair``) and checks the records like natural annotations. A draft line without a
+current standoff line is a ``stale-standoff`` problem, and is anchored in memory so that
+its other problems are reported too. The release rows are laid out from the standoff lines
+by ``retold.build.contrast_rows``. An annotation set without a ``contrast/`` folder (the
+first and second reads) has nothing to check.
 
 Every problem names the file, the line and id, and one of these codes:
 
@@ -86,6 +91,11 @@ Every problem names the file, the line and id, and one of these codes:
     chain is not the original's with one link added/removed.
 ``pair-label-mismatch``
     A ``hard_negative_*`` pair is marked duplicate, or a ``hard_positive_*`` pair is not.
+``stale-standoff``
+    A draft line has no line in ``contrast/standoff/`` (never anchored), or its line there
+    records another digest (the draft was edited after ``retold anchor --contrast``), or
+    copies another label or text than the draft has (the standoff was edited by hand); a
+    standoff line has no draft line. Run ``retold anchor --contrast``.
 ``pair-surface``
     A hard negative's similarity to its claim (``schema.REUSE_MEASURE``) is below
     ``schema.REUSE_NEAR_VERBATIM_MIN``, or a hard positive's is not below it: negatives
@@ -120,6 +130,7 @@ from retold.errors import (
     RETIRED_ID,
     SPAN_OVERLAP,
     SPAN_TEXT_MISMATCH,
+    STALE_STANDOFF,
     STANCE_SOURCE_MISMATCH,
     UNKNOWN_LABEL,
     UNKNOWN_ORIGINAL,
@@ -133,10 +144,15 @@ from retold.io.contrast import (
     CONTRAST_DIR,
     EDITS_FILE,
     PAIRS_FILE,
+    STANDOFF_DIR,
+    ContrastDrafts,
     EditDraft,
+    EditStandoff,
     PairDraft,
+    PairStandoff,
     has_contrast,
     load_contrast_drafts,
+    load_contrast_standoff,
 )
 from retold.io.corpus import Document
 from retold.io.standoff import AnnotationSet
@@ -303,34 +319,58 @@ class Context:
 # Public API.
 # --------------------------------------------------------------------------------------
 def check_contrast(annotations_dir: Path, docs: Sequence[Document],
-                   annotations: AnnotationSet) -> list[Problem]:
+                   annotations: AnnotationSet, *, anchored: bool = True) -> list[Problem]:
     """Every problem of the contrast set; empty when it is valid or there is none.
 
     Run it on natural annotations that passed ``validate``: the contrast rows refer to them.
+    ``anchored=False`` checks the drafts alone, anchoring them in memory (what ``retold
+    anchor --contrast`` would write), for a set whose standoff is yet to be written.
     """
     if not has_contrast(annotations_dir):
         return []
     problems: list[Problem] = []
-    load_contrast(annotations_dir, Context.of(docs, annotations), problems)
+    drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    _check_drafts(annotations_dir, drafts, Context.of(docs, annotations), problems,
+                  anchored=anchored)
     return sorted(set(problems))
 
 
 def load_contrast_or_raise(annotations_dir: Path, docs: Sequence[Document],
                            annotations: AnnotationSet) -> ContrastSet:
-    """The anchored contrast set (empty without one); InvalidInputError with every problem."""
+    """The checked contrast set (empty without one), its records made from the standoff
+    lines; InvalidInputError with every problem."""
     if not has_contrast(annotations_dir):
         return ContrastSet((), ())
     problems: list[Problem] = []
     result = load_contrast(annotations_dir, Context.of(docs, annotations), problems)
     if problems:
-        raise InvalidInputError(problems)
+        raise InvalidInputError(sorted(set(problems)))
     return result
+
+
+def anchor_contrast(annotations_dir: Path, docs: Sequence[Document],
+                    annotations: AnnotationSet) -> tuple[ContrastDrafts, ContrastSet]:
+    """Anchor every draft line (the standoff files are not read) and check the records:
+    what ``retold anchor --contrast`` writes. InvalidInputError with every problem."""
+    problems: list[Problem] = []
+    drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    result = _check_drafts(annotations_dir, drafts, Context.of(docs, annotations), problems,
+                           anchored=False)
+    if problems:
+        raise InvalidInputError(sorted(set(problems)))
+    return drafts, result
 
 
 def load_contrast(annotations_dir: Path, context: Context,
                   problems: list[Problem]) -> ContrastSet:
-    """Read, anchor and check the contrast set; append every problem to ``problems``."""
+    """Read and check the contrast set, its records made from the standoff lines; append
+    every problem to ``problems``."""
     drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    return _check_drafts(annotations_dir, drafts, context, problems, anchored=True)
+
+
+def _check_drafts(annotations_dir: Path, drafts: ContrastDrafts, context: Context,
+                  problems: list[Problem], *, anchored: bool) -> ContrastSet:
     folder = Path(annotations_dir) / CONTRAST_DIR
     problems += check_contrast_registry(drafts, str(folder / EDITS_FILE),
                                         str(folder / PAIRS_FILE))
@@ -340,12 +380,32 @@ def load_contrast(annotations_dir: Path, context: Context,
                            EDIT_ID_PATTERN, "contrast_id", drafts.retired, drafts.retired_file)
     problems += _check_ids([(d.file, d.where, d.pair_id) for d in drafts.pairs],
                            PAIR_ID_PATTERN, "pair_id", drafts.retired, drafts.retired_file)
+    standoff_edits: dict[str, EditStandoff] | None = None
+    standoff_pairs: dict[str, PairStandoff] | None = None
+    if anchored:
+        standoff = load_contrast_standoff(Path(annotations_dir), problems)
+        standoff_edits = {s.contrast_id: s for s in standoff.edits or ()}
+        standoff_pairs = {s.pair_id: s for s in standoff.pairs or ()}
+        problems += _unmatched_standoff(standoff.edits or (), {d.contrast_id
+                                                               for d in drafts.edits}, drafts)
+        problems += _unmatched_standoff(standoff.pairs or (), {d.pair_id for d in drafts.pairs},
+                                        drafts)
     edits = []
     for draft in drafts.edits:
         problems += _check_draft_labels(draft.file, draft.where, draft.edit_type, draft.rule,
                                         schema.CONTRAST_EDIT_TYPES, drafts.rules,
                                         drafts.rules_file, draft.stance)
-        record = _anchor_edit(draft, context, problems)
+        line = None
+        if standoff_edits is not None:
+            line = standoff_edits.get(draft.contrast_id)
+            stale = _stale(draft.file, draft.where, draft.digest, line, _edit_copies(draft))
+            problems += stale
+            if stale:
+                line = None
+        if line is not None:
+            record = _record_from_standoff(line, draft, context, problems)
+        else:
+            record = _anchor_edit(draft, context, problems)
         if record is not None:
             edits.append(record)
     pairs = []
@@ -354,12 +414,146 @@ def load_contrast(annotations_dir: Path, context: Context,
                                         pair_draft.edit_type, pair_draft.rule,
                                         schema.CONTRAST_PAIR_EDIT_TYPES, drafts.rules,
                                         drafts.rules_file, None)
+        if standoff_pairs is not None:
+            problems += _stale(pair_draft.file, pair_draft.where, pair_draft.digest,
+                               standoff_pairs.get(pair_draft.pair_id),
+                               _pair_copies(pair_draft))
         pair = _pair_record(pair_draft, context, problems)
         if pair is not None:
             pairs.append(pair)
     problems += check_edit_records(edits, context)
     problems += check_pair_records(pairs, context)
     return ContrastSet(tuple(edits), tuple(pairs))
+
+
+# --------------------------------------------------------------------------------------
+# The standoff lines against their drafts.
+# --------------------------------------------------------------------------------------
+_RERUN = "run `retold anchor --contrast`"
+
+
+def _edit_copies(draft: EditDraft) -> dict[str, object]:
+    """What an edit's standoff line copies from its draft line, by standoff key."""
+    return {"original_claim_id": draft.original_claim_id, "edit_type": draft.edit_type,
+            "rule": draft.rule, "text": draft.text, "stance": draft.stance,
+            "original_text": draft.original, "note": draft.note,
+            "chain": tuple(link.source for link in draft.chain)}
+
+
+def _pair_copies(draft: PairDraft) -> dict[str, object]:
+    return {"claim_id": draft.claim_id, "edited_text": draft.edited_text,
+            "duplicate": draft.duplicate, "edit_type": draft.edit_type, "rule": draft.rule,
+            "note": draft.note}
+
+
+def _stale(file: str, where: str, digest: str, line: EditStandoff | PairStandoff | None,
+           copies: dict[str, object]) -> list[Problem]:
+    """Why the draft line's standoff line is missing or not current (empty if current)."""
+    folder = f"{CONTRAST_DIR}/{STANDOFF_DIR}/{Path(file).name}"
+    if line is None:
+        return [Problem(file, where, STALE_STANDOFF,
+                        f"this draft line has no anchored line in {folder}: {_RERUN}")]
+    if line.draft_sha256 != digest:
+        return [Problem(file, where, STALE_STANDOFF,
+                        f"this draft line was edited after it was anchored (its digest is not "
+                        f"the one {folder} {line.where} records): {_RERUN}")]
+    for key, value in copies.items():
+        have = getattr(line, key)
+        if key == "chain":
+            have = tuple(link.source for link in have)
+        if have != value:
+            return [Problem(file, where, STALE_STANDOFF,
+                            f"{folder} {line.where} has another {key!r} than this draft "
+                            f"line (the standoff was edited by hand): {_RERUN}")]
+    return []
+
+
+def _lost_row(row_id: str, drafts: ContrastDrafts) -> bool:
+    """Whether the registry check reports ``row_id`` as a lost row (issued, not retired)."""
+    kind, _, number = row_id.partition("-")
+    return (drafts.issued is not None and kind in drafts.issued and number.isdigit()
+            and 1 <= int(number) <= drafts.issued[kind] and row_id not in drafts.retired)
+
+
+def _unmatched_standoff(lines: Sequence[EditStandoff | PairStandoff],
+                        draft_ids: set[str], drafts: ContrastDrafts) -> Iterator[Problem]:
+    """Standoff lines without a draft line (the build would release them), and ids anchored
+    twice. A line whose draft line was lost is left to the ``id-registry`` problem."""
+    seen: set[str] = set()
+    for line in lines:
+        row_id = line.contrast_id if isinstance(line, EditStandoff) else line.pair_id
+        if row_id not in draft_ids:
+            if not _lost_row(row_id, drafts):
+                yield Problem(line.file, line.where, STALE_STANDOFF,
+                              f"anchored line {row_id!r} has no draft line: {_RERUN}")
+        elif row_id in seen:
+            yield Problem(line.file, line.where, STALE_STANDOFF,
+                          f"{row_id!r} is anchored twice: {_RERUN}")
+        seen.add(row_id)
+
+
+def _record_from_standoff(line: EditStandoff, draft: EditDraft, context: Context,
+                          problems: list[Problem]) -> ContrastEdit | None:
+    """The record of a current standoff line (its passage checked against the document)."""
+    file, where = draft.file, draft.where
+    problems += _edit_problems(draft)
+    original = context.claims.get(line.original_claim_id)
+    if original is None:
+        problems.append(Problem(file, where, UNKNOWN_ORIGINAL,
+                                f"original_claim_id {line.original_claim_id!r} is not a "
+                                f"claim mention of the annotations"))
+        return None
+    document = context.documents.get(original.doc_id)
+    if document is None:
+        return None
+    p_start, p_end = line.passage_start, line.passage_end
+    if document.text[p_start:p_end] != line.original_text or not 0 <= p_start < p_end:
+        problems.append(Problem(line.file, line.where, PASSAGE_MISMATCH,
+                                f"the passage [{p_start}, {p_end}) of {original.doc_id} is not "
+                                f"the unedited passage the line quotes: {_RERUN}"))
+        return None
+    found = list(_passage_problems(file, where, original, p_start, p_end, context))
+    problems += found
+    if found:
+        return None
+    chain = tuple(AnchoredLink(ln.source, ln.source_start, ln.source_end, ln.cue_start,
+                               ln.cue_end) for ln in line.chain)
+    return ContrastEdit(
+        file=file, line=draft.line, contrast_id=line.contrast_id,
+        original_claim_id=line.original_claim_id, doc_id=original.doc_id,
+        fold=document.fold, edit_type=line.edit_type, rule=line.rule, text=line.text,
+        start=line.start, end=line.end, claim_text=line.claim_text, stance=line.stance,
+        source=chain[-1].source if chain else schema.AUTHOR, chain=chain,
+        original_text=line.original_text, passage_start=p_start, passage_end=p_end,
+        original_stance=original.stance, original_source=original.source,
+        original_chain=original.chain, note=line.note,
+    )
+
+
+def _edit_problems(draft: EditDraft) -> Iterator[Problem]:
+    """The draft's ``edit`` applied to ``original`` must give ``text``, and change it."""
+    applied, why = apply_edit(draft.original, draft.edit)
+    if applied is None:
+        yield Problem(draft.file, draft.where, EDIT_MISMATCH, why)
+    elif applied != draft.text:
+        yield Problem(draft.file, draft.where, EDIT_MISMATCH,
+                      f"applying edit to original gives {applied!r}, not the row's text "
+                      f"{draft.text!r}")
+    if draft.text == draft.original:
+        yield Problem(draft.file, draft.where, EDIT_MISMATCH,
+                      "text equals the unedited passage: nothing was edited")
+
+
+def _passage_problems(file: str, where: str, original: NaturalClaim, p_start: int,
+                      p_end: int, context: Context) -> Iterator[Problem]:
+    if not p_start <= original.start < original.end <= p_end:
+        yield Problem(file, where, PASSAGE_MISMATCH,
+                      f"the passage [{p_start}, {p_end}) does not contain "
+                      f"{original.claim_id} [{original.start}, {original.end})")
+    for b_start, b_end, b_id in context.boilerplate.get(original.doc_id, ()):
+        if b_start < p_end and p_start < b_end:
+            yield Problem(file, where, PASSAGE_MISMATCH,
+                          f"the passage overlaps boilerplate {b_id} [{b_start}, {b_end})")
 
 
 # --------------------------------------------------------------------------------------
@@ -430,20 +624,9 @@ def apply_edit(original: str, edit: Sequence[tuple[str, str]]) -> tuple[str | No
 def _anchor_edit(draft: EditDraft, context: Context,
                  problems: list[Problem]) -> ContrastEdit | None:
     file, where = draft.file, draft.where
-    ok = True
-    applied, why = apply_edit(draft.original, draft.edit)
-    if applied is None:
-        problems.append(Problem(file, where, EDIT_MISMATCH, why))
-        ok = False
-    elif applied != draft.text:
-        problems.append(Problem(file, where, EDIT_MISMATCH,
-                                f"applying edit to original gives {applied!r}, not the "
-                                f"row's text {draft.text!r}"))
-        ok = False
-    if draft.text == draft.original:
-        problems.append(Problem(file, where, EDIT_MISMATCH,
-                                "text equals the unedited passage: nothing was edited"))
-        ok = False
+    found = list(_edit_problems(draft))
+    problems += found
+    ok = not found
     original = context.claims.get(draft.original_claim_id)
     if original is None:
         problems.append(Problem(file, where, UNKNOWN_ORIGINAL,
@@ -460,18 +643,9 @@ def _anchor_edit(draft: EditDraft, context: Context,
                                        passage.failure, passage.message))
         ok = False
     else:
-        p_start, p_end = passage.span
-        if not p_start <= original.start < original.end <= p_end:
-            problems.append(Problem(file, where, PASSAGE_MISMATCH,
-                                    f"the passage [{p_start}, {p_end}) does not contain "
-                                    f"{original.claim_id} [{original.start}, {original.end})"))
-            ok = False
-        for b_start, b_end, b_id in context.boilerplate.get(original.doc_id, ()):
-            if b_start < p_end and p_start < b_end:
-                problems.append(Problem(file, where, PASSAGE_MISMATCH,
-                                        f"the passage overlaps boilerplate {b_id} "
-                                        f"[{b_start}, {b_end})"))
-                ok = False
+        found = list(_passage_problems(file, where, original, *passage.span, context))
+        problems += found
+        ok = ok and not found
     claim = find_quote(draft.text, draft.claim, draft.occ, draft.boundary)
     if claim.span is None:
         problems.append(_quote_problem(file, where, "claim", claim.failure, claim.message))
