@@ -20,8 +20,7 @@ from retold.cli import main
 from retold.errors import InvalidInputError
 from retold.io.corpus import load_corpus_or_raise
 from retold.pipeline import build_release
-from retold.validate import checks
-from retold.validate import contrast as validate_contrast
+from retold.validate import checks, contrast_anchoring
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -149,7 +148,7 @@ def test_validate_and_build_read_the_standoff_and_never_anchor(
         raise AssertionError("anchored outside `retold anchor --contrast`")
 
     build_release(mini / "corpus", mini / "annotations", tmp_path / "before")
-    monkeypatch.setattr(validate_contrast, "find_quote", broken)
+    monkeypatch.setattr(contrast_anchoring, "find_quote", broken)
     assert checks.validate(mini / "corpus", mini / "annotations") == []
     build_release(mini / "corpus", mini / "annotations", tmp_path / "after")
     for name in ("contrast", "contrast_pairs"):

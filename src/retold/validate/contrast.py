@@ -13,7 +13,10 @@ anchored line with the draft's digest, makes one record per row (``ContrastEdit`
 current standoff line is a ``stale-standoff`` problem, and is anchored in memory so that
 its other problems are reported too. The release rows are laid out from the standoff lines
 by ``retold.build.contrast_rows``. An annotation set without a ``contrast/`` folder (the
-first and second reads) has nothing to check.
+first and second reads) has nothing to check. The records are in
+``retold.validate.contrast_records``; anchoring a draft and reading a standoff line back in
+``retold.validate.contrast_anchoring``; the id registry in
+``retold.validate.contrast_registry``.
 
 Every problem names the file, the line and id, and one of these codes:
 
@@ -107,7 +110,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from retold import schema
@@ -124,16 +126,11 @@ from retold.errors import (
     OFFSET_OUT_OF_RANGE,
     PAIR_LABEL_MISMATCH,
     PAIR_SURFACE,
-    PASSAGE_MISMATCH,
-    QUOTE_AMBIGUOUS,
-    QUOTE_NOT_FOUND,
     RETIRED_ID,
     SPAN_OVERLAP,
     SPAN_TEXT_MISMATCH,
-    STALE_STANDOFF,
     STANCE_SOURCE_MISMATCH,
     UNKNOWN_LABEL,
-    UNKNOWN_ORIGINAL,
     UNKNOWN_RULE,
     UNKNOWN_SOURCE,
     InvalidInputError,
@@ -144,11 +141,8 @@ from retold.io.contrast import (
     CONTRAST_DIR,
     EDITS_FILE,
     PAIRS_FILE,
-    STANDOFF_DIR,
     ContrastDrafts,
-    EditDraft,
     EditStandoff,
-    PairDraft,
     PairStandoff,
     has_contrast,
     load_contrast_drafts,
@@ -158,10 +152,30 @@ from retold.io.corpus import Document
 from retold.io.standoff import AnnotationSet
 from retold.io.toplevel import read_json_as
 from retold.text.denial import denial_words
-from retold.text.quotes import AMBIGUOUS, find_quote
-from retold.text.reuse import text_similarity
 from retold.text.tokens import token_spans
+from retold.validate.contrast_anchoring import (
+    anchor_edit,
+    edit_copies,
+    pair_copies,
+    pair_record,
+    record_from_standoff,
+    stale_problems,
+    unmatched_standoff,
+)
+from retold.validate.contrast_records import (
+    AnchoredLink,
+    Context,
+    ContrastEdit,
+    ContrastPair,
+    ContrastSet,
+    NaturalClaim,
+)
 from retold.validate.contrast_registry import check_contrast_registry
+
+__all__ = ["AnchoredLink", "Context", "ContrastEdit", "ContrastPair", "ContrastSet",
+           "NaturalClaim", "anchor_contrast", "check_contrast", "check_edit_records",
+           "check_pair_records", "edit_type_mismatch", "load_contrast",
+           "load_contrast_or_raise"]
 
 EDIT_ID_PATTERN = re.compile(r"x-[0-9]{4}")
 PAIR_ID_PATTERN = re.compile(r"p-[0-9]{4}")
@@ -197,122 +211,6 @@ DISTRACTORS = (DISTRACTOR_DENIAL_WORD, _edit("distractor_attribution_word"),
 SOURCE_CHANGED = _edit("source_changed")
 CHAIN_ADDED = _edit("chain_added")
 CHAIN_REMOVED = _edit("chain_removed")
-
-
-# --------------------------------------------------------------------------------------
-# Records.
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AnchoredLink:
-    """A chain link with its source and cue spans in the row's ``text`` (-1 when absent)."""
-
-    source: str
-    source_start: int = -1
-    source_end: int = -1
-    cue_start: int = -1
-    cue_end: int = -1
-
-
-@dataclass(frozen=True)
-class ContrastEdit:
-    """One anchored stance/attribution edit: a ``contrast`` row before its layout."""
-
-    file: str
-    line: int
-    contrast_id: str
-    original_claim_id: str
-    doc_id: str
-    fold: int
-    edit_type: str
-    rule: str
-    text: str
-    start: int
-    end: int
-    claim_text: str
-    stance: str
-    source: str
-    chain: tuple[AnchoredLink, ...]
-    original_text: str
-    passage_start: int
-    passage_end: int
-    original_stance: str
-    original_source: str
-    original_chain: tuple[str, ...]
-    note: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"line {self.line} {self.contrast_id}"
-
-
-@dataclass(frozen=True)
-class ContrastPair:
-    """One duplicate edit: a ``contrast_pairs`` row before its layout."""
-
-    file: str
-    line: int
-    pair_id: str
-    claim_id: str
-    doc_id: str
-    fold: int
-    cluster_id: str
-    claim_text: str
-    edited_text: str
-    duplicate: bool
-    edit_type: str
-    rule: str
-    similarity: float
-    note: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"line {self.line} {self.pair_id}"
-
-
-@dataclass(frozen=True)
-class ContrastSet:
-    """The anchored contrast set of one annotation set."""
-
-    edits: tuple[ContrastEdit, ...]
-    pairs: tuple[ContrastPair, ...]
-
-
-@dataclass(frozen=True)
-class NaturalClaim:
-    """What the contrast checks need to know about a natural claim mention."""
-
-    claim_id: str
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    stance: str
-    source: str
-    chain: tuple[str, ...]
-    cluster: str
-
-
-@dataclass(frozen=True)
-class Context:
-    """The natural data a contrast row refers to."""
-
-    claims: dict[str, NaturalClaim]
-    documents: dict[str, Document]
-    boilerplate: dict[str, tuple[tuple[int, int, str], ...]]
-    registry: frozenset[str]
-
-    @classmethod
-    def of(cls, docs: Sequence[Document], annotations: AnnotationSet) -> Context:
-        claims: dict[str, NaturalClaim] = {}
-        boilerplate = {}
-        for a in annotations.docs:
-            boilerplate[a.doc_id] = tuple((b.start, b.end, b.id) for b in a.boilerplate)
-            for c in a.claims:
-                claims.setdefault(c.id, NaturalClaim(
-                    c.id, a.doc_id, c.start, c.end, c.text, c.stance, c.source,
-                    tuple(link.source for link in c.chain), c.cluster))
-        return cls(claims, {d.doc_id: d for d in docs}, boilerplate,
-                   frozenset(s.source_id for s in annotations.sources))
 
 
 # --------------------------------------------------------------------------------------
@@ -386,9 +284,9 @@ def _check_drafts(annotations_dir: Path, drafts: ContrastDrafts, context: Contex
         standoff = load_contrast_standoff(Path(annotations_dir), problems)
         standoff_edits = {s.contrast_id: s for s in standoff.edits or ()}
         standoff_pairs = {s.pair_id: s for s in standoff.pairs or ()}
-        problems += _unmatched_standoff(standoff.edits or (), {d.contrast_id
+        problems += unmatched_standoff(standoff.edits or (), {d.contrast_id
                                                                for d in drafts.edits}, drafts)
-        problems += _unmatched_standoff(standoff.pairs or (), {d.pair_id for d in drafts.pairs},
+        problems += unmatched_standoff(standoff.pairs or (), {d.pair_id for d in drafts.pairs},
                                         drafts)
     edits = []
     for draft in drafts.edits:
@@ -398,14 +296,14 @@ def _check_drafts(annotations_dir: Path, drafts: ContrastDrafts, context: Contex
         line = None
         if standoff_edits is not None:
             line = standoff_edits.get(draft.contrast_id)
-            stale = _stale(draft.file, draft.where, draft.digest, line, _edit_copies(draft))
+            stale = stale_problems(draft.file, draft.where, draft.digest, line, edit_copies(draft))
             problems += stale
             if stale:
                 line = None
         if line is not None:
-            record = _record_from_standoff(line, draft, context, problems)
+            record = record_from_standoff(line, draft, context, problems)
         else:
-            record = _anchor_edit(draft, context, problems)
+            record = anchor_edit(draft, context, problems)
         if record is not None:
             edits.append(record)
     pairs = []
@@ -415,145 +313,15 @@ def _check_drafts(annotations_dir: Path, drafts: ContrastDrafts, context: Contex
                                         schema.CONTRAST_PAIR_EDIT_TYPES, drafts.rules,
                                         drafts.rules_file, None)
         if standoff_pairs is not None:
-            problems += _stale(pair_draft.file, pair_draft.where, pair_draft.digest,
+            problems += stale_problems(pair_draft.file, pair_draft.where, pair_draft.digest,
                                standoff_pairs.get(pair_draft.pair_id),
-                               _pair_copies(pair_draft))
-        pair = _pair_record(pair_draft, context, problems)
+                               pair_copies(pair_draft))
+        pair = pair_record(pair_draft, context, problems)
         if pair is not None:
             pairs.append(pair)
     problems += check_edit_records(edits, context)
     problems += check_pair_records(pairs, context)
     return ContrastSet(tuple(edits), tuple(pairs))
-
-
-# --------------------------------------------------------------------------------------
-# The standoff lines against their drafts.
-# --------------------------------------------------------------------------------------
-_RERUN = "run `retold anchor --contrast`"
-
-
-def _edit_copies(draft: EditDraft) -> dict[str, object]:
-    """What an edit's standoff line copies from its draft line, by standoff key."""
-    return {"original_claim_id": draft.original_claim_id, "edit_type": draft.edit_type,
-            "rule": draft.rule, "text": draft.text, "stance": draft.stance,
-            "original_text": draft.original, "note": draft.note,
-            "chain": tuple(link.source for link in draft.chain)}
-
-
-def _pair_copies(draft: PairDraft) -> dict[str, object]:
-    return {"claim_id": draft.claim_id, "edited_text": draft.edited_text,
-            "duplicate": draft.duplicate, "edit_type": draft.edit_type, "rule": draft.rule,
-            "note": draft.note}
-
-
-def _stale(file: str, where: str, digest: str, line: EditStandoff | PairStandoff | None,
-           copies: dict[str, object]) -> list[Problem]:
-    """Why the draft line's standoff line is missing or not current (empty if current)."""
-    folder = f"{CONTRAST_DIR}/{STANDOFF_DIR}/{Path(file).name}"
-    if line is None:
-        return [Problem(file, where, STALE_STANDOFF,
-                        f"this draft line has no anchored line in {folder}: {_RERUN}")]
-    if line.draft_sha256 != digest:
-        return [Problem(file, where, STALE_STANDOFF,
-                        f"this draft line was edited after it was anchored (its digest is not "
-                        f"the one {folder} {line.where} records): {_RERUN}")]
-    for key, value in copies.items():
-        have = getattr(line, key)
-        if key == "chain":
-            have = tuple(link.source for link in have)
-        if have != value:
-            return [Problem(file, where, STALE_STANDOFF,
-                            f"{folder} {line.where} has another {key!r} than this draft "
-                            f"line (the standoff was edited by hand): {_RERUN}")]
-    return []
-
-
-def _lost_row(row_id: str, drafts: ContrastDrafts) -> bool:
-    """Whether the registry check reports ``row_id`` as a lost row (issued, not retired)."""
-    kind, _, number = row_id.partition("-")
-    return (drafts.issued is not None and kind in drafts.issued and number.isdigit()
-            and 1 <= int(number) <= drafts.issued[kind] and row_id not in drafts.retired)
-
-
-def _unmatched_standoff(lines: Sequence[EditStandoff | PairStandoff],
-                        draft_ids: set[str], drafts: ContrastDrafts) -> Iterator[Problem]:
-    """Standoff lines without a draft line (the build would release them), and ids anchored
-    twice. A line whose draft line was lost is left to the ``id-registry`` problem."""
-    seen: set[str] = set()
-    for line in lines:
-        row_id = line.contrast_id if isinstance(line, EditStandoff) else line.pair_id
-        if row_id not in draft_ids:
-            if not _lost_row(row_id, drafts):
-                yield Problem(line.file, line.where, STALE_STANDOFF,
-                              f"anchored line {row_id!r} has no draft line: {_RERUN}")
-        elif row_id in seen:
-            yield Problem(line.file, line.where, STALE_STANDOFF,
-                          f"{row_id!r} is anchored twice: {_RERUN}")
-        seen.add(row_id)
-
-
-def _record_from_standoff(line: EditStandoff, draft: EditDraft, context: Context,
-                          problems: list[Problem]) -> ContrastEdit | None:
-    """The record of a current standoff line (its passage checked against the document)."""
-    file, where = draft.file, draft.where
-    problems += _edit_problems(draft)
-    original = context.claims.get(line.original_claim_id)
-    if original is None:
-        problems.append(Problem(file, where, UNKNOWN_ORIGINAL,
-                                f"original_claim_id {line.original_claim_id!r} is not a "
-                                f"claim mention of the annotations"))
-        return None
-    document = context.documents.get(original.doc_id)
-    if document is None:
-        return None
-    p_start, p_end = line.passage_start, line.passage_end
-    if document.text[p_start:p_end] != line.original_text or not 0 <= p_start < p_end:
-        problems.append(Problem(line.file, line.where, PASSAGE_MISMATCH,
-                                f"the passage [{p_start}, {p_end}) of {original.doc_id} is not "
-                                f"the unedited passage the line quotes: {_RERUN}"))
-        return None
-    found = list(_passage_problems(file, where, original, p_start, p_end, context))
-    problems += found
-    if found:
-        return None
-    chain = tuple(AnchoredLink(ln.source, ln.source_start, ln.source_end, ln.cue_start,
-                               ln.cue_end) for ln in line.chain)
-    return ContrastEdit(
-        file=file, line=draft.line, contrast_id=line.contrast_id,
-        original_claim_id=line.original_claim_id, doc_id=original.doc_id,
-        fold=document.fold, edit_type=line.edit_type, rule=line.rule, text=line.text,
-        start=line.start, end=line.end, claim_text=line.claim_text, stance=line.stance,
-        source=chain[-1].source if chain else schema.AUTHOR, chain=chain,
-        original_text=line.original_text, passage_start=p_start, passage_end=p_end,
-        original_stance=original.stance, original_source=original.source,
-        original_chain=original.chain, note=line.note,
-    )
-
-
-def _edit_problems(draft: EditDraft) -> Iterator[Problem]:
-    """The draft's ``edit`` applied to ``original`` must give ``text``, and change it."""
-    applied, why = apply_edit(draft.original, draft.edit)
-    if applied is None:
-        yield Problem(draft.file, draft.where, EDIT_MISMATCH, why)
-    elif applied != draft.text:
-        yield Problem(draft.file, draft.where, EDIT_MISMATCH,
-                      f"applying edit to original gives {applied!r}, not the row's text "
-                      f"{draft.text!r}")
-    if draft.text == draft.original:
-        yield Problem(draft.file, draft.where, EDIT_MISMATCH,
-                      "text equals the unedited passage: nothing was edited")
-
-
-def _passage_problems(file: str, where: str, original: NaturalClaim, p_start: int,
-                      p_end: int, context: Context) -> Iterator[Problem]:
-    if not p_start <= original.start < original.end <= p_end:
-        yield Problem(file, where, PASSAGE_MISMATCH,
-                      f"the passage [{p_start}, {p_end}) does not contain "
-                      f"{original.claim_id} [{original.start}, {original.end})")
-    for b_start, b_end, b_id in context.boilerplate.get(original.doc_id, ()):
-        if b_start < p_end and p_start < b_end:
-            yield Problem(file, where, PASSAGE_MISMATCH,
-                          f"the passage overlaps boilerplate {b_id} [{b_start}, {b_end})")
 
 
 # --------------------------------------------------------------------------------------
@@ -596,109 +364,6 @@ def _check_draft_labels(file: str, where: str, edit_type: str, rule: str,
         yield Problem(file, where, UNKNOWN_RULE,
                       f"rule {rule!r} does not cover edit type {edit_type!r} (it covers: "
                       f"{', '.join(rules[rule]) or 'none'})")
-
-
-# --------------------------------------------------------------------------------------
-# Anchoring.
-# --------------------------------------------------------------------------------------
-def _quote_problem(file: str, where: str, what: str, failure: str, message: str) -> Problem:
-    code = QUOTE_AMBIGUOUS if failure == AMBIGUOUS else QUOTE_NOT_FOUND
-    return Problem(file, where, code, f"{what} {message}")
-
-
-def apply_edit(original: str, edit: Sequence[tuple[str, str]]) -> tuple[str | None, str]:
-    """``original`` with each ``(old, new)`` applied in order, or None and why not.
-
-    Each ``old`` must occur exactly once in the text it is applied to, so that the edit
-    says unambiguously what changed.
-    """
-    text = original
-    for i, (old, new) in enumerate(edit):
-        count = text.count(old)
-        if count != 1:
-            return None, f"edit[{i}] old string {old!r} occurs {count} times (must be once)"
-        text = text.replace(old, new)
-    return text, ""
-
-
-def _anchor_edit(draft: EditDraft, context: Context,
-                 problems: list[Problem]) -> ContrastEdit | None:
-    file, where = draft.file, draft.where
-    found = list(_edit_problems(draft))
-    problems += found
-    ok = not found
-    original = context.claims.get(draft.original_claim_id)
-    if original is None:
-        problems.append(Problem(file, where, UNKNOWN_ORIGINAL,
-                                f"original_claim_id {draft.original_claim_id!r} is not a "
-                                f"claim mention of the annotations"))
-        return None
-    document = context.documents.get(original.doc_id)
-    if document is None:
-        return None  # its text failed to load: the natural validator says why
-    passage = find_quote(document.text, draft.original, draft.original_occ,
-                         draft.original_boundary)
-    if passage.span is None:
-        problems.append(_quote_problem(file, where, f"original passage (in {original.doc_id})",
-                                       passage.failure, passage.message))
-        ok = False
-    else:
-        found = list(_passage_problems(file, where, original, *passage.span, context))
-        problems += found
-        ok = ok and not found
-    claim = find_quote(draft.text, draft.claim, draft.occ, draft.boundary)
-    if claim.span is None:
-        problems.append(_quote_problem(file, where, "claim", claim.failure, claim.message))
-        return None
-    links = []
-    for i, link in enumerate(draft.chain):
-        spans = {}
-        for key, quote, occ in (("mention", link.mention, link.mention_occ),
-                                ("cue", link.cue, link.cue_occ)):
-            spans[key] = (-1, -1)
-            if quote is None:
-                continue
-            hit = find_quote(draft.text, quote, occ, link.boundary, near=claim.span)
-            if hit.span is None:
-                problems.append(_quote_problem(file, where, f"chain[{i}] {key}",
-                                               hit.failure, hit.message))
-                ok = False
-            else:
-                spans[key] = hit.span
-        links.append(AnchoredLink(link.source, *spans["mention"], *spans["cue"]))
-    if not ok or passage.span is None:
-        return None
-    start, end = claim.span
-    return ContrastEdit(
-        file=file, line=draft.line, contrast_id=draft.contrast_id,
-        original_claim_id=draft.original_claim_id, doc_id=original.doc_id,
-        fold=document.fold, edit_type=draft.edit_type, rule=draft.rule, text=draft.text,
-        start=start, end=end, claim_text=draft.text[start:end], stance=draft.stance,
-        source=links[-1].source if links else schema.AUTHOR, chain=tuple(links),
-        original_text=draft.original, passage_start=passage.span[0],
-        passage_end=passage.span[1], original_stance=original.stance,
-        original_source=original.source, original_chain=original.chain, note=draft.note,
-    )
-
-
-def _pair_record(draft: PairDraft, context: Context,
-                 problems: list[Problem]) -> ContrastPair | None:
-    original = context.claims.get(draft.claim_id)
-    if original is None:
-        problems.append(Problem(draft.file, draft.where, UNKNOWN_ORIGINAL,
-                                f"claim_id {draft.claim_id!r} is not a claim mention of "
-                                f"the annotations"))
-        return None
-    document = context.documents.get(original.doc_id)
-    if document is None:
-        return None
-    return ContrastPair(
-        file=draft.file, line=draft.line, pair_id=draft.pair_id, claim_id=draft.claim_id,
-        doc_id=original.doc_id, fold=document.fold, cluster_id=original.cluster,
-        claim_text=original.text, edited_text=draft.edited_text, duplicate=draft.duplicate,
-        edit_type=draft.edit_type, rule=draft.rule,
-        similarity=text_similarity(original.text, draft.edited_text), note=draft.note,
-    )
 
 
 # --------------------------------------------------------------------------------------
