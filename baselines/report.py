@@ -23,6 +23,7 @@ from typing import Any
 from baselines.registry import KIND
 from baselines.results import load_results
 from retold.describe.markdown import MarkerError, replace_block, table
+from retold.io.agreement import figure
 from retold.score.tasks import CONTRAST, OVERLAP_LEVELS, TASKS, get_task
 
 log = logging.getLogger("baselines")
@@ -149,34 +150,19 @@ def _loss_fell(run: dict[str, Any]) -> bool:
                                    for h in histories)
 
 
-def agreement_scores(agreement: Any, task: str) -> dict[str, Any] | None:
-    """The agreement result of ``task``: the ``retold score --json`` object of one model-made
-    annotation read scored against the other by the task's scorer. ``agreement`` maps task
-    names to that object or to a results record holding it under ``scores.natural``, or is
-    a list of such records (with ``task``); None where the task was not measured."""
-    if isinstance(agreement, list):
-        entry = next((r for r in agreement if isinstance(r, dict) and r.get("task") == task),
-                     None)
-    else:
-        entry = agreement.get(task) if isinstance(agreement, dict) else None
-    if isinstance(entry, dict) and isinstance(entry.get("scores"), dict):
-        entry = entry["scores"].get("natural")
-    return entry if isinstance(entry, dict) else None
-
-
-def _agreement_line(task: str, agreement: Any) -> str:
-    """The task's declared agreement scores (``Task.agreement_scores``), with intervals."""
-    scores = agreement_scores(agreement, task) or {}
-    keys = [k for k in get_task(task).agreement_scores if isinstance(scores.get(k), int | float)]
-    if not keys:
+def _agreement_line(task: str, agreement: dict[str, Any]) -> str:
+    """The agreement of the two reads on the task's declared agreement scores
+    (``Task.agreement_scores``), looked up by (task, score key) in
+    ``annotations/agreement.json`` (``retold.io.agreement``)."""
+    found = [(k, figure(agreement, task, k)) for k in get_task(task).agreement_scores]
+    shown = [f"`{k}` {fmt(f[0])}" + (f" [{f[1][0]:.3f}, {f[1][1]:.3f}]" if f[1] else "")
+             for k, f in found if f is not None and f[0] is not None]
+    if not shown:
         return ("Agreement between the two model-made annotation reads: not measured for "
                 "this task.")
-    ci = scores.get("ci") or {}
-    values = "; ".join(f"`{k}` {fmt(scores[k])}" + (f" {_ci(tuple(ci[k]))}" if ci.get(k) else "")
-                       for k in keys)
-    return (f"Agreement between two model-made annotation reads (one scored against the "
-            f"other by this task's scorer; both by Claude, before adjudication; **not a "
-            f"human ceiling**): {values}.")
+    return (f"Agreement between two model-made annotation reads (the second scored against "
+            f"the first by `retold score`; both by Claude, before adjudication; **not a human "
+            f"ceiling**): {'; '.join(shown)}.")
 
 
 def _losses_to_rules(task: str, rows: list[dict[str, Any]],
@@ -299,9 +285,10 @@ def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, relea
     read the duplicate scores there); by default the paths the results record."""
     results = load_results(results_dir)
     agreed = json.loads(agreement.read_text(encoding="utf-8")) if agreement.is_file() else {}
-    if agreed and not any(agreement_scores(agreed, task) for task in TASKS):
-        log.warning("%s: no task's agreement result in it (a map of task names to "
-                    "`retold score --json` objects); the leaderboard shows none", agreement)
+    if agreed and not any(figure(agreed, task, key) for task in TASKS
+                          for key in get_task(task).agreement_scores):
+        log.warning("%s: no task's declared agreement score in it (a file `retold agree` "
+                    "writes); the leaderboard shows none", agreement)
     markdown = leaderboard_markdown(results, agreed, findings(results_dir, results))
     out_dir.mkdir(parents=True, exist_ok=True)
     board = out_dir / "leaderboard.md"

@@ -52,7 +52,7 @@ def main() -> int:
     import datasets
 
     datasets.disable_progress_bars()
-    from retold.annotate.agreement import compare, load_read
+    from retold.annotate.agreement import compare
     from retold.describe.stats import compute_stats
     from retold.pipeline import build_release
     from retold.schema import CONFIG_NAMES
@@ -74,8 +74,8 @@ def main() -> int:
             "build": lambda: build_release(corpus, annotations, work / "release"),
             "load all configs (cold cache)": load_all,
             "stats": lambda: compute_stats(docs, gold),
-            "agreement": lambda: compare(load_read(corpus, annotations / "first_read"),
-                                         load_read(corpus, annotations / "second_read")),
+            "agreement": lambda: compare(corpus, annotations / "first_read",
+                                         annotations / "second_read"),
         }
         results = {name: timed(step, args.repeats) for name, step in steps.items()}
     sys.path.insert(0, str(ROOT / "scripts"))

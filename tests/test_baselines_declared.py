@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from baselines.predictions import sort_records, write_contrast_predictions
-from baselines.report import _agreement_line, agreement_scores, leaderboard_markdown
+from baselines.report import _agreement_line, leaderboard_markdown
 from baselines.results import load_results
 from retold.score import TASKS, score_file
 
@@ -49,18 +49,17 @@ def test_the_contrast_file_is_what_the_scorer_reads(task: str, natural_first: bo
     assert scores.missing == scores.n_items - len(contrast)
 
 
-def test_agreement_reads_the_declared_scores_of_each_shape() -> None:
-    result = {"attributed_f1": 0.9, "source_span_f1_overlap": 0.75, "attributed_recall": 0.1,
-              "ci": {"attributed_f1": [0.8, 1.0]}}
-    line = _agreement_line("attributed", {"attributed": result})
+def test_agreement_reads_the_declared_scores() -> None:
+    entry = {"scores": {"attributed_f1": 0.9, "source_span_f1_overlap": 0.75,
+                        "attributed_recall": 0.1},
+             "ci": {"attributed_f1": {"lower": 0.8, "upper": 1.0}}}
+    agreement = {"tasks": {"attributed": entry}}
+    line = _agreement_line("attributed", agreement)
     assert "`attributed_f1` 0.900 [0.800, 1.000]; `source_span_f1_overlap` 0.750." in line
     assert "attributed_recall" not in line and "not a human ceiling" in line
-    record = {"task": "attributed", "scores": {"natural": result}}
-    assert agreement_scores({"attributed": record}, "attributed") == result
-    assert agreement_scores([record], "attributed") == result
-    assert agreement_scores([record], "denied") is None
-    assert "not measured" in _agreement_line("denied", {"attributed": result})
-    assert "not measured" in _agreement_line("attributed", {"attributed": {"x": 1}})
+    assert "not measured" in _agreement_line("denied", agreement)
+    assert "not measured" in _agreement_line("attributed", {"tasks": {"attributed": {
+        "scores": {"x": 1}, "ci": {}}}})
 
 
 def test_the_leaderboard_follows_the_declared_order_and_columns() -> None:

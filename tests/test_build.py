@@ -506,13 +506,18 @@ def test_card_prose_counts_the_documents(mini_release: tuple[Path, dict[str, int
 def test_card_renders_agreement_file(tmp_path: Path) -> None:
     root = tmp_path / "mini"
     shutil.copytree(MINI, root)
-    figures = {"stance Cohen's kappa (matched)": 0.81, "claims, first read": 5}
-    (root / "annotations" / "agreement.json").write_text(json.dumps(figures), encoding="utf-8")
+    committed = json.loads((ROOT / "annotations" / "agreement.json").read_text("utf-8"))
+    committed["tasks"] = {"denied": {"main_score": "denied_f1", "scores": {
+        "denied_f1": 0.8125, "stance_accuracy": 0.5}, "ci": {
+        "denied_f1": {"lower": 0.25, "upper": 0.9375}}}}
+    (root / "annotations" / "agreement.json").write_text(json.dumps(committed),
+                                                         encoding="utf-8")
     build_release(root / "corpus", root / "annotations", tmp_path / "release")
     card = (tmp_path / "release" / CARD_FILE).read_text(encoding="utf-8")
     assert "Not yet computed." not in card
-    assert "| stance Cohen's kappa (matched) | 0.81 |" in card
-    assert "| claims, first read | 5 |" in card
+    assert "| `denied` | `denied_f1` | 0.8125 | [0.2500, 0.9375] |" in card
+    assert "stance_accuracy" not in card.split("#### Inter-annotator agreement")[1].split(
+        "####")[0]  # only the scores with an interval are shown
 
 
 # --------------------------------------------------------------------------------------

@@ -116,8 +116,7 @@ def test_build_out_below_a_file(tmp_path: Path) -> None:
 
 
 def test_agree_out_into_a_missing_folder(tmp_path: Path) -> None:
-    result = run("agree", "--out", str(tmp_path / "nope" / "a.json"),
-                 "--details", str(tmp_path / "d.json"))
+    result = run("agree", "--out", str(tmp_path / "nope" / "a.json"))
     assert_clean_error(result, "does not exist")
 
 

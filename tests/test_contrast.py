@@ -37,6 +37,8 @@ EDITS = "annotations/contrast/edits.jsonl"
 PAIRS = "annotations/contrast/pairs.jsonl"
 RETIRED = "annotations/contrast/retired.json"
 RULES = "annotations/CONTRAST.md"
+STANDOFF_EDITS = "annotations/contrast/standoff/edits.jsonl"
+STANDOFF_PAIRS = "annotations/contrast/standoff/pairs.jsonl"
 
 
 # --------------------------------------------------------------------------------------
@@ -130,7 +132,7 @@ def mini(tmp_path: Path) -> Path:
 
 
 def run(root: Path) -> list[Problem]:
-    docs, annotations = load_validated(root / "corpus", root / "annotations")
+    docs, annotations = load_validated(root / "corpus", root / "annotations", contrast=False)
     return contrast.check_contrast(root / "annotations", docs, annotations)
 
 
@@ -362,6 +364,18 @@ MUTATIONS: list[Mutation] = [
              edit_line(PAIRS, 2, _update(
                  edit_type="different_paraphrase_polarity", rule="P4", duplicate=False,
                  edited_text="the mission no longer continues its work"))),
+    # The drafts are anchored once (retold anchor --contrast) into contrast/standoff/.
+    Mutation("stale-standoff:edited-draft", v.STALE_STANDOFF, EDITS, "line 1 x-0001",
+             edit_line(EDITS, 1, _update(note="edited after anchoring"))),
+    Mutation("stale-standoff:edited-pair", v.STALE_STANDOFF, PAIRS, "line 2 p-0002",
+             edit_line(PAIRS, 2, _update(note="edited after anchoring"))),
+    Mutation("stale-standoff:never-anchored", v.STALE_STANDOFF, EDITS, "line 3 x-0003",
+             lambda root: (root / STANDOFF_EDITS).unlink()),
+    Mutation("stale-standoff:standoff-edited-by-hand", v.STALE_STANDOFF, EDITS,
+             "line 2 x-0002", edit_line(STANDOFF_EDITS, 2, _update(stance="reported"))),
+    Mutation("stale-standoff:no-draft-line", v.STALE_STANDOFF, STANDOFF_PAIRS, "line 3 p-0009",
+             lambda root: append_line(STANDOFF_PAIRS, (root / STANDOFF_PAIRS).read_text(
+                 encoding="utf-8").splitlines()[0].replace("p-0001", "p-0009"))(root)),
 ]
 
 

@@ -318,17 +318,17 @@ def anchor_args(out: Path) -> list:
     return ["anchor", DRAFT, "--corpus", CORPUS, "--doc-id", "000-mini-report", "--out", out]
 
 
-def agree_args(out: Path, details: Path) -> list:
+def agree_args(out: Path) -> list:
     return ["agree", "--corpus", CORPUS, "--first", ANNOTATIONS, "--second", ANNOTATIONS,
-            "--out", out, "--details", details]
+            "--out", out]
 
 
 @pytest.fixture(scope="module")
 def written_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("files")
     assert run(anchor_args(root / "000.json"))[0] == 0
-    assert run(agree_args(root / "a.json", root / "d.json"))[0] == 0
-    return {"anchor": root / "000.json", "agree": root / "a.json", "details": root / "d.json"}
+    assert run(agree_args(root / "a.json"))[0] == 0
+    return {"anchor": root / "000.json", "agree": root / "a.json"}
 
 
 def _other_doc(written: dict[str, Path], case: Path) -> Path:
@@ -359,9 +359,10 @@ FILE_TARGETS: dict[str, tuple[Callable[[dict[str, Path], Path, str], Path], bool
     "the other command's file": (
         lambda w, c, k: Path(shutil.copy(w["agree" if k == "anchor" else "anchor"],
                                          c / "theirs.json")), False, "is not"),
-    "another document's standoff file (anchor) / the details file (agree)": (
+    "another document's standoff file (anchor) / a file of another format (agree)": (
         lambda w, c, k: _other_doc(w, c) if k == "anchor"
-        else Path(shutil.copy(w["details"], c / "d.json")), False, "not"),
+        else _files(c, {"r.json": b'{"format": "retold-results/1"}\n'}) / "r.json",
+        False, "not"),
 }
 
 
@@ -373,29 +374,19 @@ def test_file_targets(command: str, name: str, written_files: dict[str, Path],
     case = tmp_path / "case"
     case.mkdir()
     out = make(written_files, case, command)
-    details = case / "details-new.json"
-    args = anchor_args(out) if command == "anchor" else agree_args(out, details)
-    before = snapshot(case, *([out, details] if ok else []))
+    args = anchor_args(out) if command == "anchor" else agree_args(out)
+    before = snapshot(case, *([out] if ok else []))
     code, printed = run(args)
     assert "Traceback" not in printed
     if ok:
         assert code == 0, printed
         assert out.read_bytes() == written_files[command].read_bytes()
-        assert snapshot(case, out, details) == before
+        assert snapshot(case, out) == before
         assert run(args)[0] == 0  # and again
     else:
         assert code == 1, printed
         assert "[unsafe-output]" in printed and needle in printed, printed
         assert snapshot(case) == before, "a refused command changed a file"
-
-
-def test_agree_checks_the_details_file_too(written_files: dict[str, Path],
-                                           tmp_path: Path) -> None:
-    notes = _files(tmp_path, {"notes.json": b'{"mine": 1}\n'}) / "notes.json"
-    before = snapshot(tmp_path)
-    code, printed = run(agree_args(tmp_path / "a.json", notes))
-    assert code == 1 and "notes.json" in printed and "[unsafe-output]" in printed
-    assert snapshot(tmp_path) == before  # neither file written
 
 
 # --------------------------------------------------------------------------------------
@@ -423,7 +414,7 @@ def test_written_folders_follow_the_umask(command: str, made: dict[str, Path], t
 @pytest.mark.parametrize("command", ["anchor", "agree"])
 def test_written_files_follow_the_umask(command: str, tmp_path: Path, umask_027: object) -> None:
     out = tmp_path / "out.json"
-    args = anchor_args(out) if command == "anchor" else agree_args(out, tmp_path / "d.json")
+    args = anchor_args(out) if command == "anchor" else agree_args(out)
     for _ in range(2):  # a new file, then a replaced one
         assert run(args)[0] == 0
         assert stat.S_IMODE(out.stat().st_mode) == 0o640

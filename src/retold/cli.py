@@ -26,6 +26,20 @@ log = logging.getLogger("retold")
 
 
 def _cmd_anchor(args: argparse.Namespace) -> int:
+    if args.contrast:
+        if args.draft is not None or args.doc_id is not None or args.out is not None:
+            print("error: anchor --contrast anchors the set's contrast drafts: give "
+                  "--annotations, not a draft, --doc-id or --out", file=sys.stderr)
+            return 2
+        from retold.annotate.contrast_anchor import anchor_contrast_set, standoff_folder
+
+        n_edits, n_pairs = anchor_contrast_set(args.corpus, args.annotations)
+        print(f"{standoff_folder(args.annotations)}: {n_edits} edits, {n_pairs} pairs anchored")
+        return 0
+    if args.draft is None or args.doc_id is None or args.out is None:
+        print("error: anchor needs a draft, --doc-id and --out (or --contrast)",
+              file=sys.stderr)
+        return 2
     from retold.annotate.anchor import anchor_file
     from retold.io.corpus import load_corpus_or_raise
 
@@ -54,13 +68,9 @@ def _cmd_next_id(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from retold.validate.checks import load_validated, validate
-    from retold.validate.contrast import check_contrast
+    from retold.validate.checks import validate
 
-    problems = validate(args.corpus, args.annotations)
-    if not problems:  # the contrast set refers to the natural annotations: check it then
-        problems = check_contrast(args.annotations, *load_validated(args.corpus,
-                                                                    args.annotations))
+    problems = validate(args.corpus, args.annotations)  # the contrast set too, once valid
     for problem in problems:
         print(problem)
     if problems:
@@ -93,24 +103,20 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_agree(args: argparse.Namespace) -> int:
-    from retold.annotate.agreement import (
-        check_agreement_targets,
-        compare,
-        load_read,
-        write_agreement,
-    )
+    from retold.annotate.agreement import check_agreement_target, compare, write_agreement
+    from retold.io.agreement import key_figures
 
-    for out in (args.out, args.details):
-        if not out.parent.is_dir():
-            print(f"error: {out}: folder {out.parent} does not exist", file=sys.stderr)
-            return 2
-    check_agreement_targets(args.out, args.details)
-    figures = compare(load_read(args.corpus, args.first), load_read(args.corpus, args.second))
-    headline = write_agreement(args.out, args.details, figures)
-    width = max(len(k) for k in headline)
-    for key, value in headline.items():
-        print(f"{key:<{width}}  {value}")
-    print(f"written: {args.out}, {args.details}")
+    if not args.out.parent.is_dir():
+        print(f"error: {args.out}: folder {args.out.parent} does not exist", file=sys.stderr)
+        return 2
+    check_agreement_target(args.out)
+    data = compare(args.corpus, args.first, args.second)
+    write_agreement(args.out, data)
+    for task, key, value, ci in key_figures(data):
+        bounds = f"[{ci[0]:.4f}, {ci[1]:.4f}]" if ci else ""
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        print(f"{task:<11} {key:<28} {shown:>8}  {bounds}")
+    print(f"written: {args.out}")
     return 0
 
 
@@ -201,12 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="corpus folder with manifest.json and texts/ (default: corpus)")
         return p
 
-    p = add("anchor", "turn a quote-based draft (JSONL) into a standoff annotation file")
-    p.add_argument("draft", type=Path, help="the quote-based draft (JSON Lines)")
-    p.add_argument("--doc-id", required=True, help="the manifest doc_id the draft annotates")
-    p.add_argument("--out", type=Path, required=True,
+    p = add("anchor", "turn a quote-based draft (JSONL) into a standoff annotation file, "
+                      "or (--contrast) the contrast drafts into contrast/standoff/")
+    p.add_argument("draft", type=Path, nargs="?", help="the quote-based draft (JSON Lines)")
+    p.add_argument("--doc-id", help="the manifest doc_id the draft annotates")
+    p.add_argument("--out", type=Path,
                    help="standoff JSON file to write: new, or the standoff file of the "
                         "same document")
+    p.add_argument("--contrast", action="store_true",
+                   help="anchor the set's contrast drafts (contrast/edits.jsonl, "
+                        "pairs.jsonl) into contrast/standoff/, once every line passes")
+    p.add_argument("--annotations", type=Path, default=Path("annotations"),
+                   help="with --contrast: the annotation set (default: annotations)")
     p.set_defaults(func=_cmd_anchor)
 
     from retold.io.ids import ID_LETTERS
@@ -234,17 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: release)")
     p.set_defaults(func=_cmd_build)
 
-    p = add("agree", "agreement between two independent reads (first vs second)")
+    p = add("agree", "agreement between two independent reads: the second scored against "
+                     "the first by the scorer")
     p.add_argument("--first", type=Path, default=Path("annotations/first_read"),
-                   help="the first read's annotation set (default: annotations/first_read)")
+                   help="the first read's annotation set, the gold (default: "
+                        "annotations/first_read)")
     p.add_argument("--second", type=Path, default=Path("annotations/second_read"),
-                   help="the second read's annotation set (default: annotations/second_read)")
+                   help="the second read's annotation set, scored as predictions (default: "
+                        "annotations/second_read)")
     p.add_argument("--out", type=Path, default=Path("annotations/agreement.json"),
-                   help="headline figures, JSON: new or an earlier agreement file "
+                   help="the agreement file, JSON: new or an earlier agreement file "
                         "(default: annotations/agreement.json)")
-    p.add_argument("--details", type=Path,
-                   default=Path("annotations/agreement_details.json"),
-                   help="every figure, JSON (default: annotations/agreement_details.json)")
     p.set_defaults(func=_cmd_agree)
 
     from retold.export import EXPORT_FORMATS, IMPORT_FORMATS

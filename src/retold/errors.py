@@ -83,6 +83,7 @@ STANCE_SOURCE_MISMATCH = "stance-source-mismatch"
 EDIT_TYPE_MISMATCH = "edit-type-mismatch"
 PAIR_LABEL_MISMATCH = "pair-label-mismatch"
 PAIR_SURFACE = "pair-surface"
+STALE_STANDOFF = "stale-standoff"
 
 CONTRAST_CODES: tuple[str, ...] = (
     QUOTE_NOT_FOUND,
@@ -99,9 +100,11 @@ CONTRAST_CODES: tuple[str, ...] = (
     EDIT_TYPE_MISMATCH,
     PAIR_LABEL_MISMATCH,
     PAIR_SURFACE,
+    STALE_STANDOFF,
 )
 """The codes only the contrast-set checks use (``retold.validate.contrast``, run by
-``retold build`` and ``retold validate`` after the natural annotations pass). They also
+``retold validate``, and the validation of ``retold build``, after the natural annotations
+pass). They also
 report ``shape``, ``missing-file``, ``id-registry``, ``duplicate-id``, ``unknown-label``,
 ``unknown-source``, ``offset-out-of-range``, ``span-text-mismatch``, ``span-overlap``,
 ``crosses-line``, ``chain-source-mismatch`` and ``not-token-aligned`` with the same meaning

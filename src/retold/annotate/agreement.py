@@ -1,280 +1,191 @@
-"""Inter-annotator agreement between two independent reads (``retold agree``).
+"""Agreement between two independent reads (``retold agree``), scored by ``retold.score``.
 
-Both reads are annotation sets in the standoff format, each validated against the corpus.
-Nothing here is computed by hand, and every rule is deterministic:
+There is no agreement metric here. The first read is the gold: it is validated and built
+into a temporary release with the normal build code (``compute_rows``, ``parquet_bytes``).
+The second read is turned into prediction lines of each task it can answer, and scored
+against that release by ``retold.score.score_records``: the same scorers, score keys and
+bootstrap intervals as any system's predictions. The written file (``retold.io.agreement``)
+keeps, per task, every score of the scorer and the intervals as numbers.
 
-* **Span matching.** *Exact*: same document, same start and end. *Overlap*: a one-to-one
-  matching inside each document, built greedily from the candidate pairs that share at
-  least one character, taking the largest overlap first (ties by start offsets, then ids).
-  Precision is matched / second-read mentions, recall is matched / first-read mentions.
-* **Stance.** Cohen's kappa on overlap-matched mentions, with a 95% percentile bootstrap
-  interval over matched mentions (``BOOTSTRAP_SAMPLES`` resamples, seed ``BOOTSTRAP_SEED``).
-* **Source.** The reads keep separate registries. A second-read source id maps to a
-  first-read id if the ids are equal, otherwise to the first-read source sharing the most
-  names or aliases (case-folded, leading "the " dropped; ties by id); unmapped ids stay
-  distinct. The map is written out with the figures. Reported: accuracy of the immediate
-  source, and Cohen's kappa of the binary ``attributed`` decision, on matched mentions.
-* **Clusters.** B-cubed precision, recall and F1 over the overlap-matched mentions, each
-  read's clusters restricted to those mentions.
+The adapter (this module's only own logic) turns the second read into predictions:
+
+* ``claims``: every second-read claim span; ``end2end``: the same spans, flagged
+  ``attributed`` and ``denied`` as the second read has them. The scorer matches the spans
+  (exact, and one-to-one overlap), as it does for any system.
+* The mention tasks need a first-read claim id for each prediction. A second-read claim is
+  given the id of the first-read claim with the identical span (``exact_matches``), and
+  the rest by the scorer's one-to-one overlap matching of the remaining spans
+  (``overlap_matches``). First-read claims matched by none get no prediction, which the
+  scorer counts as wrong. ``attributed``: the second read's decision and immediate-source
+  span (-1 for none); ``denied``: its stance; ``clusters``: its cluster id;
+  ``duplicated``: every pair of the first read's ``pairs`` config whose two claims are
+  both matched, with ``duplicate`` true (score 1.0) when the second read puts them in
+  one cluster, false (score 0.0) otherwise.
+* ``retrieval`` is not scored: a read gives clusters, not a ranking, and any order
+  within a cluster would be the adapter's choice, not the read's.
 """
 
 from __future__ import annotations
 
-import random
-from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from retold.build.rows import claims_rows, compute_rows
+from retold.build.writer import parquet_bytes, rows_to_table, sha256sums_bytes
+from retold.io.agreement import AGREEMENT_FORMAT, shape_problem
 from retold.io.jsonio import dump_json
 from retold.io.owned import check_file, write_file
-from retold.io.standoff import AnnotationSet, Claim, Source
-from retold.schema import AUTHOR, STANCES
+from retold.io.release import SUMS_FILE, data_path
+from retold.schema import CONFIG_NAMES
+from retold.score.api import score_records
+from retold.score.metrics.bootstrap import CONFIDENCE, N_BOOTSTRAP, SEED
+from retold.score.metrics.spans import exact_matches, overlap_matches
 
-BOOTSTRAP_SAMPLES = 1000
-BOOTSTRAP_SEED = 20241206
+Row = dict[str, Any]
 
-
-@dataclass(frozen=True)
-class Mention:
-    doc_id: str
-    claim: Claim
-
-
-def mentions(annotations: AnnotationSet) -> list[Mention]:
-    """All claim mentions of a set, in document and offset order."""
-    out = [Mention(d.doc_id, c) for d in annotations.docs for c in d.claims]
-    return sorted(out, key=lambda m: (m.doc_id, m.claim.start, m.claim.end, m.claim.id))
+SCORED_TASKS: tuple[str, ...] = ("attributed", "denied", "duplicated", "clusters", "claims",
+                                 "end2end")
+"""The tasks a read can answer (``retrieval`` needs a ranking, which a read does not give)."""
 
 
-def prf(matched: int, n_first: int, n_second: int) -> dict[str, float]:
-    """Precision (vs second read), recall (vs first read) and F1 of a matching."""
-    p = matched / n_second if n_second else 0.0
-    r = matched / n_first if n_first else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f, "matched": matched}
+def _span(row: Row) -> tuple[str, int, int]:
+    return (row["doc_id"], row["start"], row["end"])
 
 
-def match_exact(first: list[Mention], second: list[Mention]) -> list[tuple[Mention, Mention]]:
-    index = {(m.doc_id, m.claim.start, m.claim.end): m for m in second}
-    pairs = []
-    for m in first:
-        other = index.get((m.doc_id, m.claim.start, m.claim.end))
-        if other is not None:
-            pairs.append((m, other))
-    return pairs
+def match_claims(gold: Sequence[Row], second: Sequence[Row]) -> dict[str, Row]:
+    """First-read claim id -> the second-read claim row matched to it: identical spans
+    first, then the scorer's one-to-one overlap matching of the spans left."""
+    matched: dict[str, Row] = {}
+    for i, j in exact_matches([_span(r) for r in gold], [_span(r) for r in second]):
+        matched[gold[i]["claim_id"]] = second[j]
+    used = {id(r) for r in matched.values()}
+    rest_gold = [r for r in gold if r["claim_id"] not in matched]
+    rest_second = [r for r in second if id(r) not in used]
+    for i, j in overlap_matches([_span(r) for r in rest_gold], [_span(r) for r in rest_second]):
+        matched[rest_gold[i]["claim_id"]] = rest_second[j]
+    return dict(sorted(matched.items()))
 
 
-def match_overlap(first: list[Mention], second: list[Mention]) -> list[tuple[Mention, Mention]]:
-    """Greedy one-to-one matching by largest character overlap (see module docstring)."""
-    candidates = []
-    for a in first:
-        for b in second:
-            if a.doc_id != b.doc_id:
+def _offset(value: int | None) -> int:
+    return -1 if value is None else value
+
+
+def predictions(task: str, gold: dict[str, list[Row]], second: Sequence[Row],
+                matched: dict[str, Row]) -> list[Row]:
+    """The second read's prediction lines of ``task`` against the first read's rows."""
+    if task == "claims":
+        return [{"doc_id": r["doc_id"], "start": r["start"], "end": r["end"]} for r in second]
+    if task == "end2end":
+        return [{"doc_id": r["doc_id"], "start": r["start"], "end": r["end"],
+                 "attributed": r["attributed"], "denied": r["denied"]} for r in second]
+    per_claim: dict[str, Callable[[str, Row], Row]] = {
+        "attributed": lambda cid, r: {"claim_id": cid, "attributed": r["attributed"],
+                                      "source_start": _offset(r["source_start"]),
+                                      "source_end": _offset(r["source_end"])},
+        "denied": lambda cid, r: {"claim_id": cid, "stance": r["stance"]},
+        "clusters": lambda cid, r: {"claim_id": cid, "cluster": r["cluster_id"]},
+    }
+    if task in per_claim:
+        return [per_claim[task](cid, row) for cid, row in matched.items()]
+    if task == "duplicated":
+        lines = []
+        for pair in gold["pairs"]:
+            a, b = matched.get(pair["claim_id_a"]), matched.get(pair["claim_id_b"])
+            if a is None or b is None:
                 continue
-            overlap = min(a.claim.end, b.claim.end) - max(a.claim.start, b.claim.start)
-            if overlap > 0:
-                candidates.append((-overlap, a.claim.start, b.claim.start, a.claim.id,
-                                   b.claim.id, a, b))
-    candidates.sort(key=lambda c: c[:5])
-    used_a: set[str] = set()
-    used_b: set[str] = set()
-    pairs = []
-    for *_, a, b in candidates:
-        if a.claim.id in used_a or b.claim.id in used_b:
-            continue
-        used_a.add(a.claim.id)
-        used_b.add(b.claim.id)
-        pairs.append((a, b))
-    return sorted(pairs, key=lambda p: (p[0].doc_id, p[0].claim.start, p[0].claim.id))
+            same = a["cluster_id"] == b["cluster_id"]
+            lines.append({"claim_id_a": pair["claim_id_a"], "claim_id_b": pair["claim_id_b"],
+                          "score": 1.0 if same else 0.0, "duplicate": same})
+        return lines
+    raise ValueError(f"a read gives no predictions for task {task!r}")
 
 
-def cohen_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -> float:
-    """Cohen's kappa of two equally long label sequences; 1.0 when both are constant and equal."""
-    if len(labels_a) != len(labels_b):
-        raise ValueError("label sequences differ in length")
-    n = len(labels_a)
-    if n == 0:
-        return float("nan")
-    observed = sum(a == b for a, b in zip(labels_a, labels_b, strict=True)) / n
-    count_a, count_b = Counter(labels_a), Counter(labels_b)
-    expected = sum(count_a[k] * count_b[k] for k in count_a) / (n * n)
-    if expected == 1.0:
-        return 1.0 if observed == 1.0 else 0.0
-    return (observed - expected) / (1 - expected)
+def write_gold_release(rows: dict[str, list[Row]], folder: Path) -> None:
+    """The configs of ``rows`` as a release the scorer reads (data files and SHA256SUMS)."""
+    files = {data_path(n): parquet_bytes(rows_to_table(n, rows[n])) for n in CONFIG_NAMES}
+    for rel, data in {**files, SUMS_FILE: sha256sums_bytes(files)}.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
 
 
-def bootstrap_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable],
-                    samples: int = BOOTSTRAP_SAMPLES,
-                    seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
-    """95% percentile bootstrap interval of Cohen's kappa, resampling items."""
-    rng = random.Random(seed)
-    n = len(labels_a)
-    values = []
-    for _ in range(samples):
-        idx = [rng.randrange(n) for _ in range(n)]
-        values.append(cohen_kappa([labels_a[i] for i in idx], [labels_b[i] for i in idx]))
-    values.sort()
-    return values[int(0.025 * samples)], values[int(0.975 * samples) - 1]
+def _shown(path: Path) -> str:
+    """``path`` as recorded in the file: relative to the working folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
 
 
-def b_cubed(clusters_a: dict[str, str], clusters_b: dict[str, str]) -> dict[str, float]:
-    """B-cubed P/R/F1 of clustering b against clustering a over the same items."""
-    items = sorted(clusters_a)
-    if sorted(clusters_b) != items:
-        raise ValueError("both clusterings must cover the same items")
-    if not items:
-        return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
-    members_a: dict[str, set[str]] = {}
-    members_b: dict[str, set[str]] = {}
-    for item in items:
-        members_a.setdefault(clusters_a[item], set()).add(item)
-        members_b.setdefault(clusters_b[item], set()).add(item)
-    precision = recall = 0.0
-    for item in items:
-        ga, gb = members_a[clusters_a[item]], members_b[clusters_b[item]]
-        common = len(ga & gb)
-        precision += common / len(gb)
-        recall += common / len(ga)
-    p, r = precision / len(items), recall / len(items)
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+def _ci(pair: Sequence[float]) -> dict[str, float]:
+    return {"lower": float(pair[0]), "upper": float(pair[1])}
 
 
-def _names(source: Source) -> set[str]:
-    def norm(s: str) -> str:
-        s = s.casefold().strip()
-        return s[4:] if s.startswith("the ") else s
-
-    return {norm(x) for x in (source.source_id, source.name, *source.aliases)}
-
-
-def map_sources(first: Sequence[Source], second: Sequence[Source]) -> dict[str, str]:
-    """Map second-read source ids to first-read ids (see module docstring)."""
-    first_ids = {s.source_id for s in first}
-    mapping = {AUTHOR: AUTHOR}
-    for s in second:
-        if s.source_id in first_ids:
-            mapping[s.source_id] = s.source_id
-            continue
-        scored = sorted((-len(_names(s) & _names(f)), f.source_id) for f in first)
-        best = scored[0] if scored else (0, "")
-        mapping[s.source_id] = best[1] if best[0] < 0 else f"unmapped:{s.source_id}"
-    return mapping
-
-
-def compare(first: AnnotationSet, second: AnnotationSet) -> dict[str, Any]:
-    """Every agreement figure of two reads, as a JSON-ready dict."""
-    ma, mb = mentions(first), mentions(second)
-    exact = match_exact(ma, mb)
-    pairs = match_overlap(ma, mb)
-    source_map = map_sources(first.sources, second.sources)
-    stance_a = [a.claim.stance for a, _ in pairs]
-    stance_b = [b.claim.stance for _, b in pairs]
-    src_a = [a.claim.source for a, _ in pairs]
-    src_b = [source_map.get(b.claim.source, f"unmapped:{b.claim.source}") for _, b in pairs]
-    attr_a = [s != AUTHOR for s in src_a]
-    attr_b = [s != AUTHOR for s in src_b]
-    key = [f"{a.claim.id}" for a, _ in pairs]
-    b3 = b_cubed({k: a.claim.cluster for k, (a, _) in zip(key, pairs, strict=True)},
-                 {k: b.claim.cluster for k, (_, b) in zip(key, pairs, strict=True)})
-    lo, hi = bootstrap_kappa(stance_a, stance_b) if pairs else (float("nan"), float("nan"))
-    per_doc = {}
-    for doc in sorted({m.doc_id for m in ma} | {m.doc_id for m in mb}):
-        n_a = sum(m.doc_id == doc for m in ma)
-        n_b = sum(m.doc_id == doc for m in mb)
-        per_doc[doc] = {
-            "claims_first": n_a,
-            "claims_second": n_b,
-            "span_exact_f1": prf(sum(a.doc_id == doc for a, _ in exact), n_a, n_b)["f1"],
-            "span_overlap_f1": prf(sum(a.doc_id == doc for a, _ in pairs), n_a, n_b)["f1"],
-        }
-    confusion = Counter(zip(stance_a, stance_b, strict=True))
-    return {
-        "claims_first": len(ma),
-        "claims_second": len(mb),
-        "span_exact": prf(len(exact), len(ma), len(mb)),
-        "span_overlap": prf(len(pairs), len(ma), len(mb)),
-        "stance_kappa": cohen_kappa(stance_a, stance_b) if pairs else float("nan"),
-        "stance_kappa_ci95": [lo, hi],
-        "stance_accuracy": sum(a == b for a, b in zip(stance_a, stance_b, strict=True))
-        / max(len(pairs), 1),
-        "stance_confusion": {f"{a}->{b}": confusion[(a, b)]
-                             for a in STANCES for b in STANCES if confusion[(a, b)]},
-        "source_accuracy": sum(a == b for a, b in zip(src_a, src_b, strict=True))
-        / max(len(pairs), 1),
-        "attributed_kappa": cohen_kappa(attr_a, attr_b) if pairs else float("nan"),
-        "cluster_b3": b3,
-        "per_document": per_doc,
-        "source_map": dict(sorted(source_map.items())),
-        "matched_pairs": [[a.claim.id, b.claim.id] for a, b in pairs],
-    }
-
-
-def summary(figures: dict[str, Any]) -> dict[str, Any]:
-    """The headline figures, flat, rounded to four decimals (for the card and datasheet)."""
-    r = lambda x: round(float(x), 4)  # noqa: E731
-    return {
-        "claims, first read": figures["claims_first"],
-        "claims, second read": figures["claims_second"],
-        "claim-span F1, exact": r(figures["span_exact"]["f1"]),
-        "claim-span F1, overlap": r(figures["span_overlap"]["f1"]),
-        "matched mentions (overlap)": figures["span_overlap"]["matched"],
-        "stance Cohen's kappa (matched)": r(figures["stance_kappa"]),
-        "stance kappa 95% CI": f"[{r(figures['stance_kappa_ci95'][0])}, "
-                               f"{r(figures['stance_kappa_ci95'][1])}]",
-        "stance accuracy (matched)": r(figures["stance_accuracy"]),
-        "immediate-source accuracy (matched)": r(figures["source_accuracy"]),
-        "attributed Cohen's kappa (matched)": r(figures["attributed_kappa"]),
-        "cluster B-cubed F1 (matched)": r(figures["cluster_b3"]["f1"]),
-    }
-
-
-SUMMARY_KEYS = ("claims, first read", "claims, second read", "claim-span F1, exact",
-                "claim-span F1, overlap", "matched mentions (overlap)",
-                "stance Cohen's kappa (matched)", "stance kappa 95% CI",
-                "stance accuracy (matched)", "immediate-source accuracy (matched)",
-                "attributed Cohen's kappa (matched)", "cluster B-cubed F1 (matched)")
-"""The keys of ``summary`` (``retold agree --out``): the proof that a file is one it wrote."""
-DETAILS_KEYS = ("claims_first", "claims_second", "span_exact", "span_overlap", "stance_kappa",
-                "stance_kappa_ci95", "stance_accuracy", "stance_confusion", "source_accuracy",
-                "attributed_kappa", "cluster_b3", "per_document", "source_map",
-                "matched_pairs")
-"""The keys of ``compare`` (``retold agree --details``)."""
-
-
-def agreement_owner(keys: Sequence[str]) -> Callable[[Any], str | None]:
-    """Whether an existing file is one ``retold agree`` wrote: a JSON object with exactly
-    ``keys``. Returns why not, or None."""
-
-    def why_not(existing: Any) -> str | None:
-        if isinstance(existing, dict) and set(existing) == set(keys):
-            return None
-        return "exists and is not an agreement file that retold agree writes"
-
-    return why_not
-
-
-def check_agreement_targets(out: Path, details: Path) -> None:
-    """Refuse (``unsafe-output``) unless ``out`` and ``details`` are each new or a file of the
-    kind ``retold agree`` writes there; called before the figures are computed, and again
-    before they are written."""
-    check_file(out, agreement_owner(SUMMARY_KEYS))
-    check_file(details, agreement_owner(DETAILS_KEYS))
-
-
-def write_agreement(out: Path, details: Path, figures: dict[str, Any]) -> dict[str, Any]:
-    """Write the headline figures to ``out`` and every figure to ``details``, each
-    atomically; both targets are checked before either is written. Returns the headline."""
-    headline = summary(figures)
-    check_agreement_targets(out, details)
-    for path, data, keys in ((out, headline, SUMMARY_KEYS), (details, figures, DETAILS_KEYS)):
-        write_file(path, dump_json(data).encode("utf-8"), agreement_owner(keys))
-    return headline
-
-
-def load_read(corpus_dir: Path, annotations_dir: Path) -> AnnotationSet:
-    """Load one read, refusing it unless it validates."""
+def compare(corpus_dir: Path, first_dir: Path, second_dir: Path, *,
+            n_bootstrap: int = N_BOOTSTRAP, seed: int = SEED) -> dict[str, Any]:
+    """The agreement of the second read with the first, as the ``retold.io.agreement``
+    object. Both reads must validate (InvalidInputError with every problem otherwise)."""
     from retold.validate.checks import load_validated
 
-    return load_validated(corpus_dir, annotations_dir)[1]
+    docs, first = load_validated(corpus_dir, first_dir)
+    gold = compute_rows(docs, first)
+    docs2, second_set = load_validated(corpus_dir, second_dir)
+    second = claims_rows(docs2, second_set)
+    matched = match_claims(gold["claims"], second)
+    n_exact = len(exact_matches([_span(r) for r in gold["claims"]],
+                                [_span(r) for r in second]))
+    tasks: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="retold-agree-") as tmp:
+        release = Path(tmp) / "first_read"
+        write_gold_release(gold, release)
+        for task in SCORED_TASKS:
+            scores = score_records(task, predictions(task, gold, second, matched), release,
+                                   n_bootstrap=n_bootstrap, seed=seed)
+            tasks[task] = {
+                "main_score": scores.main_score,
+                "n_items": scores.n_items,
+                "missing": scores.missing,
+                "resampled": scores.resampled,
+                "scores": dict(scores.values),
+                "ci": {k: _ci(v) for k, v in scores.ci.items()},
+            }
+            checksum = scores.release["sha256"]
+    data = {
+        "format": AGREEMENT_FORMAT,
+        "gold": {"read": _shown(first_dir), "release_sha256": checksum,
+                 "claims": len(gold["claims"])},
+        "predictions": {"read": _shown(second_dir), "claims": len(second)},
+        "matching": ("second-read claims take the id of the first-read claim with the same "
+                     "span, then of the one matched by the scorer's one-to-one overlap "
+                     "matching; unmatched first-read claims have no prediction (scored as "
+                     "wrong)"),
+        "bootstrap": {"resamples": n_bootstrap, "seed": seed, "confidence": CONFIDENCE,
+                      "method": "percentile"},
+        "mentions": {"first": len(gold["claims"]), "second": len(second),
+                     "matched_exact": n_exact, "matched": len(matched)},
+        "tasks": tasks,
+        "matched_claims": [[cid, row["claim_id"]] for cid, row in matched.items()],
+    }
+    return data
+
+
+def _owner(existing: Any) -> str | None:
+    if isinstance(existing, dict) and existing.get("format") == AGREEMENT_FORMAT:
+        return None
+    if isinstance(existing, dict) and "claims, first read" in existing:
+        return None  # the file of retold < 0.2 (prose keys), which this format replaces
+    return "exists and is not an agreement file that retold agree writes"
+
+
+def check_agreement_target(out: Path) -> None:
+    """Refuse (``unsafe-output``) unless ``out`` is new or an agreement file."""
+    check_file(out, _owner)
+
+
+def write_agreement(out: Path, data: dict[str, Any]) -> None:
+    """Write the agreement object to ``out`` atomically (after ``check_agreement_target``)."""
+    problem = shape_problem(data)
+    if problem is not None:
+        raise ValueError(f"not an agreement object: {problem}")
+    write_file(out, dump_json(data).encode("utf-8"), _owner)

@@ -19,7 +19,7 @@ source ids of the attribution chain, outermost first, from ``sources.json``; ``[
 the passage states the claim in its own voice) filled in.
 
 **Compare.** Against the intended labels of the current ``contrast`` rows: stance
-accuracy and Cohen's kappa (with the 95% bootstrap interval of ``retold agree``),
+accuracy and Cohen's kappa (with a 95% percentile bootstrap interval over rows),
 agreement and Cohen's kappa on ``attributed``, accuracy of the immediate source (the
 chain's last id, or ``author``), exact-chain accuracy, accuracy per edit type, the stance
 confusion matrix and every row where the read differs, for the rows to be fixed or
@@ -34,11 +34,10 @@ import json
 import random
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from retold.annotate.agreement import bootstrap_kappa, cohen_kappa
 from retold.build.contrast_rows import contrast_rows
 from retold.errors import SHAPE, InvalidInputError, Problem
 from retold.io.contrast import CONTRAST_DIR
@@ -57,6 +56,39 @@ SAMPLE_KEYS = ("blind_id", "text", "claim_start", "claim_end", "claim", "marked"
 READ_KEYS = ("stance", "chain")
 
 Row = Mapping[str, Any]
+
+
+BOOTSTRAP_SAMPLES = 1000
+BOOTSTRAP_SEED = 20241206
+
+
+def cohen_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -> float:
+    """Cohen's kappa of two equally long label sequences; 1.0 when both are constant and equal."""
+    if len(labels_a) != len(labels_b):
+        raise ValueError("label sequences differ in length")
+    n = len(labels_a)
+    if n == 0:
+        return float("nan")
+    observed = sum(a == b for a, b in zip(labels_a, labels_b, strict=True)) / n
+    count_a, count_b = Counter(labels_a), Counter(labels_b)
+    expected = sum(count_a[k] * count_b[k] for k in count_a) / (n * n)
+    if expected == 1.0:
+        return 1.0 if observed == 1.0 else 0.0
+    return (observed - expected) / (1 - expected)
+
+
+def bootstrap_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable],
+                    samples: int = BOOTSTRAP_SAMPLES,
+                    seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
+    """95% percentile bootstrap interval of Cohen's kappa, resampling items."""
+    rng = random.Random(seed)
+    n = len(labels_a)
+    values = []
+    for _ in range(samples):
+        idx = [rng.randrange(n) for _ in range(n)]
+        values.append(cohen_kappa([labels_a[i] for i in idx], [labels_b[i] for i in idx]))
+    values.sort()
+    return values[int(0.025 * samples)], values[int(0.975 * samples) - 1]
 
 
 # --------------------------------------------------------------------------------------

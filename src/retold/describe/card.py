@@ -14,7 +14,6 @@ builds of the same input give the same bytes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from retold.describe.markdown import code, table
 from retold.describe.probes import card_section as probes_card_section
 from retold.describe.stats import Stats, format_stats
 from retold.errors import InvalidInputError, Problem
+from retold.io.agreement import key_figures
 from retold.io.jsonio import read_optional_object
 from retold.schema import (
     AUTHOR,
@@ -125,27 +125,36 @@ def load_agreement(annotations_dir: Path) -> dict[str, Any] | None:
 
 
 def agreement_section(agreement: Mapping[str, Any] | None) -> str:
-    intro = ("Agreement between the two independent annotation reads (the first read against "
-             "the second, before adjudication), computed by `retold agree` and stored in "
-             f"`annotations/{AGREEMENT_FILE}`. The figures describe the two reads as they were "
+    intro = ("Agreement between the two independent annotation reads (before adjudication), "
+             "computed by `retold agree` and stored in "
+             f"`annotations/{AGREEMENT_FILE}`: the second read is turned into prediction "
+             "lines of each task and scored against a release built from the first read by "
+             "`retold score` itself, so every figure is a score of the scorer, under its "
+             "key, with the scorer's 95% bootstrap interval (the key scores of each task "
+             "are shown; the file has every score). A second-read claim predicts for the "
+             "first-read claim with the same span, else for the one the scorer's one-to-one "
+             "overlap matching pairs it with; a first-read claim left unmatched has no "
+             "prediction and counts as wrong. `retrieval` is not scored: a read gives "
+             "clusters, not a ranking. The figures describe the two reads as they were "
              "made, before adjudication and before the later corrections of the gold listed "
              "in the repository's `CHANGELOG.md` (the reads are kept unchanged, so the "
-             "figures keep their "
-             "meaning); they are not agreement with the released gold. Spans are matched "
-             "exactly, or one-to-one by "
-             "largest overlap; stance, source and cluster figures are on overlap-matched "
-             "mentions. Both reads were made by instances of the same AI language model from "
+             "figures keep their meaning); they are not agreement with the released gold. "
+             "Both reads were made by instances of the same AI language model from "
              "the same guidelines, so these figures are likely higher than two human "
              "annotators would reach: read them as the consistency of the annotation "
              "procedure, not as a human upper bound.")
     if agreement is None:
         return f"{intro}\n\nNot yet computed."
-    rows = []
-    for key, value in agreement.items():  # the file's order: its writer chose it
-        if not isinstance(value, str | int | float | bool) and value is not None:
-            value = json.dumps(value, sort_keys=True, ensure_ascii=False)
-        rows.append((key, value))
-    return f"{intro}\n\n{table(('figure', 'value'), rows)}"
+    rows = [(code(task), code(key), _figure(value),
+             f"[{ci[0]:.4f}, {ci[1]:.4f}]" if ci else "")
+            for task, key, value, ci in key_figures(agreement)]
+    return f"{intro}\n\n{table(('task', 'score', 'value', '95% CI'), rows)}"
+
+
+def _figure(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return "undefined" if value is None else str(value)
 
 
 def _configs_section() -> str:

@@ -160,15 +160,43 @@ class ImportResult:
 
 
 def validate_with_contrast(corpus_dir: Path, annotations_dir: Path) -> list[Problem]:
-    """Every problem of an annotation set, and of its contrast set once it is valid (the
-    contrast rows refer to the natural annotations), as ``retold validate`` reports them."""
+    """Every problem of an annotation set, and of its contrast drafts once it is valid (the
+    contrast rows refer to the natural annotations): the drafts are what an import writes,
+    so they are anchored in memory (their standoff is written only when they pass)."""
     from retold.validate import load_validated
     from retold.validate.contrast import check_contrast
 
-    problems = validate(corpus_dir, annotations_dir)
+    problems = validate(corpus_dir, annotations_dir, contrast=False)
     if problems:
         return problems
-    return check_contrast(annotations_dir, *load_validated(corpus_dir, annotations_dir))
+    return check_contrast(annotations_dir, *load_validated(corpus_dir, annotations_dir,
+                                                           contrast=False), anchored=False)
+
+
+def _anchor_imported(corpus_dir: Path, staging: Path) -> list[str]:
+    """Write ``contrast/standoff/`` of the imported set as ``retold anchor --contrast``
+    would, when its drafts anchor cleanly; nothing otherwise (the check reports why)."""
+    from retold.io.contrast import (
+        ANCHOR_WRITER,
+        CONTRAST_DIR,
+        STANDOFF_DIR,
+        standoff_texts,
+    )
+    from retold.io.owned import manifest_bytes
+    from retold.validate import load_validated
+    from retold.validate.contrast import anchor_contrast
+
+    try:
+        docs, annotations = load_validated(corpus_dir, staging, contrast=False)
+        drafts, anchored = anchor_contrast(staging, docs, annotations)
+    except InvalidInputError:
+        return []
+    folder = staging / CONTRAST_DIR / STANDOFF_DIR
+    folder.mkdir()
+    for name, text in standoff_texts(drafts, anchored.edits).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / MANIFEST_FILE).write_bytes(manifest_bytes(ANCHOR_WRITER, folder))
+    return sorted(p.relative_to(staging).as_posix() for p in folder.iterdir())
 
 
 def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
@@ -220,6 +248,7 @@ def import_annotations(fmt: str, in_dir: Path, corpus_dir: Path, out_dir: Path,
             written.append(name)
         if contrast is not None:
             written.extend(write_contrast(staging, side["contrast"], *contrast))
+            written.extend(_anchor_imported(corpus_dir, staging))
         written.append(MANIFEST_FILE)
 
     write_folder(Path(out_dir), manifest_owner(writer), fill, writer)

@@ -10,6 +10,9 @@ Layout, under an annotation set's folder (``annotations/``)::
     contrast/retired.json    the contrast id registry: how many ids of each kind were
                              issued, and those that were used once and dropped, each
                              with its reason (below)
+    contrast/standoff/       the anchored contrast set, written by ``retold anchor
+                             --contrast`` from the drafts (never by hand): edits.jsonl,
+                             pairs.jsonl and the folder's retold-manifest.json
 
 An edit line::
 
@@ -43,6 +46,25 @@ issued id is in a row or retired: a row that goes missing from ``edits.jsonl`` o
 ``pairs.jsonl`` is an error, not a smaller release, and a dropped row's id is retired,
 never reused. A new row takes the next number and raises the count.
 
+The drafts are what people edit; ``retold anchor --contrast`` anchors them once into
+the standoff files, one line per draft line, in the drafts' order. An edit's standoff
+line holds the draft's labels and texts with offsets instead of quotes, and the SHA-256 of
+its draft line (``draft_digest``: the line's JSON object, keys sorted)::
+
+    {"contrast_id": "x-0001", "draft_sha256": "<64 hex digits>",
+     "original_claim_id": "000-c001", "edit_type": "reported_to_asserted", "rule": "C2",
+     "text": "<the edited passage>", "start": 0, "end": 83, "claim_text": "...",
+     "stance": "asserted",
+     "chain": [{"source": "new-york-times", "source_start": 85, "source_end": 103,
+                "cue_start": 104, "cue_end": 111}],
+     "original_text": "<the unedited passage>", "passage_start": 0, "passage_end": 128,
+     "note": ""}
+
+(-1 for a link's absent mention or cue). A pair's standoff line is its draft line with
+``draft_sha256`` after ``pair_id``. ``retold validate`` refuses a draft line without a
+standoff line, or whose digest differs (it was edited and not anchored again), and the
+build reads the standoff files only.
+
 This module only reads: every line's shape is checked (types, required and unknown
 keys) and problems carry the file and line number; the quotes are anchored and the
 labels checked by ``retold.validate.contrast``.
@@ -50,6 +72,8 @@ labels checked by ``retold.validate.contrast``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -66,6 +90,10 @@ EDITS_FILE = "edits.jsonl"
 PAIRS_FILE = "pairs.jsonl"
 RETIRED_FILE = "retired.json"
 RULES_FILE = "CONTRAST.md"
+STANDOFF_DIR = "standoff"
+"""Under ``contrast/``: the anchored lines (``EDITS_FILE``, ``PAIRS_FILE`` there too)."""
+ANCHOR_WRITER = "retold anchor --contrast"
+"""The command named in the standoff folder's manifest: the only writer of that folder."""
 BLIND_AGREEMENT_FILE = "blind/agreement.json"
 """Optional, under ``contrast/``: the blind read's agreement figures (one JSON object), shown
 in the card (``retold.describe.contrast`` reads it)."""
@@ -114,6 +142,8 @@ class EditDraft:
     original_boundary: bool = True
     occ: int | None = None
     boundary: bool = True
+    digest: str = ""
+    """``draft_digest`` of the line as written."""
 
     @property
     def where(self) -> str:
@@ -133,10 +163,80 @@ class PairDraft:
     edit_type: str
     rule: str
     note: str = ""
+    digest: str = ""
+    """``draft_digest`` of the line as written."""
 
     @property
     def where(self) -> str:
         return f"line {self.line} {self.pair_id}"
+
+
+@dataclass(frozen=True)
+class AnchoredLinkLine:
+    """A chain link of an edit's standoff line: offsets in the row's ``text``, -1 if absent."""
+
+    source: str
+    source_start: int
+    source_end: int
+    cue_start: int
+    cue_end: int
+
+
+@dataclass(frozen=True)
+class EditStandoff:
+    """One line of ``contrast/standoff/edits.jsonl``."""
+
+    file: str
+    line: int
+    contrast_id: str
+    draft_sha256: str
+    original_claim_id: str
+    edit_type: str
+    rule: str
+    text: str
+    start: int
+    end: int
+    claim_text: str
+    stance: str
+    chain: tuple[AnchoredLinkLine, ...]
+    original_text: str
+    passage_start: int
+    passage_end: int
+    note: str
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line} {self.contrast_id}"
+
+
+@dataclass(frozen=True)
+class PairStandoff:
+    """One line of ``contrast/standoff/pairs.jsonl``."""
+
+    file: str
+    line: int
+    pair_id: str
+    draft_sha256: str
+    claim_id: str
+    edited_text: str
+    duplicate: bool
+    edit_type: str
+    rule: str
+    note: str
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line} {self.pair_id}"
+
+
+@dataclass(frozen=True)
+class ContrastStandoff:
+    """The anchored lines of one annotation set (None for a file that does not exist)."""
+
+    edits: tuple[EditStandoff, ...] | None
+    pairs: tuple[PairStandoff, ...] | None
+    edits_file: str
+    pairs_file: str
 
 
 @dataclass(frozen=True)
@@ -175,6 +275,28 @@ _PAIR_REQUIRED: dict[str, type | tuple[type, ...]] = {
     "edit_type": str, "rule": str,
 }
 _PAIR_OPTIONAL: dict[str, type | tuple[type, ...]] = {"note": str}
+EDIT_STANDOFF_KEYS: dict[str, type | tuple[type, ...]] = {
+    "contrast_id": str, "draft_sha256": str, "original_claim_id": str, "edit_type": str,
+    "rule": str, "text": str, "start": int, "end": int, "claim_text": str, "stance": str,
+    "chain": list, "original_text": str, "passage_start": int, "passage_end": int,
+    "note": str,
+}
+"""Every key of an edit's standoff line, in the order written."""
+LINK_STANDOFF_KEYS: dict[str, type | tuple[type, ...]] = {
+    "source": str, "source_start": int, "source_end": int, "cue_start": int, "cue_end": int,
+}
+PAIR_STANDOFF_KEYS: dict[str, type | tuple[type, ...]] = {
+    "pair_id": str, "draft_sha256": str, "claim_id": str, "edited_text": str,
+    "duplicate": bool, "edit_type": str, "rule": str, "note": str,
+}
+"""Every key of a pair's standoff line, in the order written."""
+
+
+def draft_digest(obj: dict[str, Any]) -> str:
+    """The SHA-256 of a draft line's JSON object (keys sorted, no spaces, UTF-8): what its
+    standoff line records, so that an edited draft line is told from an anchored one."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _type_ok(value: Any, typ: type | tuple[type, ...]) -> bool:
@@ -276,7 +398,7 @@ def load_edits(path: Path, problems: list[Problem]) -> list[EditDraft]:
             claim=obj["claim"], stance=obj["stance"], chain=tuple(links),
             note=obj.get("note", ""), original_occ=obj.get("original_occ"),
             original_boundary=obj.get("original_boundary", True), occ=obj.get("occ"),
-            boundary=obj.get("boundary", True),
+            boundary=obj.get("boundary", True), digest=draft_digest(obj),
         ))
     return out
 
@@ -295,6 +417,7 @@ def load_pairs(path: Path, problems: list[Problem]) -> list[PairDraft]:
             file=str(path), line=number, pair_id=obj["pair_id"], claim_id=obj["claim_id"],
             edited_text=obj["edited_text"], duplicate=obj["duplicate"],
             edit_type=obj["edit_type"], rule=obj["rule"], note=obj.get("note", ""),
+            digest=draft_digest(obj),
         ))
     return out
 
@@ -414,3 +537,101 @@ def load_contrast_drafts(annotations_dir: Path, problems: list[Problem]) -> Cont
         issued=issued,
         complete=frozenset(complete),
     )
+
+
+def _standoff_objects(path: Path, problems: list[Problem]
+                      ) -> list[tuple[int, dict[str, Any]]] | None:
+    """The objects of a standoff file, or None when it does not exist (not a problem here:
+    the validator reports each draft line left without its standoff line)."""
+    if not os.path.lexists(path):
+        return None
+    return _jsonl_objects(path, problems)
+
+
+def load_edit_standoff(path: Path, problems: list[Problem]) -> tuple[EditStandoff, ...] | None:
+    """The well-shaped lines of ``standoff/edits.jsonl`` (None when the file is missing)."""
+    objects = _standoff_objects(path, problems)
+    if objects is None:
+        return None
+    out = []
+    for number, obj in objects:
+        messages = _check_keys(obj, EDIT_STANDOFF_KEYS, {}, "anchored edit")
+        links = []
+        if not messages:
+            for i, raw in enumerate(obj["chain"]):
+                if not isinstance(raw, dict):
+                    messages.append(f"chain[{i}] must be an object")
+                    continue
+                more = _check_keys(raw, LINK_STANDOFF_KEYS, {}, f"chain[{i}]")
+                messages += more
+                if not more:
+                    links.append(AnchoredLinkLine(**raw))
+        where = f"line {number}" + (f" {obj['contrast_id']}"
+                                    if isinstance(obj.get("contrast_id"), str) else "")
+        if messages:
+            problems.extend(Problem(str(path), where, SHAPE, m) for m in messages)
+            continue
+        out.append(EditStandoff(file=str(path), line=number,
+                                **{**obj, "chain": tuple(links)}))
+    return tuple(out)
+
+
+def load_pair_standoff(path: Path, problems: list[Problem]) -> tuple[PairStandoff, ...] | None:
+    """The well-shaped lines of ``standoff/pairs.jsonl`` (None when the file is missing)."""
+    objects = _standoff_objects(path, problems)
+    if objects is None:
+        return None
+    out = []
+    for number, obj in objects:
+        messages = _check_keys(obj, PAIR_STANDOFF_KEYS, {}, "anchored pair")
+        where = f"line {number}" + (f" {obj['pair_id']}"
+                                    if isinstance(obj.get("pair_id"), str) else "")
+        if messages:
+            problems.extend(Problem(str(path), where, SHAPE, m) for m in messages)
+            continue
+        out.append(PairStandoff(file=str(path), line=number, **obj))
+    return tuple(out)
+
+
+def load_contrast_standoff(annotations_dir: Path, problems: list[Problem]) -> ContrastStandoff:
+    """Read both standoff files of an annotation set's contrast set, recording problems."""
+    folder = Path(annotations_dir) / CONTRAST_DIR / STANDOFF_DIR
+    return ContrastStandoff(
+        edits=load_edit_standoff(folder / EDITS_FILE, problems),
+        pairs=load_pair_standoff(folder / PAIRS_FILE, problems),
+        edits_file=str(folder / EDITS_FILE),
+        pairs_file=str(folder / PAIRS_FILE),
+    )
+
+
+def edit_standoff_line(record: Any, digest: str) -> dict[str, Any]:
+    """The standoff line (a JSON object, keys in ``EDIT_STANDOFF_KEYS`` order) of an
+    anchored edit record (``retold.validate.contrast.ContrastEdit``)."""
+    return {
+        "contrast_id": record.contrast_id, "draft_sha256": digest,
+        "original_claim_id": record.original_claim_id, "edit_type": record.edit_type,
+        "rule": record.rule, "text": record.text, "start": record.start, "end": record.end,
+        "claim_text": record.claim_text, "stance": record.stance,
+        "chain": [{"source": ln.source, "source_start": ln.source_start,
+                   "source_end": ln.source_end, "cue_start": ln.cue_start,
+                   "cue_end": ln.cue_end} for ln in record.chain],
+        "original_text": record.original_text, "passage_start": record.passage_start,
+        "passage_end": record.passage_end, "note": record.note,
+    }
+
+
+def pair_standoff_line(draft: PairDraft) -> dict[str, Any]:
+    """The standoff line of a pair draft (keys in ``PAIR_STANDOFF_KEYS`` order)."""
+    return {"pair_id": draft.pair_id, "draft_sha256": draft.digest, "claim_id": draft.claim_id,
+            "edited_text": draft.edited_text, "duplicate": draft.duplicate,
+            "edit_type": draft.edit_type, "rule": draft.rule, "note": draft.note}
+
+
+def standoff_texts(drafts: ContrastDrafts, edit_records: Any) -> dict[str, str]:
+    """The standoff files (name -> JSON Lines text) of drafts anchored into ``edit_records``
+    (``retold.validate.contrast.anchor_contrast``): one line per draft line, in order."""
+    digests = {d.contrast_id: d.digest for d in drafts.edits}
+    line = lambda obj: json.dumps(obj, ensure_ascii=False) + "\n"  # noqa: E731
+    return {EDITS_FILE: "".join(line(edit_standoff_line(r, digests[r.contrast_id]))
+                                for r in edit_records),
+            PAIRS_FILE: "".join(line(pair_standoff_line(d)) for d in drafts.pairs)}

@@ -517,7 +517,7 @@ DUPLICATED = Task(
         part_of=NATURAL,
     ),
     second_score="pair_f1",
-    agreement_scores=("average_precision", "pair_f1"),
+    agreement_scores=("pair_f1",),
     rules_version=2,
 )
 

@@ -174,6 +174,7 @@ from retold.errors import (
     EMPTY_PROPOSITION,
     MENTION_SOURCE_MISMATCH,
     MISSING_ANNOTATION,
+    SHAPE,
     UNKNOWN_DOCUMENT,
     UNKNOWN_LABEL,
     UNKNOWN_SOURCE,
@@ -186,9 +187,11 @@ from retold.errors import (
 )
 from retold.io import corpus as corpus_io
 from retold.io import standoff as annotation
+from retold.io.agreement import shape_problem
 from retold.io.corpus import Corpus, Document, read_corpus
 from retold.io.standoff import AnnotationSet, Claim, DocAnnotation, load_annotation_set
 from retold.io.toplevel import read_json_as
+from retold.validate.contrast import check_contrast
 from retold.validate.id_registry import check_id_registry
 from retold.validate.manifest import check_manifest, id_problem
 from retold.validate.nesting import check_nesting
@@ -198,16 +201,22 @@ from retold.validate.spans import check_spans, layers, where
 # --------------------------------------------------------------------------------------
 # Public API.
 # --------------------------------------------------------------------------------------
-def validate(corpus_dir: Path, annotations_dir: Path) -> list[Problem]:
-    """Every problem of the annotation set against the corpus, sorted; empty if valid."""
-    return _load_and_check(Path(corpus_dir), Path(annotations_dir))[2]
+def validate(corpus_dir: Path, annotations_dir: Path, *, contrast: bool = True) -> list[Problem]:
+    """Every problem of the annotation set against the corpus, sorted; empty if valid.
+
+    Once the natural annotations are valid, the contrast set (if the set has one) is
+    checked too (``retold.validate.contrast``), unless ``contrast`` is False (what
+    ``retold anchor --contrast`` needs before the contrast standoff exists)."""
+    return _load_and_check(Path(corpus_dir), Path(annotations_dir), contrast)[2]
 
 
 def load_validated(
-    corpus_dir: Path, annotations_dir: Path
+    corpus_dir: Path, annotations_dir: Path, *, contrast: bool = True
 ) -> tuple[tuple[Document, ...], AnnotationSet]:
-    """The corpus and the annotation set; raise ``InvalidInputError`` with every problem."""
-    docs, annotations, problems = _load_and_check(Path(corpus_dir), Path(annotations_dir))
+    """The corpus and the annotation set; raise ``InvalidInputError`` with every problem
+    (of the contrast set too, unless ``contrast`` is False: see ``validate``)."""
+    docs, annotations, problems = _load_and_check(Path(corpus_dir), Path(annotations_dir),
+                                                  contrast)
     if problems:
         raise InvalidInputError(problems)
     return docs, annotations
@@ -226,7 +235,7 @@ class _Files:
 
 
 def _load_and_check(
-    corpus_dir: Path, annotations_dir: Path
+    corpus_dir: Path, annotations_dir: Path, contrast: bool = True
 ) -> tuple[tuple[Document, ...], AnnotationSet, list[Problem]]:
     problems: list[Problem] = []
     corpus = read_corpus(corpus_dir, problems)
@@ -256,6 +265,8 @@ def _load_and_check(
         problems += _check_references(doc, cluster_ids)
         problems += _check_chains(doc)
     problems += check_id_registry(annotations, annotations_dir)
+    if contrast and not problems:  # the contrast rows refer to valid natural annotations
+        problems += check_contrast(annotations_dir, corpus.docs, annotations)
     return corpus.docs, annotations, sorted(set(problems))
 
 
@@ -325,13 +336,18 @@ def _everything_read(annotations: AnnotationSet, corpus: Corpus) -> bool:
 # Checks: files and ids.
 # --------------------------------------------------------------------------------------
 def _check_agreement(annotations_dir: Path) -> Iterator[Problem]:
-    """``agreement.json``, when present, holds one JSON object (the card prints it)."""
+    """``agreement.json``, when present, is an agreement file of the format the card reads
+    (``retold.io.agreement``)."""
     path = annotations_dir / annotation.AGREEMENT_FILE
     if not os.path.lexists(path):
         return
     problems: list[Problem] = []
-    read_json_as(path, problems, dict, "one JSON object")
+    data = read_json_as(path, problems, dict, "one JSON object")
     yield from problems
+    if not problems:
+        why = shape_problem(data)
+        if why is not None:
+            yield Problem(str(path), "-", SHAPE, why)
 
 
 def _check_doc_files(

@@ -1,14 +1,22 @@
 """Check the contrast set against the corpus, the natural annotations and the schema.
 
 The contrast set (``annotations/contrast/``, see ``retold.io.contrast`` for its files and
-``annotations/CONTRAST.md`` for its rules) is written as quote-based drafts. This module
-anchors every quote to offsets in the row's own ``text`` (or, for the unedited passage,
-in the original document) by the rules of ``retold.text.quotes``, builds one record per
-row (``ContrastEdit``, ``ContrastPair``: the release rows in all but their layout), and
-checks the records like natural annotations. It runs once the natural annotations are
-valid: ``retold validate`` then calls ``check_contrast`` and the builder
-``load_contrast_or_raise``. An annotation set without a ``contrast/`` folder (the first
-and second reads) has nothing to check.
+``annotations/CONTRAST.md`` for its rules) is written as quote-based drafts and anchored
+once, by ``retold anchor --contrast`` (``anchor_contrast``), into the committed standoff
+files ``contrast/standoff/*.jsonl``: every quote becomes offsets in the row's own ``text``
+(or, for the unedited passage, in the original document) by the rules of
+``retold.text.quotes``. ``retold validate`` (``check_contrast``, called by
+``retold.validate.checks`` once the natural annotations are valid, so the build's
+validation covers it too) reads the standoff lines, checks that each draft line has its
+anchored line with the draft's digest, makes one record per row (``ContrastEdit``,
+``ContrastPair``) and checks the records like natural annotations. A draft line without a
+current standoff line is a ``stale-standoff`` problem, and is anchored in memory so that
+its other problems are reported too. The release rows are laid out from the standoff lines
+by ``retold.build.contrast_rows``. An annotation set without a ``contrast/`` folder (the
+first and second reads) has nothing to check. The records are in
+``retold.validate.contrast_records``; anchoring a draft and reading a standoff line back in
+``retold.validate.contrast_anchoring``; the id registry in
+``retold.validate.contrast_registry``.
 
 Every problem names the file, the line and id, and one of these codes:
 
@@ -88,6 +96,11 @@ Every problem names the file, the line and id, and one of these codes:
     A pair's ``duplicate`` is not the one its edit type requires
     (``schema.CONTRAST_PAIR_EDIT_CELLS``): a ``hard_negative_*`` or ``different_*`` pair
     marked duplicate, or a ``hard_positive_*`` or ``same_*`` pair not marked.
+``stale-standoff``
+    A draft line has no line in ``contrast/standoff/`` (never anchored), or its line there
+    records another digest (the draft was edited after ``retold anchor --contrast``), or
+    copies another label or text than the draft has (the standoff was edited by hand); a
+    standoff line has no draft line. Run ``retold anchor --contrast``.
 ``pair-surface``
     A pair's similarity to its claim (``schema.REUSE_MEASURE``) is not on the overlap level
     its edit type requires: ``hard_negative_*`` and ``same_*`` pairs must reach
@@ -100,7 +113,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from retold import schema
@@ -117,15 +129,11 @@ from retold.errors import (
     OFFSET_OUT_OF_RANGE,
     PAIR_LABEL_MISMATCH,
     PAIR_SURFACE,
-    PASSAGE_MISMATCH,
-    QUOTE_AMBIGUOUS,
-    QUOTE_NOT_FOUND,
     RETIRED_ID,
     SPAN_OVERLAP,
     SPAN_TEXT_MISMATCH,
     STANCE_SOURCE_MISMATCH,
     UNKNOWN_LABEL,
-    UNKNOWN_ORIGINAL,
     UNKNOWN_RULE,
     UNKNOWN_SOURCE,
     InvalidInputError,
@@ -136,19 +144,41 @@ from retold.io.contrast import (
     CONTRAST_DIR,
     EDITS_FILE,
     PAIRS_FILE,
-    EditDraft,
-    PairDraft,
+    ContrastDrafts,
+    EditStandoff,
+    PairStandoff,
     has_contrast,
     load_contrast_drafts,
+    load_contrast_standoff,
 )
 from retold.io.corpus import Document
 from retold.io.standoff import AnnotationSet
 from retold.io.toplevel import read_json_as
 from retold.text.denial import denial_words
-from retold.text.quotes import AMBIGUOUS, find_quote
-from retold.text.reuse import text_similarity
 from retold.text.tokens import token_spans
+from retold.validate.contrast_anchoring import (
+    anchor_edit,
+    edit_copies,
+    pair_copies,
+    pair_record,
+    record_from_standoff,
+    stale_problems,
+    unmatched_standoff,
+)
+from retold.validate.contrast_records import (
+    AnchoredLink,
+    Context,
+    ContrastEdit,
+    ContrastPair,
+    ContrastSet,
+    NaturalClaim,
+)
 from retold.validate.contrast_registry import check_contrast_registry
+
+__all__ = ["AnchoredLink", "Context", "ContrastEdit", "ContrastPair", "ContrastSet",
+           "NaturalClaim", "anchor_contrast", "check_contrast", "check_edit_records",
+           "check_pair_records", "edit_type_mismatch", "load_contrast",
+           "load_contrast_or_raise"]
 
 EDIT_ID_PATTERN = re.compile(r"x-[0-9]{4}")
 PAIR_ID_PATTERN = re.compile(r"p-[0-9]{4}")
@@ -187,153 +217,61 @@ CHAIN_REMOVED = _edit("chain_removed")
 
 
 # --------------------------------------------------------------------------------------
-# Records.
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AnchoredLink:
-    """A chain link with its source and cue spans in the row's ``text`` (-1 when absent)."""
-
-    source: str
-    source_start: int = -1
-    source_end: int = -1
-    cue_start: int = -1
-    cue_end: int = -1
-
-
-@dataclass(frozen=True)
-class ContrastEdit:
-    """One anchored stance/attribution edit: a ``contrast`` row before its layout."""
-
-    file: str
-    line: int
-    contrast_id: str
-    original_claim_id: str
-    doc_id: str
-    fold: int
-    edit_type: str
-    rule: str
-    text: str
-    start: int
-    end: int
-    claim_text: str
-    stance: str
-    source: str
-    chain: tuple[AnchoredLink, ...]
-    original_text: str
-    passage_start: int
-    passage_end: int
-    original_stance: str
-    original_source: str
-    original_chain: tuple[str, ...]
-    note: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"line {self.line} {self.contrast_id}"
-
-
-@dataclass(frozen=True)
-class ContrastPair:
-    """One duplicate edit: a ``contrast_pairs`` row before its layout."""
-
-    file: str
-    line: int
-    pair_id: str
-    claim_id: str
-    doc_id: str
-    fold: int
-    cluster_id: str
-    claim_text: str
-    edited_text: str
-    duplicate: bool
-    edit_type: str
-    rule: str
-    similarity: float
-    note: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"line {self.line} {self.pair_id}"
-
-
-@dataclass(frozen=True)
-class ContrastSet:
-    """The anchored contrast set of one annotation set."""
-
-    edits: tuple[ContrastEdit, ...]
-    pairs: tuple[ContrastPair, ...]
-
-
-@dataclass(frozen=True)
-class NaturalClaim:
-    """What the contrast checks need to know about a natural claim mention."""
-
-    claim_id: str
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    stance: str
-    source: str
-    chain: tuple[str, ...]
-    cluster: str
-
-
-@dataclass(frozen=True)
-class Context:
-    """The natural data a contrast row refers to."""
-
-    claims: dict[str, NaturalClaim]
-    documents: dict[str, Document]
-    boilerplate: dict[str, tuple[tuple[int, int, str], ...]]
-    registry: frozenset[str]
-
-    @classmethod
-    def of(cls, docs: Sequence[Document], annotations: AnnotationSet) -> Context:
-        claims: dict[str, NaturalClaim] = {}
-        boilerplate = {}
-        for a in annotations.docs:
-            boilerplate[a.doc_id] = tuple((b.start, b.end, b.id) for b in a.boilerplate)
-            for c in a.claims:
-                claims.setdefault(c.id, NaturalClaim(
-                    c.id, a.doc_id, c.start, c.end, c.text, c.stance, c.source,
-                    tuple(link.source for link in c.chain), c.cluster))
-        return cls(claims, {d.doc_id: d for d in docs}, boilerplate,
-                   frozenset(s.source_id for s in annotations.sources))
-
-
-# --------------------------------------------------------------------------------------
 # Public API.
 # --------------------------------------------------------------------------------------
 def check_contrast(annotations_dir: Path, docs: Sequence[Document],
-                   annotations: AnnotationSet) -> list[Problem]:
+                   annotations: AnnotationSet, *, anchored: bool = True) -> list[Problem]:
     """Every problem of the contrast set; empty when it is valid or there is none.
 
     Run it on natural annotations that passed ``validate``: the contrast rows refer to them.
+    ``anchored=False`` checks the drafts alone, anchoring them in memory (what ``retold
+    anchor --contrast`` would write), for a set whose standoff is yet to be written.
     """
     if not has_contrast(annotations_dir):
         return []
     problems: list[Problem] = []
-    load_contrast(annotations_dir, Context.of(docs, annotations), problems)
+    drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    _check_drafts(annotations_dir, drafts, Context.of(docs, annotations), problems,
+                  anchored=anchored)
     return sorted(set(problems))
 
 
 def load_contrast_or_raise(annotations_dir: Path, docs: Sequence[Document],
                            annotations: AnnotationSet) -> ContrastSet:
-    """The anchored contrast set (empty without one); InvalidInputError with every problem."""
+    """The checked contrast set (empty without one), its records made from the standoff
+    lines; InvalidInputError with every problem."""
     if not has_contrast(annotations_dir):
         return ContrastSet((), ())
     problems: list[Problem] = []
     result = load_contrast(annotations_dir, Context.of(docs, annotations), problems)
     if problems:
-        raise InvalidInputError(problems)
+        raise InvalidInputError(sorted(set(problems)))
     return result
+
+
+def anchor_contrast(annotations_dir: Path, docs: Sequence[Document],
+                    annotations: AnnotationSet) -> tuple[ContrastDrafts, ContrastSet]:
+    """Anchor every draft line (the standoff files are not read) and check the records:
+    what ``retold anchor --contrast`` writes. InvalidInputError with every problem."""
+    problems: list[Problem] = []
+    drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    result = _check_drafts(annotations_dir, drafts, Context.of(docs, annotations), problems,
+                           anchored=False)
+    if problems:
+        raise InvalidInputError(sorted(set(problems)))
+    return drafts, result
 
 
 def load_contrast(annotations_dir: Path, context: Context,
                   problems: list[Problem]) -> ContrastSet:
-    """Read, anchor and check the contrast set; append every problem to ``problems``."""
+    """Read and check the contrast set, its records made from the standoff lines; append
+    every problem to ``problems``."""
     drafts = load_contrast_drafts(Path(annotations_dir), problems)
+    return _check_drafts(annotations_dir, drafts, context, problems, anchored=True)
+
+
+def _check_drafts(annotations_dir: Path, drafts: ContrastDrafts, context: Context,
+                  problems: list[Problem], *, anchored: bool) -> ContrastSet:
     folder = Path(annotations_dir) / CONTRAST_DIR
     problems += check_contrast_registry(drafts, str(folder / EDITS_FILE),
                                         str(folder / PAIRS_FILE))
@@ -343,12 +281,32 @@ def load_contrast(annotations_dir: Path, context: Context,
                            EDIT_ID_PATTERN, "contrast_id", drafts.retired, drafts.retired_file)
     problems += _check_ids([(d.file, d.where, d.pair_id) for d in drafts.pairs],
                            PAIR_ID_PATTERN, "pair_id", drafts.retired, drafts.retired_file)
+    standoff_edits: dict[str, EditStandoff] | None = None
+    standoff_pairs: dict[str, PairStandoff] | None = None
+    if anchored:
+        standoff = load_contrast_standoff(Path(annotations_dir), problems)
+        standoff_edits = {s.contrast_id: s for s in standoff.edits or ()}
+        standoff_pairs = {s.pair_id: s for s in standoff.pairs or ()}
+        problems += unmatched_standoff(standoff.edits or (), {d.contrast_id
+                                                               for d in drafts.edits}, drafts)
+        problems += unmatched_standoff(standoff.pairs or (), {d.pair_id for d in drafts.pairs},
+                                        drafts)
     edits = []
     for draft in drafts.edits:
         problems += _check_draft_labels(draft.file, draft.where, draft.edit_type, draft.rule,
                                         schema.CONTRAST_EDIT_TYPES, drafts.rules,
                                         drafts.rules_file, draft.stance)
-        record = _anchor_edit(draft, context, problems)
+        line = None
+        if standoff_edits is not None:
+            line = standoff_edits.get(draft.contrast_id)
+            stale = stale_problems(draft.file, draft.where, draft.digest, line, edit_copies(draft))
+            problems += stale
+            if stale:
+                line = None
+        if line is not None:
+            record = record_from_standoff(line, draft, context, problems)
+        else:
+            record = anchor_edit(draft, context, problems)
         if record is not None:
             edits.append(record)
     pairs = []
@@ -357,7 +315,11 @@ def load_contrast(annotations_dir: Path, context: Context,
                                         pair_draft.edit_type, pair_draft.rule,
                                         schema.CONTRAST_PAIR_EDIT_TYPES, drafts.rules,
                                         drafts.rules_file, None)
-        pair = _pair_record(pair_draft, context, problems)
+        if standoff_pairs is not None:
+            problems += stale_problems(pair_draft.file, pair_draft.where, pair_draft.digest,
+                               standoff_pairs.get(pair_draft.pair_id),
+                               pair_copies(pair_draft))
+        pair = pair_record(pair_draft, context, problems)
         if pair is not None:
             pairs.append(pair)
     problems += check_edit_records(edits, context)
@@ -405,129 +367,6 @@ def _check_draft_labels(file: str, where: str, edit_type: str, rule: str,
         yield Problem(file, where, UNKNOWN_RULE,
                       f"rule {rule!r} does not cover edit type {edit_type!r} (it covers: "
                       f"{', '.join(rules[rule]) or 'none'})")
-
-
-# --------------------------------------------------------------------------------------
-# Anchoring.
-# --------------------------------------------------------------------------------------
-def _quote_problem(file: str, where: str, what: str, failure: str, message: str) -> Problem:
-    code = QUOTE_AMBIGUOUS if failure == AMBIGUOUS else QUOTE_NOT_FOUND
-    return Problem(file, where, code, f"{what} {message}")
-
-
-def apply_edit(original: str, edit: Sequence[tuple[str, str]]) -> tuple[str | None, str]:
-    """``original`` with each ``(old, new)`` applied in order, or None and why not.
-
-    Each ``old`` must occur exactly once in the text it is applied to, so that the edit
-    says unambiguously what changed.
-    """
-    text = original
-    for i, (old, new) in enumerate(edit):
-        count = text.count(old)
-        if count != 1:
-            return None, f"edit[{i}] old string {old!r} occurs {count} times (must be once)"
-        text = text.replace(old, new)
-    return text, ""
-
-
-def _anchor_edit(draft: EditDraft, context: Context,
-                 problems: list[Problem]) -> ContrastEdit | None:
-    file, where = draft.file, draft.where
-    ok = True
-    applied, why = apply_edit(draft.original, draft.edit)
-    if applied is None:
-        problems.append(Problem(file, where, EDIT_MISMATCH, why))
-        ok = False
-    elif applied != draft.text:
-        problems.append(Problem(file, where, EDIT_MISMATCH,
-                                f"applying edit to original gives {applied!r}, not the "
-                                f"row's text {draft.text!r}"))
-        ok = False
-    if draft.text == draft.original:
-        problems.append(Problem(file, where, EDIT_MISMATCH,
-                                "text equals the unedited passage: nothing was edited"))
-        ok = False
-    original = context.claims.get(draft.original_claim_id)
-    if original is None:
-        problems.append(Problem(file, where, UNKNOWN_ORIGINAL,
-                                f"original_claim_id {draft.original_claim_id!r} is not a "
-                                f"claim mention of the annotations"))
-        return None
-    document = context.documents.get(original.doc_id)
-    if document is None:
-        return None  # its text failed to load: the natural validator says why
-    passage = find_quote(document.text, draft.original, draft.original_occ,
-                         draft.original_boundary)
-    if passage.span is None:
-        problems.append(_quote_problem(file, where, f"original passage (in {original.doc_id})",
-                                       passage.failure, passage.message))
-        ok = False
-    else:
-        p_start, p_end = passage.span
-        if not p_start <= original.start < original.end <= p_end:
-            problems.append(Problem(file, where, PASSAGE_MISMATCH,
-                                    f"the passage [{p_start}, {p_end}) does not contain "
-                                    f"{original.claim_id} [{original.start}, {original.end})"))
-            ok = False
-        for b_start, b_end, b_id in context.boilerplate.get(original.doc_id, ()):
-            if b_start < p_end and p_start < b_end:
-                problems.append(Problem(file, where, PASSAGE_MISMATCH,
-                                        f"the passage overlaps boilerplate {b_id} "
-                                        f"[{b_start}, {b_end})"))
-                ok = False
-    claim = find_quote(draft.text, draft.claim, draft.occ, draft.boundary)
-    if claim.span is None:
-        problems.append(_quote_problem(file, where, "claim", claim.failure, claim.message))
-        return None
-    links = []
-    for i, link in enumerate(draft.chain):
-        spans = {}
-        for key, quote, occ in (("mention", link.mention, link.mention_occ),
-                                ("cue", link.cue, link.cue_occ)):
-            spans[key] = (-1, -1)
-            if quote is None:
-                continue
-            hit = find_quote(draft.text, quote, occ, link.boundary, near=claim.span)
-            if hit.span is None:
-                problems.append(_quote_problem(file, where, f"chain[{i}] {key}",
-                                               hit.failure, hit.message))
-                ok = False
-            else:
-                spans[key] = hit.span
-        links.append(AnchoredLink(link.source, *spans["mention"], *spans["cue"]))
-    if not ok or passage.span is None:
-        return None
-    start, end = claim.span
-    return ContrastEdit(
-        file=file, line=draft.line, contrast_id=draft.contrast_id,
-        original_claim_id=draft.original_claim_id, doc_id=original.doc_id,
-        fold=document.fold, edit_type=draft.edit_type, rule=draft.rule, text=draft.text,
-        start=start, end=end, claim_text=draft.text[start:end], stance=draft.stance,
-        source=links[-1].source if links else schema.AUTHOR, chain=tuple(links),
-        original_text=draft.original, passage_start=passage.span[0],
-        passage_end=passage.span[1], original_stance=original.stance,
-        original_source=original.source, original_chain=original.chain, note=draft.note,
-    )
-
-
-def _pair_record(draft: PairDraft, context: Context,
-                 problems: list[Problem]) -> ContrastPair | None:
-    original = context.claims.get(draft.claim_id)
-    if original is None:
-        problems.append(Problem(draft.file, draft.where, UNKNOWN_ORIGINAL,
-                                f"claim_id {draft.claim_id!r} is not a claim mention of "
-                                f"the annotations"))
-        return None
-    document = context.documents.get(original.doc_id)
-    if document is None:
-        return None
-    return ContrastPair(
-        file=draft.file, line=draft.line, pair_id=draft.pair_id, claim_id=draft.claim_id,
-        doc_id=original.doc_id, fold=document.fold, cluster_id=original.cluster,
-        claim_text=original.text, edited_text=draft.edited_text, duplicate=draft.duplicate,
-        edit_type=draft.edit_type, rule=draft.rule,
-        similarity=text_similarity(original.text, draft.edited_text), note=draft.note,
-    )
 
 
 # --------------------------------------------------------------------------------------
