@@ -123,11 +123,21 @@ def pair_features(a: str, b: str) -> dict[str, float]:
     }
 
 
-def masked_passage(text: str, start: int, end: int) -> str:
-    """The passage with the claim span ``[start, end)`` and every denial-lexicon match
-    replaced by one space each (no placeholder token, which would itself be a cue)."""
-    outside = f"{text[:start]} {text[end:]}"
-    return _DENIAL_RE.sub(" ", outside)
+def masked_passage(text: str, start: int, end: int,
+                   cue: tuple[int, int] | None = None) -> str:
+    """The passage with the claim span ``[start, end)``, the immediate cue span ``cue``
+    (when given and not ``-1``) and every denial-lexicon match replaced by one space each
+    (no placeholder token, which would itself be a cue). Masking the cue of every row, not
+    only the denials', leaves the same residue ("the army ... that") whatever the stance, so
+    what the probe can still read is the rest of the passage: its artefacts."""
+    spans = sorted([(start, end)] + ([cue] if cue and cue[0] >= 0 else []))
+    parts, at = [], 0
+    for s, e in spans:
+        if s > at:
+            parts.append(text[at:s])
+        at = max(at, e)
+    parts.append(text[at:])
+    return _DENIAL_RE.sub(" ", " ".join(parts))
 
 
 def outside_ngrams(text: str, start: int, end: int, max_n: int = PHRASING_MAX_N) -> set[str]:
@@ -240,6 +250,35 @@ def bow_scores(texts: Sequence[str], labels: np.ndarray, folds: Sequence[int],
     return out_of_fold(folds, labels, fit_predict)
 
 
+def f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The cut on ``scores`` (predict positive when score >= cut) that maximises the
+    positive class's F1 on these (training) items; the highest such cut on ties; +inf when
+    no cut predicts a positive correctly. The row probes' decisions use the cut of each
+    fold's training items, so a probe is as strong as its training data allow and the
+    held-out fold never moves it."""
+    best, cut = 0.0, float("inf")
+    for c in sorted(set(scores.tolist()), reverse=True):
+        value = f1(labels, scores >= c)
+        if value > best:
+            best, cut = value, c
+    return cut
+
+
+def bow_decisions(texts: Sequence[str], labels: np.ndarray, folds: Sequence[int],
+                  ngram_range: tuple[int, int] = (1, 2)) -> np.ndarray:
+    """Out-of-fold decisions of ``TextProbe``: each fold's model and its F1-best cut
+    (``f1_threshold``) come from the other folds' items only."""
+    folds_arr = np.asarray(folds)
+    out = np.zeros(len(folds_arr), dtype=bool)
+    for k in sorted(set(folds_arr.tolist())):
+        test = np.flatnonzero(folds_arr == k)
+        train = np.flatnonzero(folds_arr != k)
+        probe = TextProbe(ngram_range).fit([texts[i] for i in train], labels[train])
+        cut = f1_threshold(probe.score([texts[i] for i in train]), labels[train])
+        out[test] = probe.score([texts[i] for i in test]) >= cut
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # Scores.
 # --------------------------------------------------------------------------------------
@@ -335,15 +374,16 @@ def row_probes(rows: Sequence[Row]) -> tuple[list[ProbeResult], dict[str, Any]]:
     if not len(rows):
         return [], summary
     sources = [source_text(str(r["source"])) for r in rows]
-    source_scores = bow_scores(sources, labels, folds, (1, 1))
-    passages = [masked_passage(r["text"], r["start"], r["end"]) for r in rows]
-    passage_scores = bow_scores(passages, labels, folds)
+    source_denied = bow_decisions(sources, labels, folds, (1, 1))
+    passages = [masked_passage(r["text"], r["start"], r["end"],
+                               (int(r["cue_start"]), int(r["cue_end"]))) for r in rows]
+    passage_denied = bow_decisions(passages, labels, folds)
     all_denied = f1(labels, np.ones(len(labels), dtype=bool))
     results = [
-        ProbeResult("contrast", SOURCE_ONLY, "denied_f1", f1(labels, source_scores >= 0.5),
+        ProbeResult("contrast", SOURCE_ONLY, "denied_f1", f1(labels, source_denied),
                     SOURCE_PROBE_MAX_DENIED_F1, {"all_denied_f1": _r(all_denied)}),
         ProbeResult("contrast", MASKED_PASSAGE_BOW, "denied_f1",
-                    f1(labels, passage_scores >= 0.5), PASSAGE_PROBE_MAX_DENIED_F1,
+                    f1(labels, passage_denied), PASSAGE_PROBE_MAX_DENIED_F1,
                     {"all_denied_f1": _r(all_denied)}),
     ]
     found = phrasings(rows)
