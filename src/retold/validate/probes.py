@@ -376,7 +376,8 @@ def row_probes(rows: Sequence[Row]) -> tuple[list[ProbeResult], dict[str, Any]]:
     sources = [source_text(str(r["source"])) for r in rows]
     source_denied = bow_decisions(sources, labels, folds, (1, 1))
     passages = [masked_passage(r["text"], r["start"], r["end"],
-                               (int(r["cue_start"]), int(r["cue_end"]))) for r in rows]
+                               (int(r.get("cue_start", -1)), int(r.get("cue_end", -1))))
+                for r in rows]
     passage_denied = bow_decisions(passages, labels, folds)
     all_denied = f1(labels, np.ones(len(labels), dtype=bool))
     results = [
