@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """Version of the annotation format and of the release's features (semver: a minor version
 adds fields or labels and still reads the files of every earlier minor version of its major
 version; a major version breaks that)."""
 
 DATASET_NAME = "retold"
-DATASET_VERSION = "1.1.0"
+DATASET_VERSION = "1.2.0"
 """Version of the released data (semver: corrections ship as a new version, old versions
 are never rewritten; see CHANGELOG.md)."""
 
