@@ -246,9 +246,13 @@ def test_row_probes_fail_when_solved_and_pass_when_balanced() -> None:
     assert not by_name["masked_passage_bow"].passed    # "reports that" is left after masking
     assert by_name["phrasing_scan"].score == 1.0
     assert "reports that" in {f["phrasing"] for f in by_name["phrasing_scan"].extra["flagged"]}
-    balanced, _ = probes.row_probes(_rows(denied_by_source=False))
+    rows = _rows(denied_by_source=False)
+    balanced, _ = probes.row_probes(rows)
     assert all(r.passed for r in balanced), balanced
-    assert {r.probe: r.score for r in balanced}["source_only"] == 0.0
+    # The source says nothing here, so the best cut on the training folds is "every row
+    # denied" (or none): the probe can do no better than that trivial F1, 2d / (n + d).
+    n, d = len(rows), sum(bool(r["denied"]) for r in rows)
+    assert {r.probe: r.score for r in balanced}["source_only"] <= 2 * d / (n + d) + 1e-9
 
 
 def test_the_build_check_passes_a_balanced_set_and_refuses_a_solved_one() -> None:
@@ -279,7 +283,9 @@ def test_probes_solve_release_1_1(report_1_1: dict) -> None:
     assert _probe(report_1_1, "feature_jaccard (-)")["score"] >= 0.99
     assert _probe(report_1_1, "feature_dice (-)")["score"] >= 0.99
     assert _probe(report_1_1, "surface_logreg (+)")["score"] >= 0.99
-    assert 0.70 <= _probe(report_1_1, "masked_passage_bow")["score"] <= 0.85
+    # The issue measured .73-.80 with the passage alone; masking the cue span and the denial
+    # words as well leaves .66 on 1.1, still over the limit.
+    assert 0.60 <= _probe(report_1_1, "masked_passage_bow")["score"] <= 0.85
     assert _probe(report_1_1, "source_only")["score"] > 0.45
     scan = _probe(report_1_1, "phrasing_scan")
     assert scan["phrasing"] == "reports that" and scan["score"] > 0.7

@@ -2,7 +2,8 @@
 
 ``tests/golden/scoring_rules.json`` holds, per task and subset, ``Task.rules_version`` and
 every number ``retold score --json`` gives (scores, intervals, reference scores, counts)
-for fixed, deterministic predictions on the committed release: the gold with a share of
+for fixed, deterministic predictions on the committed release (whose checksum it records:
+a new release is new data, and its numbers are recorded anew): the gold with a share of
 lines changed or left out. When a number changes and the task's version did not, the test
 fails: bump ``rules_version`` of that task in ``src/retold/score/tasks.py`` (results made
 under the old rules can then be told apart), and record the new numbers with
@@ -24,7 +25,7 @@ from typing import Any
 from score_gold import perfect
 from update_golden import GOLDEN, UPDATE_ENV, dump
 
-from retold.io.release import read_config
+from retold.io.release import read_config, release_checksum
 from retold.score import TASKS, score_records
 from retold.score.tasks import CONTRAST
 
@@ -75,6 +76,7 @@ def contrast_gold(task: str) -> list[dict[str, Any]]:
 def numbers() -> dict[str, Any]:
     """``task/subset`` -> rules version and the numbers of the fixed predictions."""
     out = {}
+    checksum = release_checksum(RELEASE)
     for name, task in TASKS.items():
         for subset in task.subsets.values():
             if not subset.selectable:
@@ -88,6 +90,7 @@ def numbers() -> dict[str, Any]:
                                    n_bootstrap=N_BOOTSTRAP, seed=SEED).to_json()
             out[f"{name}/{subset.name}"] = {
                 "rules_version": task.rules_version,
+                "release": checksum,
                 "numbers": {k: v for k, v in scores.items() if k not in NOT_NUMBERS}}
     return out
 
@@ -115,6 +118,10 @@ def test_numbers_move_only_with_a_rules_version_bump() -> None:
     for key, now in current.items():
         task, before = key.split("/")[0], stored[key]
         assert now["rules_version"] >= before["rules_version"], key
+        assert before.get("release") == now["release"], (
+            f"{key}: the release changed since the numbers were recorded (new data, not new "
+            "rules): record them anew with RETOLD_UPDATE_GOLDEN=1 python -m pytest "
+            "tests/test_scoring_rules.py")
         moved = [k for k in now["numbers"].keys() | before["numbers"].keys()
                  if not close(now["numbers"].get(k), before["numbers"].get(k))]
         assert not moved or now["rules_version"] > before["rules_version"], (

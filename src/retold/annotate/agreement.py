@@ -28,7 +28,7 @@ The adapter (this module's only own logic) turns the second read into prediction
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +42,16 @@ from retold.schema import CONFIG_NAMES
 from retold.score.api import score_records
 from retold.score.metrics.bootstrap import CONFIDENCE, N_BOOTSTRAP, SEED
 from retold.score.metrics.spans import exact_matches, overlap_matches
+from retold.score.tasks import OFFSET, PAIRS, SPANS, TASKS, PredictionField, get_task
 
 Row = dict[str, Any]
 
-SCORED_TASKS: tuple[str, ...] = ("attributed", "denied", "duplicated", "clusters", "claims",
-                                 "end2end")
-"""The tasks a read can answer (``retrieval`` needs a ranking, which a read does not give)."""
+SCORED_TASKS: tuple[str, ...] = tuple(name for name, task in TASKS.items()
+                                      if task.agreement_scores)
+"""The tasks a read can answer: those that declare agreement scores (``retrieval`` needs a
+ranking, which a read does not give, and declares none)."""
+READ_COLUMN = {"cluster": "cluster_id"}
+"""The read's column that holds a prediction field, where the names differ."""
 
 
 def _span(row: Row) -> tuple[str, int, int]:
@@ -72,24 +76,22 @@ def _offset(value: int | None) -> int:
     return -1 if value is None else value
 
 
+def _value(row: Row, field: PredictionField) -> Any:
+    value = row[READ_COLUMN.get(field.name, field.name)]
+    return _offset(value) if field.kind == OFFSET else value
+
+
 def predictions(task: str, gold: dict[str, list[Row]], second: Sequence[Row],
                 matched: dict[str, Row]) -> list[Row]:
-    """The second read's prediction lines of ``task`` against the first read's rows."""
-    if task == "claims":
-        return [{"doc_id": r["doc_id"], "start": r["start"], "end": r["end"]} for r in second]
-    if task == "end2end":
-        return [{"doc_id": r["doc_id"], "start": r["start"], "end": r["end"],
-                 "attributed": r["attributed"], "denied": r["denied"]} for r in second]
-    per_claim: dict[str, Callable[[str, Row], Row]] = {
-        "attributed": lambda cid, r: {"claim_id": cid, "attributed": r["attributed"],
-                                      "source_start": _offset(r["source_start"]),
-                                      "source_end": _offset(r["source_end"])},
-        "denied": lambda cid, r: {"claim_id": cid, "stance": r["stance"]},
-        "clusters": lambda cid, r: {"claim_id": cid, "cluster": r["cluster_id"]},
-    }
-    if task in per_claim:
-        return [per_claim[task](cid, row) for cid, row in matched.items()]
-    if task == "duplicated":
+    """The second read's prediction lines of ``task`` against the first read's rows, built
+    from the task's declared fields and family: one line per span of the read (spans), per
+    gold pair whose two mentions the read matched (pairs), or per matched claim."""
+    declared = get_task(task)
+    if task not in SCORED_TASKS:
+        raise ValueError(f"a read gives no predictions for task {task!r}")
+    if declared.family == SPANS:
+        return [{f.name: _value(r, f) for f in declared.fields} for r in second]
+    if declared.family == PAIRS:
         lines = []
         for pair in gold["pairs"]:
             a, b = matched.get(pair["claim_id_a"]), matched.get(pair["claim_id_b"])
@@ -99,7 +101,8 @@ def predictions(task: str, gold: dict[str, list[Row]], second: Sequence[Row],
             lines.append({"claim_id_a": pair["claim_id_a"], "claim_id_b": pair["claim_id_b"],
                           "score": 1.0 if same else 0.0, "duplicate": same})
         return lines
-    raise ValueError(f"a read gives no predictions for task {task!r}")
+    return [{f.name: cid if f.name == "claim_id" else _value(row, f) for f in declared.fields}
+            for cid, row in matched.items()]
 
 
 def write_gold_release(rows: dict[str, list[Row]], folder: Path) -> None:

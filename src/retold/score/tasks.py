@@ -619,7 +619,7 @@ RETRIEVAL = Task(
         part_of=NATURAL,
     ),
     second_score="recall_at_5",
-    agreement_scores=("map", "recall_at_5"),
+    agreement_scores=(),
     rules_version=1,
 )
 
