@@ -91,7 +91,7 @@ def test_results_record_the_card_versions_checksum_and_the_predictions_bytes(
 
 def test_results_scores_are_what_retold_score_prints(added: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    record = json.loads((added / "denied" / "my-cue-rules" / "submitted.json").read_text())
+    record = json.loads((added / "denied" / "example-system" / "submitted.json").read_text())
     capsys.readouterr()
     assert main(["score", "--task", "denied", "--predictions", str(EXAMPLES / "denied.jsonl"),
                  "--release", str(ROOT / "release"), "--json", "--bootstrap", BOOTSTRAP]) == 0
@@ -108,7 +108,7 @@ def test_check_passes_on_a_freshly_added_set(added: Path,
 
 
 def test_check_fails_on_a_tampered_score(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = copy / "duplicated" / "my-cue-rules" / "submitted.json"
+    path = copy / "duplicated" / "example-system" / "submitted.json"
     record = json.loads(path.read_text(encoding="utf-8"))
     record["scores"]["natural"]["average_precision"] = 0.875
     path.write_text(json.dumps(record), encoding="utf-8")
@@ -120,16 +120,16 @@ def test_check_fails_on_a_tampered_score(copy: Path, capsys: pytest.CaptureFixtu
 
 def test_check_fails_on_a_tampered_predictions_file(copy: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    gz = copy / "predictions" / "denied" / "my-cue-rules" / "submitted.jsonl.gz"
+    gz = copy / "predictions" / "denied" / "example-system" / "submitted.jsonl.gz"
     lines = gzip.decompress(gz.read_bytes()).decode().splitlines()
     first = json.loads(lines[0])
     first["stance"] = "denied" if first["stance"] != "denied" else "asserted"
     tampered = "\n".join([json.dumps(first), *lines[1:]]) + "\n"
     gz.write_bytes(gzip.compress(tampered.encode(), mtime=0))
     assert _check(copy) == 1
-    assert "denied/my-cue-rules/submitted.json: natural predictions " in capsys.readouterr().out
+    assert "denied/example-system/submitted.json: natural predictions " in capsys.readouterr().out
     # the same edit with the SHA-256 updated too: the re-score tells
-    path = copy / "denied" / "my-cue-rules" / "submitted.json"
+    path = copy / "denied" / "example-system" / "submitted.json"
     record = json.loads(path.read_text(encoding="utf-8"))
     record["predictions"]["natural"]["sha256"] = hashlib.sha256(tampered.encode()).hexdigest()
     path.write_text(json.dumps(record), encoding="utf-8")
@@ -139,11 +139,11 @@ def test_check_fails_on_a_tampered_predictions_file(copy: Path,
 
 def test_check_fails_on_missing_or_unnamed_predictions(copy: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    gz = copy / "predictions" / "clusters" / "my-cue-rules" / "submitted.jsonl.gz"
+    gz = copy / "predictions" / "clusters" / "example-system" / "submitted.jsonl.gz"
     gz.rename(gz.with_name("other.jsonl.gz"))
     assert _check(copy) == 1
     out = capsys.readouterr().out
-    assert "natural predictions predictions/clusters/my-cue-rules/submitted.jsonl.gz are " \
+    assert "natural predictions predictions/clusters/example-system/submitted.jsonl.gz are " \
            "missing" in out
     assert "other.jsonl.gz: compressed predictions that no results file names" in out
 
@@ -151,7 +151,7 @@ def test_check_fails_on_missing_or_unnamed_predictions(copy: Path,
 def test_check_fails_on_another_release_or_scoring_rules(copy: Path,
                                                          capsys: pytest.CaptureFixture[str]
                                                          ) -> None:
-    path = copy / "claims" / "my-cue-rules" / "submitted.json"
+    path = copy / "claims" / "example-system" / "submitted.json"
     record = json.loads(path.read_text(encoding="utf-8"))
     record["release"]["checksum"] = "0" * 64
     record["versions"]["scoring_rules"] = "0-old"
@@ -219,16 +219,16 @@ def test_add_writes_nothing_when_a_file_has_problems(tmp_path: Path,
 
 def test_add_never_replaces_results_unless_asked(copy: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    before = (copy / "denied" / "my-cue-rules" / "submitted.json").read_bytes()
+    before = (copy / "denied" / "example-system" / "submitted.json").read_bytes()
     assert _add(EXAMPLES, copy) == 2
     assert "exists; choose another --run or give --replace" in capsys.readouterr().err
     assert _add(EXAMPLES, copy, "--replace") == 0
-    assert (copy / "denied" / "my-cue-rules" / "submitted.json").read_bytes() == before
+    assert (copy / "denied" / "example-system" / "submitted.json").read_bytes() == before
     assert _add(EXAMPLES, copy, "--run", "Bad_Name") == 2
 
 
 def test_the_schema_refuses_an_absolute_predictions_path(added: Path) -> None:
-    record = json.loads((added / "denied" / "my-cue-rules" / "submitted.json").read_text())
+    record = json.loads((added / "denied" / "example-system" / "submitted.json").read_text())
     validate_results(record)
     for bad in ("/srv/x.jsonl.gz", "../x.jsonl.gz", "C:/x.jsonl.gz"):
         record["predictions"]["natural"]["path"] = bad
@@ -240,7 +240,7 @@ def test_an_added_system_is_on_the_leaderboard_under_its_own_kind(added: Path) -
     from baselines.report import leaderboard_markdown
 
     board = leaderboard_markdown(load_results(added), {})
-    assert "| my-cue-rules | rules |" in board
+    assert "| example-system | example |" in board
 
 
 def test_the_committed_results_rescore_exactly(capsys: pytest.CaptureFixture[str]) -> None:
