@@ -196,6 +196,11 @@ def _cmd_results_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_results(args: argparse.Namespace) -> int:
+    actions = {"add": _cmd_results_add, "check": _cmd_results_check}
+    return actions[args.results_command](args)
+
+
 def int_in(low: int, high: int) -> Callable[[str], int]:
     """An argparse ``type``: an integer from ``low`` to ``high``, else a usage error (exit 2)."""
 
@@ -376,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bootstrap resamples for the 95%% intervals (default: 1000)")
     p.add_argument("--replace", action="store_true",
                    help="replace this system's results files of the same run")
-    p.set_defaults(func=_cmd_results_add)
+    p.set_defaults(func=_cmd_results)
     check_help = ("re-score every results file from its compressed predictions; exit 1 on "
                   "any difference")
     p = results_sub.add_parser("check", help=check_help, description=check_help,
@@ -385,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="results folder (default: results)")
     p.add_argument("--release", type=Path, default=Path("release"),
                    help="release folder with the gold (default: release)")
-    p.set_defaults(func=_cmd_results_check)
+    p.set_defaults(func=_cmd_results)
     return parser
 
 
