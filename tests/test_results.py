@@ -226,6 +226,15 @@ def test_add_never_replaces_results_unless_asked(copy: Path,
     assert (copy / "denied" / "example-system" / "submitted.json").read_bytes() == before
     assert _add(EXAMPLES, copy, "--run", "Bad_Name") == 2
 
+    # a replacing run without the contrast file leaves no dangling contrast predictions
+    folder = copy.parent / "denied-only"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "denied.jsonl", folder)
+    assert _add(folder, copy, "--replace") == 0
+    assert not (copy / "predictions" / "denied" / "example-system" /
+                "submitted.contrast.jsonl.gz").exists()
+    assert _check(copy) == 0
+
 
 def test_the_schema_refuses_an_absolute_predictions_path(added: Path) -> None:
     record = json.loads((added / "denied" / "example-system" / "submitted.json").read_text())

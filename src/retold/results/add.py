@@ -18,7 +18,12 @@ from pathlib import Path
 from retold.io.release import read_config, release_checksum
 from retold.results.card import read_card
 from retold.results.record import add_run
-from retold.results.store import ResultsError, read_results_file, results_path
+from retold.results.store import (
+    ResultsError,
+    predictions_relpath,
+    read_results_file,
+    results_path,
+)
 from retold.score.tasks import CONTRAST, NATURAL, TASKS
 
 RUN_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -70,6 +75,7 @@ def add_predictions(predictions: Path, system: Path, results_dir: Path, release:
                            f"not starting with '-')")
     card = read_card(system)
     layout = predictions_layout(predictions)
+    replaced: list[Path] = []  # compressed predictions the replaced results files named
     for task in layout:
         target = results_path(results_dir, task, card["name"], run)
         if target.exists() and not replace:
@@ -78,6 +84,8 @@ def add_predictions(predictions: Path, system: Path, results_dir: Path, release:
             existing = read_results_file(target)  # only a results file is ever replaced
             if existing["system"]["name"] != card["name"]:
                 raise ResultsError(f"{target}: a results file of another system")
+            replaced += [Path(results_dir) / e["path"]
+                         for e in existing["predictions"].values() if e is not None]
     checksum = release_checksum(Path(release))
     folds = sorted({d["fold"] for d in read_config(Path(release), "documents")})
     data = {task: {s: p.read_bytes() for s, p in subsets.items()}
@@ -88,7 +96,12 @@ def add_predictions(predictions: Path, system: Path, results_dir: Path, release:
         for subset, path in subsets.items():
             score_bytes(task, subset, data[task][subset], release, n_bootstrap=0, seed=0,
                         source=str(path))
-    return [add_run(results_dir, release, task=task, system=card, run=run, seed=seed,
-                    folds=folds, natural=by[NATURAL], contrast=by.get(CONTRAST),
-                    release_checksum=checksum, n_bootstrap=n_bootstrap)
-            for task, by in data.items()]
+    written = [add_run(results_dir, release, task=task, system=card, run=run, seed=seed,
+                       folds=folds, natural=by[NATURAL], contrast=by.get(CONTRAST),
+                       release_checksum=checksum, n_bootstrap=n_bootstrap)
+               for task, by in data.items()]
+    for path in replaced:  # a subset the new run no longer has: its old file would dangle
+        if not any(path == Path(results_dir) / predictions_relpath(task, card["name"], run, s)
+                   for task, by in data.items() for s in by):
+            path.unlink(missing_ok=True)
+    return written
