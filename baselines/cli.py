@@ -8,7 +8,8 @@
 
 Only ``run --official`` writes the committed files: ``results/<task>/<baseline>/<run>.json``,
 ``results/leaderboard.md``, ``results/figures/`` and the README's leaderboard block (its
-predictions go to ``runs/full/predictions/``). It takes the official settings only: with
+predictions go gzip-compressed to ``results/predictions/``, which the results files name,
+and uncompressed to ``runs/full/predictions/``). It takes the official settings only: with
 ``--quick``, ``--baselines``, ``--tasks``, ``--seeds``, ``--model``, ``--llm``, ``--release``,
 ``--results`` or ``--predictions`` it is refused (exit 2), so a subset or another model can
 never replace official rows. Every other run writes its results, predictions, leaderboard and
@@ -33,7 +34,8 @@ from baselines.results import ResultsError
 ROOT = Path(__file__).resolve().parents[1]
 FULL_SEEDS = (0, 1, 2)
 OFFICIAL_PREDICTIONS = Path("runs") / "full" / "predictions"
-"""Where the official run's predictions go (the committed results name these paths)."""
+"""Where the official run's uncompressed predictions go (the results files name their
+compressed copies under ``results/predictions/``)."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _NOT_OFFICIAL = ("quick", "baselines", "tasks", "seeds", "llm", "release", "results",
                  "predictions", "name")

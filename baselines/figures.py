@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from retold.results import read_predictions as read_stored
 from retold.schema import STANCES
 
 
@@ -44,7 +46,7 @@ def _by_baseline(results: list[dict[str, Any]], task: str) -> dict[str, list[dic
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in results:
         if r["task"] == task:
-            groups[r["baseline"]].append(r)
+            groups[r["system"]["name"]].append(r)
     return dict(sorted(groups.items()))
 
 
@@ -107,10 +109,10 @@ def stance_confusion(results: list[dict[str, Any]], out: Path) -> str:
 
 
 def duplicates_pr(results: list[dict[str, Any]], out: Path, release: Path,
-                  predictions: Path | None = None) -> str:
+                  predictions: Path | None = None, results_dir: Path | None = None) -> str:
     """PR curves of each duplicated baseline's first run, read from its predictions file:
-    under ``predictions/duplicated/<baseline>/`` when that folder is given, else at the
-    repository-relative path the results file records."""
+    under ``predictions/duplicated/<baseline>/`` when that folder is given, else the
+    compressed predictions the results file records (under ``results_dir``)."""
     plt = _setup()
     from sklearn.metrics import precision_recall_curve
 
@@ -124,12 +126,16 @@ def duplicates_pr(results: list[dict[str, Any]], out: Path, release: Path,
     drawn = 0
     for baseline, runs in groups.items():
         run = sorted(runs, key=lambda r: r["run"])[0]
-        recorded = Path(run["predictions"])
-        path = (predictions / "duplicated" / run["baseline"] / recorded.name if predictions
-                else Path(__file__).resolve().parents[1] / recorded)
-        if not path.is_file():
+        if predictions:
+            path = predictions / "duplicated" / baseline / f"{run['run']}.jsonl"
+            if not path.is_file():
+                continue
+            records = read_predictions(path)
+        elif results_dir is not None:
+            records = [json.loads(line) for line in
+                       read_stored(results_dir, run).decode("utf-8").splitlines() if line]
+        else:
             continue
-        records = read_predictions(path)
         if len({r["score"] for r in records}) == 1:
             continue  # constant scores (majority): no ranking, no curve
         labels = [gold[(r["claim_id_a"], r["claim_id_b"])] for r in records]
@@ -199,6 +205,7 @@ def natural_vs_contrast(results: list[dict[str, Any]], out: Path) -> str:
 
 
 def draw_all(results: list[dict[str, Any]], out: Path, release: Path,
-             predictions: Path | None = None) -> list[str]:
+             predictions: Path | None = None, results_dir: Path | None = None) -> list[str]:
     return [stance_f1_bars(results, out), stance_confusion(results, out),
-            duplicates_pr(results, out, release, predictions), natural_vs_contrast(results, out)]
+            duplicates_pr(results, out, release, predictions, results_dir),
+            natural_vs_contrast(results, out)]

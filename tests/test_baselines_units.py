@@ -218,17 +218,25 @@ def test_sort_records_rejects_two_predictions_for_one_item() -> None:
 
 def _valid_results() -> dict:
     return {
-        "results_format": 1, "task": "denied", "baseline": "rules", "run": "deterministic",
-        "seed": None, "folds": [0, 1, 2, 3, 4], "trained": False, "description": "d",
-        "config": {}, "model": None, "git": {"commit": "abc", "dirty": False},
-        "libraries": {"python": "3.11", "retold": "0.1.0", "numpy": "2", "scikit-learn": "1"},
+        "results_format": 2, "task": "denied", "run": "deterministic", "seed": None,
+        "system": {"name": "rules", "description": "d", "kind": "rules", "trained": False,
+                   "training_data": {"documents": "x", "contrast_rows": False},
+                   "model": None, "url": None, "citation": None, "licence": None},
+        "folds": [0, 1, 2, 3, 4],
+        "versions": {"retold": "0.2.0", "scoring_rules": "1"},
         "release": {"dataset_version": "0.1.0", "schema_version": "1.1.0",
                     "checksum": "0" * 64},
-        "loss_history": {}, "training_data": {"documents": "x", "contrast_rows": False},
-        "scores": {"natural": {"task": "denied", "main_score": "denied_f1", "main": 0.5,
-                               "ci": {}, "resampled": "mentions", "n_items": 147,
-                               "missing": 0}, "contrast": None},
-        "predictions": "runs/x.jsonl", "elapsed_s": 1.0, "quick": False,
+        "predictions": {"natural": {"path": "predictions/denied/rules/deterministic.jsonl.gz",
+                                    "sha256": "1" * 64, "lines": 147},
+                        "contrast": None},
+        "scores": {"natural": {"task": "denied", "subset": "natural",
+                               "main_score": "denied_f1", "main": 0.5, "ci": {},
+                               "resampled": "mentions", "n_items": 147, "missing": 0,
+                               "bootstrap": {"resamples": 1000, "seed": 0}},
+                   "contrast": None},
+        "runner": {"git": {"commit": "abc", "dirty": False}, "libraries": {"python": "3.11"},
+                   "config": {}, "model": None, "loss_history": {}},
+        "elapsed_s": 1.0, "quick": False,
     }
 
 
@@ -237,7 +245,7 @@ def test_results_schema_accepts_a_good_file_and_names_each_problem() -> None:
     bad = copy.deepcopy(_valid_results())
     bad["release"]["checksum"] = "not-a-hash"
     del bad["scores"]
-    bad["loss_history"] = {"tagger": {"0": [{"step": 1, "epoch": 0.1}]}}
+    bad["runner"]["loss_history"] = {"tagger": {"0": [{"step": 1, "epoch": 0.1}]}}
     with pytest.raises(ResultsError) as err:
         validate_results(bad, "some/file.json")
     message = str(err.value)

@@ -148,6 +148,7 @@ COMMAND_ARGS = {
     "import": ["--format", "label-studio", "--in", "in", "--out", "out"],
     "render": ["--out", "out"],
     "score": ["--task", "denied", "--predictions", "p.jsonl"],
+    "results": ["check"],
 }
 
 

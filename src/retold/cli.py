@@ -1,5 +1,5 @@
 """The retold command: anchor, next-id, validate, build, stats, agree, export, import, render,
-score.
+score, results (add, check).
 
 Paths default to the repository layout (``corpus/``, ``annotations/``, ``release/``) relative
 to the working directory. Every command exits non-zero on bad input and prints each problem
@@ -167,6 +167,46 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_results_add(args: argparse.Namespace) -> int:
+    from retold.results import ResultsError, add_predictions
+
+    try:
+        written = add_predictions(args.predictions, args.system, args.results, args.release,
+                                  run=args.run, seed=args.seed, n_bootstrap=args.bootstrap,
+                                  replace=args.replace)
+    except ResultsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    print(f"{len(written)} results file(s) written under {args.results}; "
+          f"`retold results check --results {args.results}` re-scores them")
+    return 0
+
+
+def _cmd_results_check(args: argparse.Namespace) -> int:
+    from retold.results import ResultsError, check_results
+
+    try:
+        checked, problems = check_results(args.results, args.release)
+    except ResultsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {checked} results file(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {checked} results file(s) re-scored from their predictions, every score "
+          f"as recorded")
+    return 0
+
+
+def _cmd_results(args: argparse.Namespace) -> int:
+    actions = {"add": _cmd_results_add, "check": _cmd_results_check}
+    return actions[args.results_command](args)
+
+
 def int_in(low: int, high: int) -> Callable[[str], int]:
     """An argparse ``type``: an integer from ``low`` to ``high``, else a usage error (exit 2)."""
 
@@ -326,6 +366,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int_in(0, MAX_SEED), default=0,
                    help=f"bootstrap seed, 0 to {MAX_SEED:,} (default: 0)")
     p.set_defaults(func=_cmd_score)
+
+    results_help = "turn predictions into results files, and re-score committed results"
+    p = sub.add_parser("results", help=results_help, description=results_help,
+                       epilog="Layout, system card and results format: docs/results.md.")
+    results_sub = p.add_subparsers(dest="results_command", required=True, metavar="ACTION")
+    add_help = ("score a folder of pooled predictions (<task>.jsonl, "
+                "<task>.contrast.jsonl) and write one results file per task")
+    p = results_sub.add_parser("add", help=add_help, description=add_help, parents=[verbose],
+                               epilog="Exit 2: a bad system card, folder or argument (one "
+                                      "line); exit 1: problems in the predictions, each "
+                                      "listed as by `retold score`.")
+    p.add_argument("--predictions", type=Path, required=True,
+                   help="folder of <task>.jsonl and <task>.contrast.jsonl files")
+    p.add_argument("--system", type=Path, required=True,
+                   help="the system card, YAML (example: examples/system.yaml)")
+    p.add_argument("--results", type=Path, default=Path("results"),
+                   help="results folder (default: results)")
+    p.add_argument("--release", type=Path, default=Path("release"),
+                   help="release folder with the gold (default: release)")
+    p.add_argument("--run", default="submitted",
+                   help="the run's name: lowercase letters, digits and '-' (default: submitted)")
+    p.add_argument("--seed", type=int_in(0, MAX_SEED), default=None,
+                   help="the seed of the run, if it had one (recorded only)")
+    p.add_argument("--bootstrap", type=int_in(0, MAX_BOOTSTRAP), default=1000, metavar="N",
+                   help="bootstrap resamples for the 95%% intervals (default: 1000)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace this system's results files of the same run")
+    p.set_defaults(func=_cmd_results)
+    check_help = ("re-score every results file from its compressed predictions; exit 1 on "
+                  "any difference")
+    p = results_sub.add_parser("check", help=check_help, description=check_help,
+                               parents=[verbose])
+    p.add_argument("--results", type=Path, default=Path("results"),
+                   help="results folder (default: results)")
+    p.add_argument("--release", type=Path, default=Path("release"),
+                   help="release folder with the gold (default: release)")
+    p.set_defaults(func=_cmd_results)
     return parser
 
 
