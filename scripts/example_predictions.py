@@ -67,7 +67,7 @@ def example_files(release: Path) -> dict[str, str]:
     out = {}
     for task in TASKS.values():
         for subset in SUBSETS:
-            if not task.key_for(subset):
+            if subset not in task.subsets:
                 continue
             name = predictions_name(task.name, subset)
             if name in REAL:

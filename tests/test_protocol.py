@@ -15,7 +15,7 @@ from retold.score.tasks import SUBSETS, TASKS
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "release"
-PAIRS = [(t.name, s) for t in TASKS.values() for s in SUBSETS if t.key_for(s)]
+PAIRS = [(t.name, s) for t in TASKS.values() for s in SUBSETS if s in t.subsets]
 
 INPUT = {"doc_id", "text", "start", "end", "claim_id", "claim_id_a", "claim_id_b",
          "doc_id_a", "doc_id_b", "contrast_id", "pair_id", "claim_text", "edited_text",
@@ -29,7 +29,7 @@ GOLD = {"source_file", "outlet", "genre", "language", "published", "url", "relay
         "reuse", "similarity", "contradiction", "original_claim_id", "edit_type", "rule",
         "original_text", "passage_start", "passage_end", "original_stance", "original_source",
         "claim_tags", "source_tags", "cue_tags", "nested_claim_tags", "proposition",
-        "claim_ids", "doc_ids", "source_id", "name", "aliases", "kind"}
+        "claim_ids", "doc_ids", "source_id", "name", "aliases", "kind", "cell"}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,8 @@ def test_every_schema_field_is_classified_input_or_gold() -> None:
     fields = {f.name for c in CONFIGS for f in c.fields}
     assert not INPUT & GOLD
     assert fields - INPUT - GOLD == set(), "classify the new schema fields"
+    # the schema's analysis-only columns are never input
+    assert {f.name for c in CONFIGS for f in c.fields if f.analysis_only} <= GOLD
 
 
 @pytest.mark.parametrize(("task", "subset"), PAIRS)

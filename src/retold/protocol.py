@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from retold.io.release import read_config
-from retold.schema import CONFIGS
 from retold.score.protocol import cluster_is_new, new_claims, pair_is_new
 from retold.score.tasks import NATURAL, get_task
 
@@ -65,10 +64,9 @@ def item_config(task: str, subset: str = NATURAL) -> str:
     declared = get_task(task)
     if not declared.aligned:
         return "documents"
-    key = declared.key_for(subset)
-    if not key:
+    if subset not in declared.subsets:
         raise ValueError(f"task {task!r} has no {subset} subset")
-    return next(c.name for c in CONFIGS if c.primary_key == key)
+    return declared.subset(subset).items
 
 
 @dataclass(frozen=True)
