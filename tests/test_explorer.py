@@ -445,11 +445,15 @@ def test_contrast_page_shows_every_pair_with_its_type(browser: object, site: Pat
         draft = drafts[pid]
         edit_type = PAIR_EDIT_TYPES[row["edit_type"]]
         assert edit_type == draft["edit_type"]
-        want = "hard negative" if edit_type.startswith("hard_negative_") else "hard positive"
-        assert (shown, kind) == (want, want.replace(" ", "-"))
+        # the cell from the draft's label and the pair's token-LCS Dice similarity
+        high = row["similarity"] >= 0.7
+        want = (("same" if draft["duplicate"] else "different")
+                + (", high overlap" if high else ", low overlap"))
+        assert (shown, kind) == (want, want.replace(", ", "-").replace(" overlap", ""))
         assert label == ("duplicate" if draft["duplicate"] else "not a duplicate")
         assert edited == draft["edited_text"] and n_diff > 0
-    assert {k for _, k, *_ in rows} == {"hard-negative", "hard-positive"}
+    assert {k for _, k, *_ in rows} == {"same-high", "same-low", "different-high",
+                                         "different-low"}
 
 
 def test_index_links_the_contrast_page(browser: object, site: Path) -> None:

@@ -5,9 +5,8 @@ original claim marked by its stance, its source and cue marked) beside the edite
 (the edited claim marked by its stance, its source and cue marked, and every word the edit
 changed highlighted: inserted words in the edited passage, removed or replaced ones in the
 original); stances are shown by colour, border pattern and a text label, as on
-the document pages. Each duplicate pair is a row with its type (hard negative: another
-proposition in near-identical words; hard positive: the same proposition in other words),
-the natural mention, the edited text with the words that differ highlighted, and its
+the document pages. Each duplicate pair is a row with its 2x2 cell (same or different
+proposition, high or low surface overlap) and what the edit changes, the natural mention, the edited text with the words that differ highlighted, and its
 label. The pairs' 2x2 design (``contrast_pairs.cell``: same or different proposition x
 high or low surface overlap) is a grid with each cell's count and links to its pairs, and
 each pair row names its cell. Rows carry their ids in ``data-`` attributes, so the browser
@@ -27,9 +26,11 @@ from retold.schema import (
     CONTRAST_EDIT_TYPES,
     CONTRAST_HARD_NEGATIVE_PREFIX,
     CONTRAST_HARD_POSITIVE_PREFIX,
+    CONTRAST_PAIR_EDIT_CELLS,
     CONTRAST_PAIR_EDIT_TYPES,
     HIGH_OVERLAP_MIN,
     PAIR_CELLS,
+    pair_cell,
 )
 
 
@@ -102,13 +103,30 @@ def edit_row(row: Row, original: Row | None, names: dict[str, str]) -> str:
         f'<p class="passage">{render_marks(text, after_marks)}</p></td></tr>')
 
 
+PAIR_KIND_LABEL = {"same_high": "same, high overlap", "same_low": "same, low overlap",
+                   "different_high": "different, high overlap",
+                   "different_low": "different, low overlap"}
+"""How the page names each 2x2 cell (``schema.PAIR_CELLS``): same or different proposition,
+high or low surface overlap."""
+
+
 def pair_kind(edit_type: str) -> tuple[str, str]:
-    """(``hard-negative`` or ``hard-positive``, what the edit changes), from the type name."""
-    for prefix, kind in ((CONTRAST_HARD_NEGATIVE_PREFIX, "hard-negative"),
-                         (CONTRAST_HARD_POSITIVE_PREFIX, "hard-positive")):
+    """(the pair type's 2x2 cell as a CSS class, e.g. ``different-high``, and what the edit
+    changes), from the cell its edit type declares (``schema.CONTRAST_PAIR_EDIT_CELLS``)."""
+    duplicate, high = CONTRAST_PAIR_EDIT_CELLS[edit_type]
+    cell = pair_cell(duplicate, HIGH_OVERLAP_MIN if high else 0.0)
+    what = edit_type
+    for prefix in (CONTRAST_HARD_NEGATIVE_PREFIX, CONTRAST_HARD_POSITIVE_PREFIX, "same_",
+                   "different_"):
         if edit_type.startswith(prefix):
-            return kind, edit_type[len(prefix):].replace("_", " ")
-    return "other", edit_type.replace("_", " ")
+            what = edit_type[len(prefix):]
+            break
+    return cell.replace("_", "-"), what.replace("_", " ")
+
+
+def kind_label(kind: str) -> str:
+    """The words shown for a pair kind (``pair_kind``'s CSS class)."""
+    return PAIR_KIND_LABEL[kind.replace("-", "_")]
 
 
 def pair_row(row: Row) -> str:
@@ -122,7 +140,7 @@ def pair_row(row: Row) -> str:
         f'data-pair-id="{escape(row["pair_id"])}" data-kind="{kind}" '
         f'data-duplicate="{str(row["duplicate"]).lower()}">'
         f'<th scope="row">{escape(row["pair_id"])}</th>'
-        f'<td><span class="pair-type {kind}">{kind.replace("-", " ")}</span> '
+        f'<td><span class="pair-type {kind}">{kind_label(kind)}</span> '
         f'<span class="pair-what">{escape(what)}</span></td>'
         f'<td class="natural"><a href="{doc_href(row["doc_id"], row["claim_id"])}">'
         f'{escape(row["claim_id"])}</a> {natural}</td>'
@@ -166,17 +184,19 @@ def contrast_page(release: Release) -> str:
                       for t in CONTRAST_EDIT_TYPES)
     pair_summary = "".join(
         f'<tr><td><span class="pair-type {pair_kind(t)[0]}">'
-        f'{pair_kind(t)[0].replace("-", " ")}</span> {escape(pair_kind(t)[1])}</td>'
+        f'{kind_label(pair_kind(t)[0])}</span> {escape(pair_kind(t)[1])}</td>'
         f'<td class="count">{pair_counts[t]}</td></tr>' for t in CONTRAST_PAIR_EDIT_TYPES)
     rows = "\n".join(edit_row(r, claims.get(r["original_claim_id"]), names) for r in edits)
     pair_rows = "\n".join(pair_row(r) for r in pairs)
     body = (
         f"<p>The contrast set (annotations/CONTRAST.md): {len(edits)} minimal edits of claim "
         f"mentions that change exactly one thing (the stance, the attribution or a "
-        f"distractor word), and {len(pairs)} pairs of a natural mention and an edited text "
-        f'that look alike but state another proposition (<span class="pair-type '
-        f'hard-negative">hard negative</span>) or look different but state the same one '
-        f'(<span class="pair-type hard-positive">hard positive</span>). Words the edit '
+        f"distractor word), and {len(pairs)} pairs of a natural mention and an edited text in "
+        f"a 2x2 design: the same or a different proposition, at high or low surface overlap "
+        f'(<span class="pair-type same-high">same, high overlap</span>, '
+        f'<span class="pair-type same-low">same, low overlap</span>, '
+        f'<span class="pair-type different-high">different, high overlap</span>, '
+        f'<span class="pair-type different-low">different, low overlap</span>). Words the edit '
         f'put in are <ins class="diff">highlighted</ins> in the edited passage, words it took '
         f'out or replaced <del class="diff">struck through</del> in the original; claims are '
         f"marked by stance "
