@@ -30,7 +30,6 @@ from retold.schema import STANCES
 from retold.score.api import SCORERS
 from retold.score.formats import Problems, parse_jsonl
 from retold.score.scorers.classify import ClassifyGold, MentionGold
-from retold.score.scorers.pairs import PAIR_COLUMNS, PairGold
 from retold.score.tasks import TASKS
 
 N_CLAIMS = 200_000
@@ -98,6 +97,8 @@ def throughput(repeats: int) -> dict[str, dict[str, float]]:
     }
     pair_claims = synthetic_claims(N_PAIR_CLAIMS, rng)
     pairs = synthetic_pairs(pair_claims)
+    from retold.score.scorers.pairs import PAIR_COLUMNS, PairGold
+
     pair_columns = {name: [p[name] for p in pairs] for name in PAIR_COLUMNS}
     pair_gold = PairGold.natural(pair_columns, pair_claims, N_FOLDS)
     texts["duplicated"] = "\n".join(json.dumps({

@@ -283,7 +283,9 @@ def parse_jsonl(text: str, report: Report, *, code: str = SHAPE) -> list[tuple[i
     ``parse_json_line``); lines end at ``\\n`` and surrounding white space is ignored."""
     decoder = StrictDecoder()
     scan, duplicates = decoder.scan_once, decoder.duplicates
-    careful = _MAYBE_SURROGATE.search(text) is not None
+    # (str.isascii is a flag lookup: an ASCII text without "\\u" holds no surrogate escape)
+    careful = ((not text.isascii() or "\\u" in text)
+               and _MAYBE_SURROGATE.search(text) is not None)
     out = []
     for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()

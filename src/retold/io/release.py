@@ -165,7 +165,8 @@ def read_columns(release_dir: Path, config_name: str, names: Sequence[str]) -> d
         column, dtype = table.column(name).combine_chunks(), dtypes[name]
         values = _numbers(column)
         if values is None:
-            out[name] = [decode_value(dtype, v) for v in column.to_pylist()]
+            plain = column.to_pylist()
+            out[name] = plain if dtype == "string" else [decode_value(dtype, v) for v in plain]
         elif isinstance(dtype, tuple) and dtype[0] == "class_label":
             out[name] = np.array(dtype[1], dtype=object)[values].tolist()
         else:

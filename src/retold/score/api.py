@@ -176,10 +176,10 @@ def score_lines(task_name: str, lines: Sequence[Line], release_dir: Path | str, 
     problems.raise_if_any()
     computed = scorer.compute(task, gold, preds, n_bootstrap, seed)
     keys = task.ci_scores_for(subset)
-    reference = {
-        name: {k: _plain(scorer.compute(task, gold, ref, 0, seed).values.get(k)) for k in keys}
-        for name, ref in scorer.references(task, gold).items()
-    }
+    reference = {}
+    for name, ref in scorer.references(task, gold).items():
+        ref_values = scorer.compute(task, gold, ref, 0, seed).values  # once per reference
+        reference[name] = {k: _plain(ref_values.get(k)) for k in keys}
     values = _plain(computed.values)
     declared = task.scores_for(subset)
     return Scores(
