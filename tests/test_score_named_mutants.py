@@ -82,3 +82,54 @@ def test_a_missing_pair_is_the_wrong_decision() -> None:
     earned = sum(j / (j + 1) for j in range(1, n_true)) + n_true / len(pairs)
     want = earned / n_true
     assert got.values["average_precision"] == pytest.approx(want, rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# (3) survivors of scripts/mutation.sh (docs/mutation.md)
+# --------------------------------------------------------------------------------------
+
+def test_perfect_contrast_pairs_are_all_consistent_and_one_wrong_pair_breaks_one() -> None:
+    # survivor: `decision != gold.duplicate` in pairs._group_flags (the existing contrast
+    # test has one right and one wrong original, which the flip maps onto each other)
+    rows = _config("contrast_pairs")
+    originals = {r["claim_id"] for r in rows}
+    lines = [{"pair_id": r["pair_id"], "score": float(r["duplicate"]),
+              "duplicate": bool(r["duplicate"])} for r in rows]
+    got = score_records("duplicated", lines, RELEASE, subset="contrast", n_bootstrap=0)
+    assert got.values["n_originals"] == len(originals)
+    assert got.values["contrast_consistency"] == 1.0
+    assert got.reference["floor"]["contrast_consistency"] == 0.0
+    lines[0] = {**lines[0], "duplicate": not lines[0]["duplicate"]}
+    got = score_records("duplicated", lines, RELEASE, subset="contrast", n_bootstrap=0)
+    assert got.values["contrast_consistency"] == pytest.approx(
+        (len(originals) - 1) / len(originals))
+
+
+@pytest.mark.parametrize("task", ["attributed", "denied", "duplicated", "clusters"])
+def test_every_declared_interval_is_given(task: str) -> None:
+    # survivor: attributed_recall's samples dropped in classify._attributed (no interval)
+    from retold.score.tasks import TASKS
+
+    lines = perfect(task)
+    for line in lines[::3]:  # imperfect, so that no interval is degenerate
+        if "attributed" in line:
+            line.update(attributed=not line["attributed"], source_start=-1, source_end=-1)
+        elif "stance" in line:
+            line["stance"] = "denied" if line["stance"] != "denied" else "asserted"
+        elif "duplicate" in line:
+            line.update(duplicate=not line["duplicate"], score=0.5)
+        else:
+            line["cluster"] = "other"
+    got = score_records(task, lines, RELEASE, n_bootstrap=50)
+    assert set(got.ci) == set(TASKS[task].ci_scores_for("natural"))
+
+
+def test_the_table_prints_each_folds_value() -> None:
+    # survivor: report._folds printing '-' for every fold
+    from retold.score.report import render_table
+
+    got = score_records("duplicated", perfect("duplicated"), RELEASE, n_bootstrap=0)
+    per_fold = got.values["average_precision_per_fold"]
+    line = next(t for t in render_table(got).splitlines() if t.startswith("  0: "))
+    assert line.split("  ")[1:] == [f"{k}: {'-' if v is None else f'{v:.4f}'}"
+                                    for k, v in enumerate(per_fold)]
