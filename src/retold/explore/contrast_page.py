@@ -6,7 +6,8 @@ original claim marked by its stance, its source and cue marked) beside the edite
 changed highlighted: inserted words in the edited passage, removed or replaced ones in the
 original); stances are shown by colour, border pattern and a text label, as on
 the document pages. Each duplicate pair is a row with its 2x2 cell (same or different
-proposition, high or low surface overlap) and what the edit changes, the natural mention, the edited text with the words that differ highlighted, and its
+proposition, high or low surface overlap) and what the edit changes, the natural mention,
+the edited text with the words that differ highlighted, and its
 label. The pairs' 2x2 design (``contrast_pairs.cell``: same or different proposition x
 high or low surface overlap) is a grid with each cell's count and links to its pairs, and
 each pair row names its cell. Rows carry their ids in ``data-`` attributes, so the browser

@@ -282,11 +282,28 @@ def parse_jsonl(text: str, report: Report, *, code: str = SHAPE) -> list[tuple[i
     """The (line number, value) of each non-blank line of JSON Lines text (see
     ``parse_json_line``); lines end at ``\\n`` and surrounding white space is ignored."""
     decoder = StrictDecoder()
+    scan, duplicates = decoder.scan_once, decoder.duplicates
+    # (str.isascii is a flag lookup: an ASCII text without "\\u" holds no surrogate escape)
+    careful = ((not text.isascii() or "\\u" in text)
+               and _MAYBE_SURROGATE.search(text) is not None)
     out = []
     for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         if not stripped:
             continue
+        # the fast path of a good line: the C scanner, no wrapper; anything unusual (a
+        # long or deeply bracketed line, a surrogate escape in the file, a parse error,
+        # extra data, a repeated key) is parsed again by parse_json_line, which reports it
+        if (not careful and len(stripped) <= MAX_JSONL_LINE_CHARS
+                and stripped.count("[") + stripped.count("{") <= MAX_JSONL_DEPTH):
+            try:
+                value, end = scan(stripped, 0)
+            except (StopIteration, ValueError):  # _NotJson and JSONDecodeError included
+                end = -1
+            if end == len(stripped) and not duplicates:
+                out.append((number, value))
+                continue
+            duplicates.clear()
         ok, value = parse_json_line(stripped, number, report, decoder, code=code)
         if ok:
             out.append((number, value))

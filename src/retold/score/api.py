@@ -195,10 +195,10 @@ def score_lines(task_name: str, lines: Sequence[Line], release_dir: Path | str, 
     computed = scorer.compute(task, gold, preds, n_bootstrap, seed)
     declared = task.subset(subset)
     keys = declared.ci_scores
-    reference = {
-        name: {k: _plain(scorer.compute(task, gold, ref, 0, seed).values.get(k)) for k in keys}
-        for name, ref in scorer.references(task, gold).items()
-    }
+    reference = {}
+    for name, ref in scorer.references(task, gold).items():
+        ref_values = scorer.compute(task, gold, ref, 0, seed).values  # once per reference
+        reference[name] = {k: _plain(ref_values.get(k)) for k in keys}
     values = _plain(computed.values)
     return Scores(
         task=task.name,

@@ -2,7 +2,8 @@
 
 ``open_release`` refuses a folder whose files do not match its ``SHA256SUMS`` (the scores
 would not be those of the release they claim), and records the release checksum that every
-``Scores`` carries. Configs are read with ``retold.io.release.read_config``; a release
+``Scores`` carries. Configs are read with ``retold.io.release.read_config`` (rows) or, where
+a config is large (the pairs), ``read_columns`` (column-wise, numpy arrays); a release
 older than dataset 1.1 has no contrast configs, which is a clear error for
 ``--subset contrast``.
 """
@@ -17,6 +18,7 @@ from retold.errors import RELEASE, InvalidInputError, Problem
 from retold.io.release import (
     SUMS_FILE,
     data_path,
+    read_columns,
     read_config,
     release_checksum,
     verify_sha256sums,
@@ -41,19 +43,33 @@ class Release:
     path: Path
     checksum: str
     _rows: dict[str, list[Row]] = field(default_factory=dict, repr=False)
+    _columns: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict,
+                                                                        repr=False)
 
     def has(self, config_name: str) -> bool:
         return (self.path / data_path(config_name)).is_file()
 
+    def _require(self, config_name: str) -> None:
+        if config_name in CONTRAST_CONFIGS and not self.has(config_name):
+            raise _fail(self.path, f"this release has no {config_name!r} config "
+                                   f"({data_path(config_name)} is missing): contrast rows "
+                                   "come with dataset 1.1")
+
     def rows(self, config_name: str) -> list[Row]:
         """The config's rows, label ids decoded (``retold.io.release.read_config``)."""
         if config_name not in self._rows:
-            if config_name in CONTRAST_CONFIGS and not self.has(config_name):
-                raise _fail(self.path, f"this release has no {config_name!r} config "
-                                       f"({data_path(config_name)} is missing): contrast rows "
-                                       "come with dataset 1.1")
+            self._require(config_name)
             self._rows[config_name] = read_config(self.path, config_name)
         return self._rows[config_name]
+
+    def columns(self, config_name: str, names: tuple[str, ...]) -> dict[str, Any]:
+        """Some of the config's columns, label ids decoded
+        (``retold.io.release.read_columns``: numpy arrays for numbers and booleans)."""
+        key = (config_name, names)
+        if key not in self._columns:
+            self._require(config_name)
+            self._columns[key] = read_columns(self.path, config_name, names)
+        return self._columns[key]
 
 
 def open_release(path: Path | str) -> Release:

@@ -46,7 +46,6 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 CEAFE_MISSING_CHARGE = 1 / 3
 """CEAF-e similarity taken off per missing mention: the most that adding one mention to a
@@ -134,6 +133,8 @@ def counts_from_table(table: np.ndarray, missing: np.ndarray) -> CorefCounts:
     squared = table ** 2
     similarity = 2 * table / (key_size[:, None] + resp_size[None, :])
     if table.shape[1]:
+        from scipy.optimize import linear_sum_assignment  # here: a slow import few tasks need
+
         rows, cols = linear_sum_assignment(similarity, maximize=True)
         best = float(similarity[rows, cols].sum())
     else:

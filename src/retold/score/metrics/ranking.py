@@ -4,7 +4,10 @@
 distinct score thresholds, highest first, of the recall gained at the threshold times the
 precision there. Items with equal scores are one threshold: ties are neither broken in the
 model's favour nor against it. ``average_precision_resampled`` computes the same figure for
-many weight vectors at once (the bootstrap), sorting the scores only once.
+many weight vectors at once (the bootstrap), sorting the scores only once;
+``average_precision_grouped`` gives the very same floats when the weights are those of
+resampled groups of items (the pair bootstrap draws claim_id_a mentions), in time that
+grows with resamples x (groups + positive items) instead of resamples x items.
 
 With ``against_ties=True`` both instead break every tie against the prediction: within
 equal scores non-positives come first, and every positive (every bootstrap copy of one
@@ -25,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Sequence, Set
 
 import numpy as np
+
+from retold.score.metrics.pairwise import sparse_row_sums
 
 _CHUNK = 64
 """Bootstrap rows handled at once (bounds the memory of the cumulative sums)."""
@@ -105,6 +110,92 @@ def average_precision_resampled(positive: np.ndarray, scores: np.ndarray,
         out = [_ap_rows(pos, weights[i:i + _CHUNK][:, order], ends)
                for i in range(0, weights.shape[0], _CHUNK)]
     return np.concatenate(out) if out else np.empty(0)
+
+
+def _before_counts(group: np.ndarray, n_groups: int, bucket: np.ndarray, n_buckets: int
+                   ) -> np.ndarray:
+    """(n_groups, n_buckets) counts: entry [g, j] is how many of the items (of ``group``)
+    have a bucket <= j; items with bucket ``n_buckets`` count nowhere."""
+    counts = np.zeros((n_groups, n_buckets + 1))
+    np.add.at(counts, (group, bucket), 1.0)
+    return np.cumsum(counts[:, :n_buckets], axis=1)
+
+
+def average_precision_grouped(positive: np.ndarray, scores: np.ndarray,
+                              group_weights: np.ndarray, group: np.ndarray,
+                              mask: np.ndarray | None = None, *, against_ties: bool = False
+                              ) -> np.ndarray:
+    """``average_precision_resampled(positive, scores, group_weights[:, group] * mask)``,
+    the same floats bit for bit, without the (resamples, items) weight matrix.
+
+    ``group_weights`` (resamples x groups) holds whole counts (``resample_counts``);
+    ``group`` is each item's group and ``mask`` the items scored (the others weigh 0). The
+    weighted true- and false-positive counts are needed only where a positive item sits,
+    and there they are the products of ``group_weights`` with per-group counts (exact: whole
+    numbers far below 2**53); the sum of the AP terms is then numpy's own pairwise sum of
+    the dense rows (``pairwise.sparse_row_sums``), so nothing is rounded differently. How
+    numpy adds a row depends on the layout of the array: ``average_precision_resampled``
+    takes the rows ``_CHUNK`` at a time, and the arrays of a chunk of two rows or more are
+    column-major (added left to right), those of a chunk of one row are summed pairwise.
+    """
+    positive = np.asarray(positive, dtype=bool)
+    scores = np.asarray(scores, dtype=float)
+    group = np.asarray(group, dtype=np.int64)
+    w = np.asarray(group_weights, dtype=float)
+    keep = np.ones(positive.size, bool) if mask is None else np.asarray(mask, dtype=bool)
+    n_boot = w.shape[0]
+    if positive.size == 0:
+        return np.full(n_boot, np.nan)
+    if n_boot % _CHUNK == 1:  # the last row is a chunk of its own: summed pairwise
+        head = average_precision_grouped(positive, scores, w[:-1], group, mask,
+                                         against_ties=against_ties)
+        last = _grouped(positive, scores, w[-1:], group, keep, against_ties, pairwise=True)
+        return np.concatenate([head, last])
+    return _grouped(positive, scores, w, group, keep, against_ties, pairwise=False)
+
+
+def _grouped(positive: np.ndarray, scores: np.ndarray, w: np.ndarray, group: np.ndarray,
+             keep: np.ndarray, against_ties: bool, *, pairwise: bool) -> np.ndarray:
+    n_boot, n_groups = w.shape
+    if against_ties:
+        order = _order_against_ties(positive, scores)
+        length = positive.size
+    else:
+        order, ends = _thresholds(scores)
+        length = ends.size
+    pos, grp, kept = positive[order], group[order], keep[order]
+    hits = np.flatnonzero(pos & kept)
+    if against_ties:
+        where = hits
+        items = np.flatnonzero(kept)
+        bucket = np.searchsorted(hits, items, side="right")
+        before_n = w @ _before_counts(grp[items], n_groups, bucket, hits.size)
+        bucket = np.searchsorted(hits, hits, side="right")
+        before_tp = w @ _before_counts(grp[hits], n_groups, bucket, hits.size)
+        copies = w[:, grp[hits]]
+        earned = np.zeros(n_boot)
+        for i in range(1, int(copies.max(initial=0)) + 1):
+            at = copies >= i
+            terms = np.where(at, (before_tp + i) / np.where(at, before_n + i, 1), 0.0)
+            earned += sparse_row_sums(terms, where, length, pairwise=pairwise)
+        total = w @ np.bincount(grp[hits], minlength=n_groups).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(total > 0, earned / np.where(total > 0, total, 1), np.nan)
+    threshold = np.searchsorted(ends, np.arange(pos.size))
+    where = np.unique(threshold[hits])
+    items = np.flatnonzero(kept)
+    bucket = np.searchsorted(where, threshold[items])
+    tp = w @ _before_counts(grp[hits], n_groups, np.searchsorted(where, threshold[hits]),
+                            where.size)
+    seen = w @ _before_counts(grp[items], n_groups, bucket, where.size)
+    fp = seen - tp
+    total = tp[:, -1:] if where.size else np.zeros((n_boot, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(tp + fp > 0, tp / np.where(tp + fp > 0, tp + fp, 1), 0.0)
+        recall = np.where(total > 0, tp / np.where(total > 0, total, 1), 0.0)
+    gained = np.diff(recall, axis=1, prepend=0.0)
+    ap = sparse_row_sums(gained * precision, where, length, pairwise=pairwise)
+    return np.where(total[:, 0] > 0, ap, np.nan)
 
 
 def ranked_average_precision(ranking: Sequence[str], relevant: Set[str]) -> float:

@@ -22,8 +22,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
 
 Span = tuple[str, int, int]
 
@@ -58,6 +56,9 @@ def overlap_matches(gold: Sequence[Span], pred: Sequence[Span]) -> list[tuple[in
     pairs = overlapping_pairs(gold, pred)
     if not pairs:
         return []
+    from scipy.sparse import csr_matrix  # here: a slow import the pair tasks never need
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
     rows, cols = zip(*pairs, strict=True)
     graph = csr_matrix((np.ones(len(pairs), dtype=np.int8), (rows, cols)),
                        shape=(len(gold), len(pred)))

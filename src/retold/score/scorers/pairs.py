@@ -18,7 +18,7 @@ all get the right decision.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +30,8 @@ from retold.score.formats import PREDICTION_VALUE, UNKNOWN_ID, Line, Problems, a
 from retold.score.gold import Release
 from retold.score.metrics.bootstrap import resample_counts
 from retold.score.metrics.classification import binary_outcomes, prf, ratio
-from retold.score.metrics.ranking import average_precision, average_precision_resampled
-from retold.score.protocol import new_claims, pair_is_new
+from retold.score.metrics.ranking import average_precision, average_precision_grouped
+from retold.score.protocol import new_claims
 from retold.score.scorers.base import (
     Computed,
     accuracy_by_edit_type,
@@ -41,7 +41,9 @@ from retold.score.scorers.base import (
 )
 from retold.score.tasks import CONTRAST, Task, per_fold, prf_keys
 
-_CHUNK = 64
+PAIR_COLUMNS: tuple[str, ...] = ("claim_id_a", "claim_id_b", "duplicate", "fold", "same_doc",
+                                  "reuse")
+"""The columns of the ``pairs`` config the natural gold reads."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class PairGold:
     """Bootstrap group of each pair: its claim_id_a (natural) or claim_id (contrast)."""
     n_groups: int
     same_doc: np.ndarray | None = None
-    reuse: list[str] | None = None
+    reuse: np.ndarray | None = None
     new: np.ndarray | None = None
     """True for a duplicate pair whose cluster is new to the pair's fold."""
     claim_ids: frozenset[str] = frozenset()
@@ -69,25 +71,28 @@ class PairGold:
         return len(self.keys)
 
     @classmethod
-    def natural(cls, pairs: Sequence[dict[str, Any]], claims: Sequence[dict[str, Any]],
+    def natural(cls, pairs: Mapping[str, Sequence[Any]], claims: Sequence[dict[str, Any]],
                 n_folds: int) -> PairGold:
+        """From the ``pairs`` config's columns (``PAIR_COLUMNS``, in config order) and the
+        ``claims`` rows."""
         is_new = new_claims(claims)
-        keys = [(p["claim_id_a"], p["claim_id_b"]) for p in pairs]
+        firsts, seconds = list(pairs["claim_id_a"]), list(pairs["claim_id_b"])
+        keys = list(zip(firsts, seconds, strict=True))
         groups: dict[str, int] = {}
-        group = np.array([groups.setdefault(a, len(groups)) for a, _ in keys], dtype=np.int64)
-        duplicate = np.array([p["duplicate"] for p in pairs], dtype=bool)
+        group = np.array([groups.setdefault(a, len(groups)) for a in firsts], dtype=np.int64)
+        duplicate = np.asarray(pairs["duplicate"], dtype=bool)
+        group_is_new = np.array([is_new[a] for a in groups], dtype=bool)
         return cls(
-            keys=list(keys),
-            index={k: i for i, k in enumerate(keys)},
+            keys=keys,
+            index=dict(zip(keys, range(len(keys)), strict=True)),
             duplicate=duplicate,
-            folds=np.array([p["fold"] for p in pairs], dtype=np.int64),
+            folds=np.asarray(pairs["fold"], dtype=np.int64),
             n_folds=n_folds,
             group=group,
             n_groups=len(groups),
-            same_doc=np.array([p["same_doc"] for p in pairs], dtype=bool),
-            reuse=[p["reuse"] for p in pairs],
-            new=np.array([bool(pair_is_new(d, is_new[a])) for d, (a, _) in
-                          zip(duplicate, keys, strict=True)], dtype=bool),
+            same_doc=np.asarray(pairs["same_doc"], dtype=bool),
+            reuse=np.asarray(pairs["reuse"], dtype=str),
+            new=duplicate & group_is_new[group],  # protocol.pair_is_new, per pair
             claim_ids=frozenset(c["claim_id"] for c in claims),
         )
 
@@ -140,7 +145,8 @@ class PairScorer:
     def load(self, task: Task, release: Release, subset: str) -> PairGold:
         if subset == CONTRAST:
             return PairGold.contrast(release.rows("contrast_pairs"), n_folds(release))
-        return PairGold.natural(release.rows("pairs"), release.rows("claims"), n_folds(release))
+        return PairGold.natural(release.columns("pairs", PAIR_COLUMNS), release.rows("claims"),
+                                n_folds(release))
 
     def check(self, task: Task, gold: PairGold, lines: Sequence[Line],
               problems: Problems) -> PairPredictions:
@@ -205,7 +211,7 @@ class PairScorer:
             for name, mask in (("within", gold.same_doc), ("cross", ~gold.same_doc)):
                 values[f"average_precision_{name}"] = ap(mask)
                 values[f"pair_f1_{name}"] = f1(mask)
-            reuse = np.array(gold.reuse)
+            reuse = gold.reuse
             for label in REUSE_LABELS:
                 if label != "none":
                     wanted = positive & (reuse == label)
@@ -249,12 +255,8 @@ def _resampled(gold: PairGold, positive: np.ndarray, score: np.ndarray, outcomes
     samples: dict[str, np.ndarray] = {}
     for suffix, mask in subsets.items():
         if f"average_precision{suffix}" in wanted:
-            parts = []
-            for i in range(0, n_boot, _CHUNK):
-                weights = w[i:i + _CHUNK][:, gold.group] * mask
-                parts.append(average_precision_resampled(positive, score, weights,
-                                                         against_ties=against_ties))
-            samples[f"average_precision{suffix}"] = np.concatenate(parts)
+            samples[f"average_precision{suffix}"] = average_precision_grouped(
+                positive, score, w, gold.group, mask, against_ties=against_ties)
         if f"pair_f1{suffix}" in wanted:
             per_group = np.zeros((gold.n_groups, 3))
             np.add.at(per_group, gold.group[mask], outcomes[mask])
