@@ -3,6 +3,7 @@
     python -m baselines run --official   # the official run: every baseline, 5 folds, seeds 0 1 2
     python -m baselines run              # the same settings, written under runs/local/
     python -m baselines run --quick      # every baseline on tiny settings, one seed (runs/quick/)
+    python -m baselines run --quick --model-file my_model.py --baselines my-model
     python -m baselines report           # leaderboard + figures from the results files only
     python -m baselines tiny-model DIR   # a tiny random encoder (or --causal LM) for tests
 
@@ -10,10 +11,10 @@ Only ``run --official`` writes the committed files: ``results/<task>/<baseline>/
 ``results/leaderboard.md``, ``results/figures/`` and the README's leaderboard block (its
 predictions go to ``runs/full/predictions/``). It takes the official settings only: with
 ``--quick``, ``--baselines``, ``--tasks``, ``--seeds``, ``--model``, ``--llm``, ``--release``,
-``--results`` or ``--predictions`` it is refused (exit 2), so a subset or another model can
-never replace official rows. Every other run writes its results, predictions, leaderboard and
-figures under ``runs/<name>/`` (git-ignored; ``--name``, default ``quick`` or ``local``) and
-touches nothing committed.
+``--results``, ``--predictions`` or ``--model-file`` it is refused (exit 2), so a subset or
+another model can never replace official rows. Every other run writes its results,
+predictions, leaderboard and figures under ``runs/<name>/`` (git-ignored; ``--name``, default
+``quick`` or ``local``) and touches nothing committed.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ OFFICIAL_PREDICTIONS = Path("runs") / "full" / "predictions"
 """Where the official run's predictions go (the committed results name these paths)."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _NOT_OFFICIAL = ("quick", "baselines", "tasks", "seeds", "llm", "release", "results",
-                 "predictions", "name")
+                 "predictions", "name", "model_file")
 
 
 def _csv(value: str) -> list[str]:
@@ -81,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--baselines", type=_csv,
                      help="comma-separated names (default: all but the LLMs and, except "
                           "with --quick, finetuned-crossencoder)")
+    run.add_argument("--model-file", type=Path, action="append",
+                     help="also run the models this Python file declares (repeatable; "
+                          "docs/models.md); without --baselines, with every default model")
     run.add_argument("--tasks", type=_csv, help="only write these tasks' results")
     run.add_argument("--seeds", type=_seeds, help="seeds of the seeded baselines "
                                                   "(default 0,1,2; --quick: 0)")
@@ -155,7 +159,8 @@ def _run(args: argparse.Namespace) -> int:
     model = args.model or DEFAULT_MODEL
     release = args.release or ROOT / "release"
     seeds = args.seeds or ((0,) if args.quick else FULL_SEEDS)
-    baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick)
+    baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick,
+                       model_files=args.model_file or ())
     settings = RunSettings(release=release, results_dir=where.results,
                            predictions_dir=where.predictions, seeds=seeds, quick=args.quick,
                            model=model, llm=args.llm,
