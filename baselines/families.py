@@ -205,6 +205,10 @@ class Joint:
     rankings: Sequence[Sequence[str]] | None = None
 
 
+def _given(values: Any) -> Any:
+    return () if values is None else values
+
+
 class JointModel(Model):
     """A model that predicts a fold's items together rather than one by one (the floors'
     random draws, a re-ranker that decides itself): ``predict_all(test)`` gives a
@@ -225,24 +229,24 @@ class JointModel(Model):
                 out.records[task] = [line("claim_id", m.item_id, label) for m, label
                                      in zip(test.mentions, joint.labels, strict=True)]
                 out.contrast[task] = [line("contrast_id", m.item_id, label) for m, label
-                                      in zip(test.contrast, joint.contrast_labels or [],
+                                      in zip(test.contrast, _given(joint.contrast_labels),
                                              strict=True)]
         if "duplicated" in self.tasks:
             out.records["duplicated"] = [
                 {"claim_id_a": p.id_a, "claim_id_b": p.id_b, "score": round(float(s), 6),
                  "duplicate": bool(d)}
-                for p, s, d in zip(test.pairs, joint.pair_scores or [],
-                                   joint.pair_decisions or [], strict=True)]
+                for p, s, d in zip(test.pairs, _given(joint.pair_scores),
+                                   _given(joint.pair_decisions), strict=True)]
             out.contrast["duplicated"] = [
                 {"pair_id": p.id_b, "score": round(float(s), 6), "duplicate": bool(d)}
-                for p, s, d in zip(test.contrast_pairs, joint.contrast_pair_scores or [],
-                                   joint.contrast_pair_decisions or [], strict=True)]
+                for p, s, d in zip(test.contrast_pairs, _given(joint.contrast_pair_scores),
+                                   _given(joint.contrast_pair_decisions), strict=True)]
         if "clusters" in self.tasks:
             out.records["clusters"] = [{"claim_id": m.item_id, "cluster": c} for m, c
-                                       in zip(test.mentions, joint.clusters or [], strict=True)]
+                                       in zip(test.mentions, _given(joint.clusters), strict=True)]
         if "retrieval" in self.tasks:
             out.records["retrieval"] = [{"claim_id": m.item_id, "ranking": list(r)} for m, r
-                                        in zip(test.mentions, joint.rankings or [], strict=True)]
+                                        in zip(test.mentions, _given(joint.rankings), strict=True)]
 
 
 FAMILIES: tuple[type[Model], ...] = (ClassifierModel, PairModel, SpanModel, JointModel)
