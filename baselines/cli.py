@@ -5,6 +5,7 @@
     python -m baselines run --quick      # every baseline on tiny settings, one seed (runs/quick/)
     python -m baselines run --quick --model-file my_model.py --baselines my-model
     python -m baselines report           # leaderboard + figures from the results files only
+    python -m baselines models           # the declared models (--readme FILE: its list block)
     python -m baselines tiny-model DIR   # a tiny random encoder (or --causal LM) for tests
 
 Only ``run --official`` writes the committed files: ``results/<task>/<baseline>/<run>.json``,
@@ -96,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-report", action="store_true",
                      help="do not rebuild the leaderboard and figures afterwards")
 
+    models = sub.add_parser("models", help="list the declared models (README's list)")
+    models.add_argument("--readme", type=Path, help="rewrite this README's model list block")
+
     report = sub.add_parser("report", help="leaderboard and figures from results files")
     report.add_argument("--results", type=Path, default=ROOT / "results")
     report.add_argument("--out", type=Path, help="where leaderboard.md and figures/ go "
@@ -174,6 +178,10 @@ def _run(args: argparse.Namespace) -> int:
     if main:
         logging.info("%d results files in %.0f s", len(written), time.perf_counter() - start)
         if not args.no_report:
+            if where.readme is not None:
+                from baselines.model_list import write_model_list
+
+                write_model_list(where.readme)
             write_report(where.results, where.report, readme=where.readme, release=release,
                          agreement=ROOT / "annotations" / "agreement.json",
                          predictions=where.predictions)
@@ -185,6 +193,16 @@ def _report(args: argparse.Namespace) -> int:
 
     write_report(args.results, args.out or args.results, readme=args.readme,
                  release=args.release, agreement=args.agreement, predictions=args.predictions)
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from baselines.model_list import model_list, write_model_list
+
+    if args.readme:
+        write_model_list(args.readme)
+    else:
+        print(model_list(), end="")
     return 0
 
 
@@ -206,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     from retold.errors import InvalidInputError
 
     try:
-        return {"run": _run, "report": _report, "tiny-model": _tiny}[args.command](args)
+        return {"run": _run, "report": _report, "models": _models,
+                "tiny-model": _tiny}[args.command](args)
     except (InvalidInputError, ResultsError, ModelNotFoundError, ValueError, OSError) as err:
         if os.environ.get("BASELINES_DEBUG"):
             raise

@@ -19,6 +19,8 @@ from baselines.base import REGISTRY, Baseline
 BUILTIN_MODULES = ("simple", "rule_baselines", "classic", "zeroshot", "finetuned", "llm")
 """The modules of the built-in models, in run order (a module list, not a model table)."""
 PLUGINS = Path(__file__).with_name("plugins")
+_FILES: list[str] = []
+"""The module names of the model files loaded so far (``--model-file``)."""
 
 
 def load_model_file(path: Path) -> None:
@@ -34,12 +36,16 @@ def load_model_file(path: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    if name not in _FILES:
+        _FILES.append(name)
     if not any(c.__module__ == name for c in REGISTRY.values()):
         raise ValueError(f"{path}: declares no model (a class with name=... and kind=...)")
 
 
 def discover(model_files: Sequence[Path] = ()) -> tuple[type[Baseline], ...]:
-    """Every declared model class, built-ins first, then plugins, then ``model_files``."""
+    """Every model class declared by the built-in modules, the plugins and the model files
+    loaded (``model_files`` and any before), in that order; classes declared elsewhere (a
+    test's) are not run."""
     for module in BUILTIN_MODULES:
         importlib.import_module(f"baselines.{module}")
     for path in sorted(PLUGINS.glob("*.py")):
@@ -48,12 +54,13 @@ def discover(model_files: Sequence[Path] = ()) -> tuple[type[Baseline], ...]:
     for path in model_files:
         load_model_file(path)
     modules = [f"baselines.{m}" for m in BUILTIN_MODULES]
+    plugins = sorted(m for m in sys.modules if m.startswith("baselines.plugins."))
+    modules += plugins + _FILES
 
     def order(cls: type[Baseline]) -> tuple[int, int]:
-        rank = modules.index(cls.__module__) if cls.__module__ in modules else len(modules)
-        return rank, cls.declared
+        return modules.index(cls.__module__), cls.declared
 
-    return tuple(sorted(REGISTRY.values(), key=order))
+    return tuple(sorted((c for c in REGISTRY.values() if c.__module__ in modules), key=order))
 
 
 def all_models() -> tuple[type[Baseline], ...]:
