@@ -178,7 +178,7 @@ class SpanModel(Model):
 
 
 @dataclass(frozen=True)
-class TestItems:
+class FoldItems:
     """Every label-free test item of one fold, for a :class:`JointModel`: the held-out
     document's mentions, the fold's contrast rows (as mentions), its natural and contrast
     pairs, and every claim of the release as a retrieval candidate (label-free too)."""
@@ -192,7 +192,7 @@ class TestItems:
 
 @dataclass
 class Joint:
-    """A :class:`JointModel`'s predictions for one fold, item for item in ``TestItems`` order;
+    """A :class:`JointModel`'s predictions for one fold, item for item in ``FoldItems`` order;
     ``None`` for a task the model does not predict."""
 
     labels: Sequence[Label] | None = None
@@ -214,11 +214,11 @@ class JointModel(Model):
     random draws, a re-ranker that decides itself): ``predict_all(test)`` gives a
     :class:`Joint`; the runner still owns every line format."""
 
-    def predict_all(self, test: TestItems) -> Joint:
+    def predict_all(self, test: FoldItems) -> Joint:
         raise NotImplementedError
 
     def predict_fold(self, view: FoldView, texts: Any, out: FoldOutput) -> None:
-        test = TestItems(tuple(it.natural_mentions(view, texts)),
+        test = FoldItems(tuple(it.natural_mentions(view, texts)),
                          tuple(it.contrast_mentions(view, texts)),
                          tuple(it.natural_pairs(view)), tuple(it.contrast_pairs(view)),
                          tuple(it.claim_mentions(view.corpus)))

@@ -25,6 +25,7 @@ from baselines.base import RunContext
 from baselines.data import Corpus
 from baselines.families import (
     ClassifierModel,
+    FoldItems,
     Joint,
     JointModel,
     Label,
@@ -32,7 +33,6 @@ from baselines.families import (
     PairModel,
     Span,
     SpanModel,
-    TestItems,
 )
 from baselines.finetune.common import TrainSettings
 from baselines.items import Document, Mention, Pair, TrainView
@@ -372,7 +372,7 @@ class FinetunedCrossEncoder(_Finetuned, JointModel, name="finetuned-crossencoder
     def fit(self, train: TrainView) -> None:
         self.train = train
 
-    def predict_all(self, test: TestItems) -> Joint:
+    def predict_all(self, test: FoldItems) -> Joint:
         from baselines.finetune.crossencoder import train_crossencoder
         from baselines.zeroshot import zero_shot_matrix
 

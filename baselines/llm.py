@@ -25,7 +25,7 @@ import numpy as np
 
 from baselines.backbone import model_info
 from baselines.base import RunContext
-from baselines.families import Joint, JointModel, Label, TestItems
+from baselines.families import FoldItems, Joint, JointModel, Label
 from baselines.items import Mention, TrainView
 from baselines.similarity_tasks import prior_threshold
 from retold.schema import STANCES
@@ -126,7 +126,7 @@ class _LLM(JointModel):
     def fit(self, train: TrainView) -> None:
         self.train = train
 
-    def predict_all(self, test: TestItems) -> Joint:
+    def predict_all(self, test: FoldItems) -> Joint:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.metrics.pairwise import cosine_similarity
 

@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from typing import Any
 
-from baselines.families import Joint, JointModel, Label, TestItems
+from baselines.families import FoldItems, Joint, JointModel, Label
 from baselines.items import TrainView
 from retold.schema import STANCES
 
@@ -27,7 +27,7 @@ class Majority(JointModel, name="majority", kind="floor"):
         self.stance = _majority([c["stance"] for c in train.claims])
         self.duplicate = bool(_majority([p["duplicate"] for p in train.pairs]))
 
-    def predict_all(self, test: TestItems) -> Joint:
+    def predict_all(self, test: FoldItems) -> Joint:
         label = Label(attributed=self.attributed, stance=self.stance)
         others = sorted(test.candidates, key=lambda c: c.item_id)
         return Joint(labels=[label] * len(test.mentions),
@@ -56,7 +56,7 @@ class RandomBaseline(JointModel, name="random", kind="floor"):
         self.train_clusters = len({c["cluster_id"] for c in claims})
         self.train_claims = len(claims)
 
-    def predict_all(self, test: TestItems) -> Joint:
+    def predict_all(self, test: FoldItems) -> Joint:
         rng = random.Random(f"{self.ctx.seed}-{self.fold}")
         n_clusters = max(1, round(len(test.mentions) * self.train_clusters
                                   / self.train_claims))

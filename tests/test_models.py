@@ -26,12 +26,12 @@ from baselines.cli import main
 from baselines.data import Corpus, fold_views, load_corpus
 from baselines.families import (
     ClassifierModel,
+    FoldItems,
     Joint,
     JointModel,
     Label,
     PairModel,
     SpanModel,
-    TestItems,
 )
 from baselines.items import Document, Mention, Pair, TrainView
 from retold.io.release import read_config
@@ -124,7 +124,7 @@ class SpyJoint(_Spy, JointModel, name="spy-joint", kind="test"):
     tasks = ("attributed", "denied", "duplicated", "retrieval", "clusters")
     train_contrast = True
 
-    def predict_all(self, test: TestItems) -> Joint:
+    def predict_all(self, test: FoldItems) -> Joint:
         self.record("test", test)
         return Joint(labels=[Label()] * len(test.mentions),
                      contrast_labels=[Label()] * len(test.contrast),
@@ -188,7 +188,7 @@ def test_test_items_hold_no_gold_or_metadata_field(spied: Any) -> None:
     corpus, seen = spied
     allowed = set().union(*(c.model_inputs for c in CONFIGS)) | {"start", "end", "kind"}
     # (start, end, kind): the struct fields of a document's boilerplate spans, an input
-    item_fields = {f.name for cls in (Mention, Pair, Document, TestItems)
+    item_fields = {f.name for cls in (Mention, Pair, Document, FoldItems)
                    for f in dataclasses.fields(cls)}
     gold = set().union(*HELD_OUT.values()) - allowed
     for fold, records in seen:
@@ -228,7 +228,7 @@ def test_contrast_rows_are_given_only_to_models_that_ask(spied: Any) -> None:
     corpus, seen = spied
     for fold, records in seen:
         (train,) = records["fit"]
-        asks = any(isinstance(t, TestItems) for t in records["test"])  # the SpyJoint
+        asks = any(isinstance(t, FoldItems) for t in records["test"])  # the SpyJoint
         expected = [r["contrast_id"] for r in corpus.contrast if r["fold"] != fold]
         assert [r["contrast_id"] for r in train.contrast] == (expected if asks else [])
 
@@ -259,3 +259,13 @@ def test_a_model_file_that_declares_nothing_is_refused(tmp_path: Path) -> None:
         registry.load_model_file(empty)
     with pytest.raises(ValueError, match="no such model file"):
         registry.load_model_file(tmp_path / "absent.py")
+
+
+def test_the_readme_lists_the_declared_models() -> None:
+    from baselines.model_list import BEGIN, END, model_list
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(BEGIN)[1].split(END)[0]
+    assert block == "\n" + model_list()
+    for name in ("majority", "rules", "finetuned-chain", "llm-few-shot"):
+        assert f"- `{name}` (" in block
