@@ -137,7 +137,8 @@ def plan(args: argparse.Namespace, root: Path = ROOT) -> RunPlan:
     would change which rows are produced (or where) is refused rather than merged in.
     """
     if args.official:
-        given = [f"--{n}" for n in _NOT_OFFICIAL if getattr(args, n) not in (None, False)]
+        given = [f"--{n.replace('_', '-')}" for n in _NOT_OFFICIAL
+                 if getattr(args, n) not in (None, False)]
         if args.model not in (None, DEFAULT_MODEL):
             given.append("--model")
         if given:

@@ -12,9 +12,10 @@ BEGIN, END = "<!-- models:begin -->", "<!-- models:end -->"
 
 
 def model_list() -> str:
-    """One bullet per model, in run order."""
+    """One bullet per model of the repository (built-ins and ``baselines/plugins/``; not the
+    ``--model-file`` ones), in run order."""
     lines = []
-    for model in discover():
+    for model in (m for m in discover() if m.__module__.startswith("baselines.")):
         flags = [f for f, on in (("opt-in", model.opt_in), ("needs --llm", model.llm),
                                  ("trains on contrast rows", model.train_contrast)) if on]
         extra = f" ({'; '.join(flags)})" if flags else ""

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from baselines.base import RunContext
 from baselines.families import ClassifierModel, Label, PairModel, Span, SpanModel
 from baselines.items import Document, Mention, Pair
 from baselines.lexicons import CUE_PATTERNS, DENIAL_PATTERNS, HEDGE_PATTERNS
 from baselines.rules import find_cue, rule_stance, sentence_claims
 from retold.text.reuse import reuse_tokens, similarity
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    cue_patterns: tuple[str, ...] = CUE_PATTERNS
+    denial_patterns: tuple[str, ...] = DENIAL_PATTERNS
+    hedge_patterns: tuple[str, ...] = HEDGE_PATTERNS
 
 
 class CueRules(ClassifierModel, SpanModel, name="rules", kind="rules"):
@@ -21,9 +27,7 @@ class CueRules(ClassifierModel, SpanModel, name="rules", kind="rules"):
                    "introduces); denial lexicon with scope, then hedges, then cues; every "
                    "sentence of four or more words is one claim")
 
-    def config(self, ctx: RunContext) -> dict[str, Any]:
-        return {"cue_patterns": list(CUE_PATTERNS), "denial_patterns": list(DENIAL_PATTERNS),
-                "hedge_patterns": list(HEDGE_PATTERNS)}
+    settings = RulesSettings()
 
     def predict(self, items: Sequence[Mention]) -> list[Label]:
         labels = []
@@ -50,15 +54,20 @@ def _dice_matrix(texts: Sequence[str]) -> np.ndarray:
     return matrix
 
 
+@dataclass(frozen=True)
+class StringSimilaritySettings:
+    similarity: str = "token-LCS Dice (retold.text.reuse)"
+    threshold: str = "train-f1"
+    clustering: str = "average linkage, cut at 1 - threshold"
+
+
 class StringSimilarity(PairModel, name="string-similarity", kind="rules"):
     tasks = ("duplicated", "retrieval", "clusters")
     threshold_rule = "train-f1"
     description = ("token-LCS Dice similarity of the two claim texts; decision threshold and "
                    "clustering cut chosen for pair F1 on the training documents' pairs")
 
-    def config(self, ctx: RunContext) -> dict[str, Any]:
-        return {"similarity": "token-LCS Dice (retold.text.reuse)", "threshold": "train-f1",
-                "clustering": "average linkage, cut at 1 - threshold"}
+    settings = StringSimilaritySettings()
 
     def similarity(self, claims: Sequence[Mention]) -> np.ndarray:
         key = "string-similarity-matrix"
