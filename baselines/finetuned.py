@@ -223,10 +223,6 @@ def nearest_source(texts: Corpus, doc_id: str, sources: list[tuple[int, int]], s
     return best[1] if best else (-1, -1)
 
 
-def history_of(model: Any) -> list[dict[str, float]]:
-    return model.history
-
-
 class FinetunedTagger(_Finetuned, SpanModel, name="finetuned-tagger"):
     tasks = ("claims",)
     parts = ("tagger",)
