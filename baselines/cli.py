@@ -3,7 +3,9 @@
     python -m baselines run --official   # the official run: every baseline, 5 folds, seeds 0 1 2
     python -m baselines run              # the same settings, written under runs/local/
     python -m baselines run --quick      # every baseline on tiny settings, one seed (runs/quick/)
+    python -m baselines run --quick --model-file my_model.py --baselines my-model
     python -m baselines report           # leaderboard + figures from the results files only
+    python -m baselines models           # the declared models (--readme FILE: its list block)
     python -m baselines tiny-model DIR   # a tiny random encoder (or --causal LM) for tests
 
 Only ``run --official`` writes the committed files: ``results/<task>/<baseline>/<run>.json``,
@@ -11,10 +13,10 @@ Only ``run --official`` writes the committed files: ``results/<task>/<baseline>/
 predictions go gzip-compressed to ``results/predictions/``, which the results files name,
 and uncompressed to ``runs/full/predictions/``). It takes the official settings only: with
 ``--quick``, ``--baselines``, ``--tasks``, ``--seeds``, ``--model``, ``--llm``, ``--release``,
-``--results`` or ``--predictions`` it is refused (exit 2), so a subset or another model can
-never replace official rows. Every other run writes its results, predictions, leaderboard and
-figures under ``runs/<name>/`` (git-ignored; ``--name``, default ``quick`` or ``local``) and
-touches nothing committed.
+``--results``, ``--predictions`` or ``--model-file`` it is refused (exit 2), so a subset or
+another model can never replace official rows. Every other run writes its results,
+predictions, leaderboard and figures under ``runs/<name>/`` (git-ignored; ``--name``, default
+``quick`` or ``local``) and touches nothing committed.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ OFFICIAL_PREDICTIONS = Path("runs") / "full" / "predictions"
 compressed copies under ``results/predictions/``)."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _NOT_OFFICIAL = ("quick", "baselines", "tasks", "seeds", "llm", "release", "results",
-                 "predictions", "name")
+                 "predictions", "name", "model_file")
 
 
 def _csv(value: str) -> list[str]:
@@ -83,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--baselines", type=_csv,
                      help="comma-separated names (default: all but the LLMs and, except "
                           "with --quick, finetuned-crossencoder)")
+    run.add_argument("--model-file", type=Path, action="append",
+                     help="also run the models this Python file declares (repeatable; "
+                          "docs/models.md); without --baselines, with every default model")
     run.add_argument("--tasks", type=_csv, help="only write these tasks' results")
     run.add_argument("--seeds", type=_seeds, help="seeds of the seeded baselines "
                                                   "(default 0,1,2; --quick: 0)")
@@ -93,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "without it they are skipped")
     run.add_argument("--no-report", action="store_true",
                      help="do not rebuild the leaderboard and figures afterwards")
+
+    models = sub.add_parser("models", help="list the declared models (README's list)")
+    models.add_argument("--readme", type=Path, help="rewrite this README's model list block")
 
     report = sub.add_parser("report", help="leaderboard and figures from results files")
     report.add_argument("--results", type=Path, default=ROOT / "results")
@@ -131,7 +139,8 @@ def plan(args: argparse.Namespace, root: Path = ROOT) -> RunPlan:
     would change which rows are produced (or where) is refused rather than merged in.
     """
     if args.official:
-        given = [f"--{n}" for n in _NOT_OFFICIAL if getattr(args, n) not in (None, False)]
+        given = [f"--{n.replace('_', '-')}" for n in _NOT_OFFICIAL
+                 if getattr(args, n) not in (None, False)]
         if args.model not in (None, DEFAULT_MODEL):
             given.append("--model")
         if given:
@@ -157,7 +166,8 @@ def _run(args: argparse.Namespace) -> int:
     model = args.model or DEFAULT_MODEL
     release = args.release or ROOT / "release"
     seeds = args.seeds or ((0,) if args.quick else FULL_SEEDS)
-    baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick)
+    baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick,
+                       model_files=args.model_file or ())
     settings = RunSettings(release=release, results_dir=where.results,
                            predictions_dir=where.predictions, seeds=seeds, quick=args.quick,
                            model=model, llm=args.llm,
@@ -171,6 +181,10 @@ def _run(args: argparse.Namespace) -> int:
     if main:
         logging.info("%d results files in %.0f s", len(written), time.perf_counter() - start)
         if not args.no_report:
+            if where.readme is not None:
+                from baselines.model_list import write_model_list
+
+                write_model_list(where.readme)
             write_report(where.results, where.report, readme=where.readme, release=release,
                          agreement=ROOT / "annotations" / "agreement.json",
                          predictions=where.predictions)
@@ -182,6 +196,16 @@ def _report(args: argparse.Namespace) -> int:
 
     write_report(args.results, args.out or args.results, readme=args.readme,
                  release=args.release, agreement=args.agreement, predictions=args.predictions)
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from baselines.model_list import model_list, write_model_list
+
+    if args.readme:
+        write_model_list(args.readme)
+    else:
+        print(model_list(), end="")
     return 0
 
 
@@ -203,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     from retold.errors import InvalidInputError
 
     try:
-        return {"run": _run, "report": _report, "tiny-model": _tiny}[args.command](args)
+        return {"run": _run, "report": _report, "models": _models,
+                "tiny-model": _tiny}[args.command](args)
     except (InvalidInputError, ResultsError, ModelNotFoundError, ValueError, OSError) as err:
         if os.environ.get("BASELINES_DEBUG"):
             raise

@@ -1,8 +1,8 @@
 """The release as the baselines see it: documents, claims, pairs, sentences, folds.
 
-Read with ``retold.io.release.read_config`` (pyarrow only). Everything a baseline may use for
-fold k comes from :func:`training_view`, which holds the four training documents only, so a
-model cannot see the held-out document by accident.
+Read with ``retold.io.release.read_config`` (pyarrow only). The runner splits each fold with
+a :class:`FoldView`; a model never gets one: it trains on ``baselines.items.training_view``
+(the four training documents only) and predicts label-free test items (``baselines.items``).
 """
 
 from __future__ import annotations

@@ -15,17 +15,28 @@ classifier reuse the tagger and the classifier instead of training them again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from baselines import contrast
 from baselines.backbone import model_info
-from baselines.base import Baseline, FoldOutput, RunContext
-from baselines.data import Corpus, FoldView
+from baselines.base import RunContext
+from baselines.data import Corpus
+from baselines.families import (
+    ClassifierModel,
+    FoldItems,
+    Joint,
+    JointModel,
+    Label,
+    Model,
+    PairModel,
+    Span,
+    SpanModel,
+)
 from baselines.finetune.common import TrainSettings
-from baselines.similarity_tasks import SimilarityTasks, prior_threshold, training_threshold
+from baselines.items import Document, Mention, Pair, TrainView
+from baselines.similarity_tasks import prior_threshold, training_threshold
 from retold.schema import STANCES
 
 FULL = {
@@ -65,16 +76,17 @@ def settings(ctx: RunContext, name: str) -> TrainSettings:
     return (QUICK if ctx.quick else FULL)[name]
 
 
-def _cached(ctx: RunContext, view: FoldView, name: str, build: Any) -> Any:
-    key = f"{name}:fold{view.fold}"
+def _cached(ctx: RunContext, fold: int, name: str, build: Any) -> Any:
+    key = f"{name}:fold{fold}"
     if key not in ctx.cache:
         ctx.cache[key] = build()
     return ctx.cache[key]
 
 
-class _Finetuned(Baseline):
+class _Finetuned(Model):
     trained = True
     seeded = True
+    kind = "fine-tuned"
     parts: tuple[str, ...] = ()
 
     def config(self, ctx: RunContext) -> dict[str, Any]:
@@ -87,52 +99,74 @@ class _Finetuned(Baseline):
 
 # --- the trained models, built on demand and cached per (seed, fold) ----------------------
 
-def classifier(view: FoldView, ctx: RunContext, with_contrast: bool = False) -> Any:
-    """One encoder with an attributed head and a stance head, trained on this fold (and,
-    ``with_contrast``, on the contrast rows of the training documents too)."""
+def classifier(train: TrainView, ctx: RunContext, with_contrast: bool = False) -> Any:
+    """One encoder with an attributed head and a stance head, trained on this fold's training
+    documents (and, ``with_contrast``, on their contrast rows too)."""
     from baselines.finetune.classify import train_classifier
 
     name = "classifier+contrast" if with_contrast else "classifier"
 
     def build() -> Any:
-        corpus, passages = view.corpus, view.corpus.passages
-        texts = [corpus.marked_context(c["doc_id"], c["start"], c["end"])
-                 for c in view.train_claims]
-        rows = list(view.train_claims)
+        corpus, passages = train.corpus, train.corpus.passages
+        texts = [corpus.marked_context(c["doc_id"], c["start"], c["end"]) for c in train.claims]
+        rows = list(train.claims)
         if with_contrast:
             texts += [passages.marked_context(r["contrast_id"], r["start"], r["end"])
-                      for r in view.train_contrast]
-            rows += view.train_contrast
+                      for r in train.contrast]
+            rows += train.contrast
         targets = {"attributed": ([r["attributed"] for r in rows], (False, True)),
                    "stance": ([r["stance"] for r in rows], STANCES)}
         return train_classifier(ctx.model, texts, targets, settings(ctx, name),
-                                ctx.seed, f"{name} f{view.fold}")
-    return _cached(ctx, view, name, build)
+                                ctx.seed, f"{name} f{train.fold}")
+    return _cached(ctx, train.fold, name, build)
 
 
-def tagger_spans(view: FoldView, ctx: RunContext) -> tuple[Any, dict[str, list[tuple[int, int]]]]:
-    """The tagger of this fold and its predicted spans per layer in the held-out document."""
-    from baselines.finetune.tagger import bio_spans, train_tagger
+def tagger(train: TrainView, ctx: RunContext) -> Any:
+    """The token tagger of this fold, trained on the training documents' sentences."""
+    from baselines.finetune.tagger import train_tagger
 
-    def build() -> tuple[Any, dict[str, list[tuple[int, int]]]]:
-        tagger = train_tagger(ctx.model, view.train_sentences, settings(ctx, "tagger"),
-                              ctx.seed, f"tagger f{view.fold}")
-        text = view.corpus.texts[view.test_doc]
-        sentences = [s for s in view.corpus.document_tokens(view.test_doc) if s]
-        tags = tagger.predict_words([[text[a:b] for a, b in s] for s in sentences])
-        boilerplate = view.corpus.boilerplate[view.test_doc]
-        spans: dict[str, list[tuple[int, int]]] = {layer: [] for layer in tagger.layers}
-        for offsets, per_layer in zip(sentences, tags, strict=True):
-            found = {layer: bio_spans(offsets, per_layer[layer]) for layer in tagger.layers}
-            frame = sorted(boilerplate + [span for layer in tagger.layers
-                                          if layer in FRAME_LAYERS for span in found[layer]])
-            for layer in tagger.layers:
-                if "claim" in layer:
-                    found[layer] = [t for t in (trim_claim(text, *strip_frame(text, *span, frame))
-                                                for span in found[layer]) if t]
-                spans[layer].extend(found[layer])
-        return tagger, spans
-    return _cached(ctx, view, "tagger", build)
+    return _cached(ctx, train.fold, "tagger", lambda: train_tagger(
+        ctx.model, list(train.sentences), settings(ctx, "tagger"), ctx.seed,
+        f"tagger f{train.fold}"))
+
+
+Tagged = dict[str, list[dict[str, list[tuple[int, int]]]]]
+"""doc_id -> its non-empty sentences -> layer -> the tagger's spans in that sentence."""
+
+
+def tag_documents(model: Any, texts: Corpus, doc_ids: list[str]) -> Tagged:
+    """The tagger's spans per sentence of each document, in one prediction call."""
+    from baselines.finetune.tagger import bio_spans
+
+    per_doc = {d: [s for s in texts.document_tokens(d) if s] for d in doc_ids}
+    words = [[texts.texts[d][a:b] for a, b in sentence]
+             for d in doc_ids for sentence in per_doc[d]]
+    tags = iter(model.predict_words(words))
+    return {d: [{layer: bio_spans(offsets, per_layer[layer]) for layer in model.layers}
+                for offsets, per_layer in zip(sentences, tags, strict=False)]
+            for d, sentences in per_doc.items()}
+
+
+def tagged(model: Any, ctx: RunContext, fold: int, texts: Corpus, doc_ids: list[str]) -> Tagged:
+    """``tag_documents``, cached per (seed, fold, documents): the tagger, the classifier and
+    the chain tag the held-out document once."""
+    key = "tagged:" + "|".join(doc_ids)
+    return _cached(ctx, fold, key, lambda: tag_documents(model, texts, doc_ids))
+
+
+def claim_spans(text: str, sentences: list[dict[str, list[tuple[int, int]]]],
+                boilerplate: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The claim spans of a tagged document, each without its frame (predicted source and
+    cue spans of its sentence, boilerplate), edge punctuation or a leading connective."""
+    found: set[tuple[int, int]] = set()
+    for per_layer in sentences:
+        frame = sorted(boilerplate + [span for layer in per_layer if layer in FRAME_LAYERS
+                                      for span in per_layer[layer]])
+        for layer, spans in per_layer.items():
+            if "claim" in layer:
+                found.update(t for t in (trim_claim(text, *strip_frame(text, *span, frame))
+                                         for span in spans) if t)
+    return sorted(found)
 
 
 FRAME_LAYERS = ("source", "cue")
@@ -174,34 +208,11 @@ def trim_claim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def passage_sources(tagger: Any, view: FoldView) -> list[list[tuple[int, int]]]:
-    """The tagger's predicted source spans in each of the fold's contrast passages."""
-    from baselines.finetune.tagger import bio_spans
-
-    passages = view.corpus.passages
-    per_passage = [[s for s in passages.document_tokens(cid) if s]
-                   for cid, _, _ in contrast.spans(view)]
-    words = [[passages.texts[cid][a:b] for a, b in sentence]
-             for (cid, _, _), sentences in zip(contrast.spans(view), per_passage, strict=True)
-             for sentence in sentences]
-    tags = iter(tagger.predict_words(words))  # one call for all the fold's passages
-    found: list[list[tuple[int, int]]] = []
-    for sentences in per_passage:
-        spans: list[tuple[int, int]] = []
-        for offsets in sentences:
-            per_layer = next(tags)
-            if "source" in per_layer:
-                spans.extend(bio_spans(offsets, per_layer["source"]))
-        found.append(spans)
-    return found
-
-
-def nearest_source(view: FoldView, sources: list[tuple[int, int]], start: int,
-                   end: int, *, corpus: Corpus | None = None,
-                   doc_id: str | None = None) -> tuple[int, int]:
-    """The predicted source span in the claim's sentence, outside the claim, nearest to it
-    (in the held-out document, or in ``doc_id`` of ``corpus``: a contrast passage)."""
-    lo, hi = (corpus or view.corpus).claim_sentence(doc_id or view.test_doc, start, end)
+def nearest_source(texts: Corpus, doc_id: str, sources: list[tuple[int, int]], start: int,
+                   end: int) -> tuple[int, int]:
+    """The predicted source span in the mention's sentence (of ``doc_id`` in ``texts``: the
+    held-out document or a contrast passage), outside the mention, nearest to it."""
+    lo, hi = texts.claim_sentence(doc_id, start, end)
     best = None
     for s, e in sources:
         if s < lo or e > hi or (s < end and start < e):
@@ -212,54 +223,57 @@ def nearest_source(view: FoldView, sources: list[tuple[int, int]], start: int,
     return best[1] if best else (-1, -1)
 
 
-def history_of(model: Any) -> list[dict[str, float]]:
-    return model.history
+class FinetunedTagger(_Finetuned, SpanModel, name="finetuned-tagger"):
+    tasks = ("claims",)
+    parts = ("tagger",)
+    description = ("token classification with one BIO head per layer (claim, source, cue) "
+                   "on the training documents' sentences; claim spans from the claim layers, "
+                   "without a predicted source/cue frame at their edges, edge punctuation, "
+                   "quotes or a leading connective")
+
+    def fit(self, train: TrainView) -> None:
+        self.tagger = tagger(train, self.ctx)
+        self.loss_history = {"tagger": self.tagger.history}
+
+    def spans(self, documents: Sequence[Document]) -> list[list[Span]]:
+        if not documents:
+            return []
+        texts = documents[0].texts
+        found = tagged(self.tagger, self.ctx, self.fold, texts, [d.doc_id for d in documents])
+        return [[Span(s, e) for s, e in claim_spans(d.text, found[d.doc_id],
+                                                     texts.boilerplate[d.doc_id])]
+                for d in documents]
 
 
-class FinetunedClassifier(_Finetuned):
-    name = "finetuned-classifier"
+class FinetunedClassifier(_Finetuned, ClassifierModel, name="finetuned-classifier"):
     tasks = ("attributed", "denied")
     parts = ("classifier", "tagger")
     description = ("sequence classification of the claim marked inside its sentence, one "
                    "encoder with an attributed head (2 classes) and a stance head (4); the "
                    "source span is the tagger's nearest predicted source in the sentence")
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        model = classifier(view, ctx, with_contrast=self.train_contrast)
-        tagger, spans = tagger_spans(view, ctx)
-        corpus = view.corpus
-        texts = [corpus.marked_context(c["doc_id"], c["start"], c["end"])
-                 for c in view.test_claims]
-        predicted = model.predict(texts)
-        attributed, stances = predicted["attributed"], predicted["stance"]
-        out = FoldOutput()
-        out.records["attributed"] = []
-        for claim, flag in zip(view.test_claims, attributed, strict=True):
-            s, e = (nearest_source(view, spans.get("source", []), claim["start"], claim["end"])
-                    if flag else (-1, -1))
-            out.records["attributed"].append({"claim_id": claim["claim_id"],
-                                              "attributed": bool(flag), "source_start": s,
-                                              "source_end": e})
-        out.records["denied"] = [{"claim_id": c["claim_id"], "stance": str(s)}
-                                 for c, s in zip(view.test_claims, stances, strict=True)]
-        items = contrast.spans(view)
-        if items:
-            passages = corpus.passages
-            on = model.predict([passages.marked_context(*item) for item in items])
-            sources = [nearest_source(view, found, s, e, corpus=passages, doc_id=cid)
-                       for (cid, s, e), found in zip(items, passage_sources(tagger, view),
-                                                     strict=True)]
-            out.contrast["attributed"] = contrast.attributed_lines(view, on["attributed"],
-                                                                   sources)
-            out.contrast["denied"] = contrast.denied_lines(view, on["stance"])
-        else:
-            out.contrast = {"attributed": [], "denied": []}
-        out.loss_history = {"classifier": model.history, "tagger": tagger.history}
-        return out
+    def fit(self, train: TrainView) -> None:
+        self.model = classifier(train, self.ctx, with_contrast=self.train_contrast)
+        self.tagger = tagger(train, self.ctx)
+        self.loss_history = {"classifier": self.model.history, "tagger": self.tagger.history}
+
+    def predict(self, items: Sequence[Mention]) -> list[Label]:
+        if not items:
+            return []
+        predicted = self.model.predict([m.context() for m in items])
+        texts = items[0].texts
+        docs = list(dict.fromkeys(m.doc_id for m in items))
+        found = tagged(self.tagger, self.ctx, self.fold, texts, docs)
+        sources = {d: [span for sentence in found[d] for span in sentence.get("source", [])]
+                   for d in docs}
+        return [Label(attributed=bool(flag), stance=str(stance),
+                      source=nearest_source(texts, m.doc_id, sources[m.doc_id], m.start, m.end)
+                      if flag else (-1, -1))
+                for m, flag, stance in zip(items, predicted["attributed"], predicted["stance"],
+                                           strict=True)]
 
 
-class FinetunedClassifierContrast(FinetunedClassifier):
-    name = "finetuned-classifier+contrast"
+class FinetunedClassifierContrast(FinetunedClassifier, name="finetuned-classifier+contrast"):
     parts = ("classifier+contrast", "tagger")
     train_contrast = True
     description = ("finetuned-classifier trained on the training documents' mentions plus "
@@ -274,22 +288,33 @@ class FinetunedClassifierContrast(FinetunedClassifier):
                         "so the extra run fits the full run's time budget"}
 
 
-def biencoder_matrix(view: FoldView, ctx: RunContext) -> tuple[Any, np.ndarray]:
-    from baselines.finetune.biencoder import train_biencoder
+class FinetunedChain(_Finetuned, SpanModel, name="finetuned-chain"):
+    tasks = ("end2end",)
+    parts = ("tagger", "classifier")
+    description = "the tagger's claim spans, each classified by the two-head sequence classifier"
 
-    def build() -> tuple[Any, np.ndarray]:
-        claims = view.corpus.claim_by_id
-        pairs = [(claims[p["claim_id_a"]]["text"], claims[p["claim_id_b"]]["text"],
-                  claims[p["claim_id_a"]]["cluster_id"])
-                 for p in view.train_pairs if p["duplicate"]]
-        model = train_biencoder(ctx.model, pairs, settings(ctx, "biencoder"), ctx.seed,
-                                f"bi-encoder f{view.fold}")
-        return model, model.similarity_matrix([c["text"] for c in view.corpus.claims])
-    return _cached(ctx, view, "biencoder", build)
+    def fit(self, train: TrainView) -> None:
+        self.tagger = tagger(train, self.ctx)
+        self.model = classifier(train, self.ctx)
+        self.loss_history = {"tagger": self.tagger.history, "classifier": self.model.history}
+
+    def spans(self, documents: Sequence[Document]) -> list[list[Span]]:
+        if not documents:
+            return []
+        texts = documents[0].texts
+        found = tagged(self.tagger, self.ctx, self.fold, texts, [d.doc_id for d in documents])
+        out = []
+        for d in documents:
+            spans = claim_spans(d.text, found[d.doc_id], texts.boilerplate[d.doc_id])
+            predicted = self.model.predict([texts.marked_context(d.doc_id, s, e)
+                                            for s, e in spans])
+            out.append([Span(s, e, attributed=bool(a), denied=st == "denied")
+                        for (s, e), a, st in zip(spans, predicted["attributed"],
+                                                 predicted["stance"], strict=True)])
+        return out
 
 
-class FinetunedBiEncoder(_Finetuned):
-    name = "finetuned-biencoder"
+class FinetunedBiEncoder(_Finetuned, PairModel, name="finetuned-biencoder"):
     tasks = ("duplicated", "retrieval", "clusters")
     parts = ("biencoder",)
     threshold_rule = PAIR_THRESHOLD
@@ -301,23 +326,33 @@ class FinetunedBiEncoder(_Finetuned):
         return {**super().config(ctx), "threshold": self.threshold_rule, "scale": 20.0,
                 "clustering": "average linkage, cut at 1 - threshold"}
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        model, matrix = biencoder_matrix(view, ctx)
-        tasks = SimilarityTasks(view, matrix, threshold=self.threshold_rule)
-        out = FoldOutput(records=tasks.all_tasks(), loss_history={"biencoder": model.history})
-        a, b = contrast.pair_texts(view)
-        if a:
-            both = model.similarity_matrix(a + b)
-            out.contrast["duplicated"] = tasks.contrast_pairs(
-                np.array([both[i, len(a) + i] for i in range(len(a))]))
-        else:
-            out.contrast["duplicated"] = []
-        out.notes.append(f"fold {view.fold}: threshold {tasks.threshold:.3f}")
-        return out
+    def fit(self, train: TrainView) -> None:
+        from baselines.finetune.biencoder import train_biencoder
+
+        claims = train.corpus.claim_by_id
+        pairs = [(claims[p["claim_id_a"]]["text"], claims[p["claim_id_b"]]["text"],
+                  claims[p["claim_id_a"]]["cluster_id"])
+                 for p in train.pairs if p["duplicate"]]
+        ctx = self.ctx
+        self.model = _cached(ctx, train.fold, "biencoder", lambda: train_biencoder(
+            ctx.model, pairs, settings(ctx, "biencoder"), ctx.seed, f"bi-encoder f{train.fold}"))
+        self.loss_history = {"biencoder": self.model.history}
+
+    def similarity(self, claims: Sequence[Mention]) -> np.ndarray:
+        return self.model.similarity_matrix([c.text for c in claims])
+
+    def score(self, pairs: Sequence[Pair]) -> np.ndarray:
+        n = len(pairs)
+        both = self.model.similarity_matrix([p.text_a for p in pairs]
+                                            + [p.text_b for p in pairs])
+        return np.array([both[i, n + i] for i in range(n)])
 
 
-class FinetunedCrossEncoder(_Finetuned):
-    name = "finetuned-crossencoder"
+class FinetunedCrossEncoder(_Finetuned, JointModel, name="finetuned-crossencoder",
+                            opt_in=True):
+    """Left out of the default full run (too slow for its 20-minute budget on 2 CPU cores,
+    and the weakest duplicate model in calibration); ``--quick`` and ``--baselines`` run it."""
+
     tasks = ("duplicated",)
     parts = ("crossencoder",)
     description = ("pair classifier (mean-pooled head) on positives and 2 hard negatives "
@@ -330,45 +365,44 @@ class FinetunedCrossEncoder(_Finetuned):
                 "rerank_share": rerank_share(ctx), "rerank_cut": "train-share",
                 "threshold": PAIR_THRESHOLD}
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
+    def fit(self, train: TrainView) -> None:
+        self.train = train
+
+    def predict_all(self, test: FoldItems) -> Joint:
         from baselines.finetune.crossencoder import train_crossencoder
         from baselines.zeroshot import zero_shot_matrix
 
-        corpus = view.corpus
-        index = {c["claim_id"]: i for i, c in enumerate(corpus.claims)}
-        cosine = zero_shot_matrix(ctx, view)
+        ctx, train = self.ctx, self.train
+        index = {c.item_id: i for i, c in enumerate(test.candidates)}
+        cosine = zero_shot_matrix(ctx, [c.text for c in test.candidates])
 
         def cos(p: dict[str, Any]) -> float:
             return float(cosine[index[p["claim_id_a"]], index[p["claim_id_b"]]])
 
-        text = {c["claim_id"]: c["text"] for c in corpus.claims}
-        positives = [p for p in view.train_pairs if p["duplicate"]]
-        negatives = sorted((p for p in view.train_pairs if not p["duplicate"]),
+        text = {c.item_id: c.text for c in test.candidates}
+        positives = [p for p in train.pairs if p["duplicate"]]
+        negatives = sorted((p for p in train.pairs if not p["duplicate"]),
                            key=lambda p: (-cos(p), p["claim_id_a"], p["claim_id_b"]))
         negatives = negatives[:CROSS_NEGATIVES_PER_POSITIVE * len(positives)]
-        train = ([(text[p["claim_id_a"]], text[p["claim_id_b"]], 1) for p in positives]
-                 + [(text[p["claim_id_b"]], text[p["claim_id_a"]], 1) for p in positives]
-                 + [(text[p["claim_id_a"]], text[p["claim_id_b"]], 0) for p in negatives])
-        model = train_crossencoder(ctx.model, train, settings(ctx, "crossencoder"), ctx.seed,
-                                   f"cross-encoder f{view.fold}")
+        rows = ([(text[p["claim_id_a"]], text[p["claim_id_b"]], 1) for p in positives]
+                + [(text[p["claim_id_b"]], text[p["claim_id_a"]], 1) for p in positives]
+                + [(text[p["claim_id_a"]], text[p["claim_id_b"]], 0) for p in negatives])
+        model = train_crossencoder(ctx.model, rows, settings(ctx, "crossencoder"), ctx.seed,
+                                   f"cross-encoder f{self.fold}")
+        self.loss_history = {"crossencoder": model.history}
 
         def predict(pairs: list[dict[str, Any]]) -> np.ndarray:
             return np.asarray(model.predict([(text[p["claim_id_a"]], text[p["claim_id_b"]])
                                              for p in pairs]), dtype=float)
 
-        test = view.test_pairs
+        pairs = [{"claim_id_a": p.id_a, "claim_id_b": p.id_b} for p in test.pairs]
         cut, threshold, scores = crossencoder_decision(
-            view.train_pairs, test, cos, predict, rerank_share(ctx))
-        out = FoldOutput(loss_history={"crossencoder": model.history})
-        out.records["duplicated"] = [
-            {"claim_id_a": p["claim_id_a"], "claim_id_b": p["claim_id_b"],
-             "score": round(float(s), 6), "duplicate": bool(s >= threshold)}
-            for p, s in zip(test, scores, strict=True)]
-        a, b = contrast.pair_texts(view)
-        on = model.predict(list(zip(a, b, strict=True))) if a else np.zeros(0)
-        out.contrast["duplicated"] = contrast.thresholded(view, np.asarray(on), threshold)
-        out.notes.append(f"fold {view.fold}: re-rank cut {cut:.3f}, threshold {threshold:.3f}")
-        return out
+            list(train.pairs), pairs, cos, predict, rerank_share(ctx))
+        on = (np.asarray(model.predict([(p.text_a, p.text_b) for p in test.contrast_pairs]))
+              if test.contrast_pairs else np.zeros(0))
+        self.notes.append(f"fold {self.fold}: re-rank cut {cut:.3f}, threshold {threshold:.3f}")
+        return Joint(pair_scores=scores, pair_decisions=[s >= threshold for s in scores],
+                     contrast_pair_scores=on, contrast_pair_decisions=[s >= threshold for s in on])
 
 
 def rerank_share(ctx: RunContext) -> float:
@@ -408,42 +442,3 @@ def crossencoder_decision(train: list[dict[str, Any]], test: list[dict[str, Any]
     return cut, threshold, scores
 
 
-class FinetunedTagger(_Finetuned):
-    name = "finetuned-tagger"
-    tasks = ("claims",)
-    parts = ("tagger",)
-    description = ("token classification with one BIO head per layer (claim, source, cue) "
-                   "on the training documents' sentences; claim spans from the claim layers, "
-                   "without a predicted source/cue frame at their edges, edge punctuation, "
-                   "quotes or a leading connective")
-
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        tagger, spans = tagger_spans(view, ctx)
-        claim_layers = [layer for layer in spans if "claim" in layer]
-        found = sorted({span for layer in claim_layers for span in spans[layer]})
-        out = FoldOutput(loss_history={"tagger": tagger.history})
-        out.records["claims"] = [{"doc_id": view.test_doc, "start": s, "end": e}
-                                 for s, e in found]
-        return out
-
-
-class FinetunedChain(_Finetuned):
-    name = "finetuned-chain"
-    tasks = ("end2end",)
-    parts = ("tagger", "classifier")
-    description = "the tagger's claim spans, each classified by the two-head sequence classifier"
-
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        tagger, spans = tagger_spans(view, ctx)
-        model = classifier(view, ctx)
-        found = sorted({span for layer in spans if "claim" in layer for span in spans[layer]})
-        texts = [view.corpus.marked_context(view.test_doc, s, e) for s, e in found]
-        predicted = model.predict(texts)
-        attributed, stances = predicted["attributed"], predicted["stance"]
-        out = FoldOutput(loss_history={"tagger": tagger.history,
-                                       "classifier": model.history})
-        out.records["end2end"] = [
-            {"doc_id": view.test_doc, "start": s, "end": e, "attributed": bool(a),
-             "denied": st == "denied"}
-            for (s, e), a, st in zip(found, attributed, stances, strict=True)]
-        return out

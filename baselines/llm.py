@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from baselines import contrast
 from baselines.backbone import model_info
-from baselines.base import Baseline, FoldOutput, RunContext
-from baselines.data import FoldView
+from baselines.base import RunContext
+from baselines.families import FoldItems, Joint, JointModel, Label
+from baselines.items import Mention, TrainView
 from baselines.similarity_tasks import prior_threshold
 from retold.schema import STANCES
 
@@ -94,7 +95,9 @@ class CausalLM:
         return parsed, probs
 
 
-class _LLM(Baseline):
+class _LLM(JointModel):
+    kind = "LLM"
+    llm = True
     tasks = ("attributed", "denied", "duplicated")
     shots = 0
 
@@ -120,110 +123,92 @@ class _LLM(Baseline):
         rng.shuffle(chosen)
         return "".join(template.format(**f, answer=a) for f, a in chosen)
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
+    def fit(self, train: TrainView) -> None:
+        self.train = train
+
+    def predict_all(self, test: FoldItems) -> Joint:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.metrics.pairwise import cosine_similarity
 
         from baselines.classic import CHAR_TFIDF
 
+        ctx, train_view = self.ctx, self.train
         key = f"llm:{ctx.llm}"
         if key not in ctx.shared:
             ctx.shared[key] = CausalLM(str(ctx.llm))
         lm: CausalLM = ctx.shared[key]
         before = lm.fallbacks
-        corpus = view.corpus
-        seed = ctx.seed * 1000 + view.fold
+        corpus = train_view.corpus
+        seed = ctx.seed * 1000 + self.fold
 
         def passage(c: dict[str, Any]) -> str:
             return corpus.marked_context(c["doc_id"], c["start"], c["end"])
 
-        out = FoldOutput()
-        train = [({"passage": passage(c)}, c) for c in view.train_claims]
-        examples = self._examples("attributed", [(f, "yes" if c["attributed"] else "no")
-                                                 for f, c in train], seed)
-        template = prompt_template("attributed")
-        out.records["attributed"] = []
-        for c in view.test_claims:
-            answer, _ = lm.answer(template.format(examples=examples, passage=passage(c)),
-                                  ANSWERS["attributed"])
-            out.records["attributed"].append({"claim_id": c["claim_id"],
-                                              "attributed": answer == "yes",
-                                              "source_start": -1, "source_end": -1})
-        examples = self._examples("denied", [(f, c["stance"]) for f, c in train], seed)
-        template = prompt_template("denied")
-        out.records["denied"] = [
-            {"claim_id": c["claim_id"],
-             "stance": lm.answer(template.format(examples=examples, passage=passage(c)),
-                                 STANCES)[0]}
-            for c in view.test_claims]
+        train = [({"passage": passage(c)}, c) for c in train_view.claims]
+        attributed_examples = self._examples(
+            "attributed", [(f, "yes" if c["attributed"] else "no") for f, c in train], seed)
+        denied_examples = self._examples("denied", [(f, c["stance"]) for f, c in train], seed)
 
-        passages = corpus.passages
-        contrast_passages = [passages.marked_context(*item) for item in contrast.spans(view)]
-        examples = self._examples("attributed", [(f, "yes" if c["attributed"] else "no")
-                                                 for f, c in train], seed)
-        template = prompt_template("attributed")
-        out.contrast["attributed"] = contrast.attributed_lines(view, [
-            lm.answer(template.format(examples=examples, passage=p),
-                      ANSWERS["attributed"])[0] == "yes" for p in contrast_passages])
-        examples = self._examples("denied", [(f, c["stance"]) for f, c in train], seed)
-        template = prompt_template("denied")
-        out.contrast["denied"] = contrast.denied_lines(view, [
-            lm.answer(template.format(examples=examples, passage=p), STANCES)[0]
-            for p in contrast_passages])
+        def labels(mentions: Sequence[Mention]) -> list[Label]:
+            template = prompt_template("attributed")
+            flags = [lm.answer(template.format(examples=attributed_examples,
+                                               passage=m.context()),
+                               ANSWERS["attributed"])[0] == "yes" for m in mentions]
+            template = prompt_template("denied")
+            stances = [lm.answer(template.format(examples=denied_examples,
+                                                 passage=m.context()), STANCES)[0]
+                       for m in mentions]
+            return [Label(a, s) for a, s in zip(flags, stances, strict=True)]
 
-        text = {c["claim_id"]: c["text"] for c in corpus.claims}
-        vectorizer = TfidfVectorizer(**CHAR_TFIDF).fit([c["text"] for c in view.train_claims])
+        joint = Joint(labels=labels(test.mentions), contrast_labels=labels(test.contrast))
+        text = {c["claim_id"]: c["text"] for c in train_view.claims}
+        vectorizer = TfidfVectorizer(**CHAR_TFIDF).fit([c["text"] for c in train_view.claims])
 
-        def cosines(pairs: list[dict[str, Any]]) -> np.ndarray:
+        def cosines(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
             if not pairs:
                 return np.zeros(0)
-            a = vectorizer.transform([text[p["claim_id_a"]] for p in pairs])
-            b = vectorizer.transform([text[p["claim_id_b"]] for p in pairs])
+            a = vectorizer.transform([x for x, _ in pairs])
+            b = vectorizer.transform([y for _, y in pairs])
             return np.asarray(cosine_similarity(a, b).diagonal())
 
-        pair_items = [({"claim_a": text[p["claim_id_a"]], "claim_b": text[p["claim_id_b"]]},
-                       "yes" if p["duplicate"] else "no") for p in view.train_pairs]
-        hard = (np.argsort(-cosines(view.train_pairs), kind="stable")[:200] if self.shots
+        train_texts = [(text[p["claim_id_a"]], text[p["claim_id_b"]]) for p in train_view.pairs]
+        pair_items = [({"claim_a": a, "claim_b": b}, "yes" if p["duplicate"] else "no")
+                      for (a, b), p in zip(train_texts, train_view.pairs, strict=True)]
+        hard = (np.argsort(-cosines(train_texts), kind="stable")[:200] if self.shots
                 else [])
         examples = self._examples("duplicated", [pair_items[i] for i in hard], seed)
         template = prompt_template("duplicated")
-        test = view.test_pairs
-        cos = cosines(test)
+        test_pairs = test.pairs
+        cos = cosines([(p.text_a, p.text_b) for p in test_pairs])
         share = QUICK_PAIR_SHARE if ctx.quick else PAIR_SHARE
-        cut = prior_threshold(cosines(view.train_pairs), share)
+        cut = prior_threshold(cosines(train_texts), share)
         top = np.flatnonzero(cos >= cut)
-        scores, decisions = cos - 10.0, np.zeros(len(test), dtype=bool)
+        scores, decisions = cos - 10.0, np.zeros(len(test_pairs), dtype=bool)
         for i in top:
-            p = test[i]
-            answer, probs = lm.answer(template.format(examples=examples,
-                                                      claim_a=text[p["claim_id_a"]],
-                                                      claim_b=text[p["claim_id_b"]]),
+            p = test_pairs[i]
+            answer, probs = lm.answer(template.format(examples=examples, claim_a=p.text_a,
+                                                      claim_b=p.text_b),
                                       ANSWERS["duplicated"])
             scores[i], decisions[i] = float(probs[0]), answer == "yes"
-        out.records["duplicated"] = [
-            {"claim_id_a": p["claim_id_a"], "claim_id_b": p["claim_id_b"],
-             "score": round(float(s), 6), "duplicate": bool(d)}
-            for p, s, d in zip(test, scores, decisions, strict=True)]
+        joint.pair_scores, joint.pair_decisions = scores, decisions
         pair_scores, pair_decisions = [], []
-        for a, b in zip(*contrast.pair_texts(view), strict=True):
-            answer, probs = lm.answer(template.format(examples=examples, claim_a=a, claim_b=b),
-                                      ANSWERS["duplicated"])
+        for p in test.contrast_pairs:
+            answer, probs = lm.answer(template.format(examples=examples, claim_a=p.text_a,
+                                                      claim_b=p.text_b), ANSWERS["duplicated"])
             pair_scores.append(float(probs[0]))
             pair_decisions.append(answer == "yes")
-        out.contrast["duplicated"] = contrast.pair_lines(view, pair_scores, pair_decisions)
-        out.notes.append(f"fold {view.fold}: {lm.fallbacks - before} answers not parsed "
-                         "(first-token fallback)")
-        return out
+        joint.contrast_pair_scores, joint.contrast_pair_decisions = pair_scores, pair_decisions
+        self.notes.append(f"fold {self.fold}: {lm.fallbacks - before} answers not parsed "
+                          "(first-token fallback)")
+        return joint
 
 
-class LLMZeroShot(_LLM):
-    name = "llm-zero-shot"
+class LLMZeroShot(_LLM, name="llm-zero-shot"):
     shots = 0
     description = "an instruction-tuned causal LM prompted with the task only (prompts/*.txt)"
 
 
-class LLMFewShot(_LLM):
-    name = "llm-few-shot"
+class LLMFewShot(_LLM, name="llm-few-shot"):
     shots = 2
     description = ("the same prompts with two training-document examples per answer "
                    "(hard negatives for pairs)")

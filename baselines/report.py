@@ -22,6 +22,7 @@ from typing import Any
 
 from retold.describe.markdown import MarkerError, replace_block, table
 from retold.io.agreement import figure
+from retold.io.release import PROBES_FILE
 from retold.results import load_results
 from retold.score.tasks import CONTRAST, OVERLAP_LEVELS, TASKS, get_task
 
@@ -190,9 +191,47 @@ def _losses_to_rules(task: str, rows: list[dict[str, Any]],
             + (f", by {best_s[key][0] - best_t[key][0]:.3f}." if subset else "."))
 
 
+PROBE_TASK = {"contrast_pairs": "duplicated", "contrast": "denied"}
+"""The task whose contrast column each probed config is (the config's subset items)."""
+
+
+def probes_markdown(probes: dict[str, Any] | None,
+                    rows_by_task: dict[str, list[dict[str, Any]]]) -> str:
+    """The artefact probes the build ran on the contrast sets (``release/probes.json``),
+    each beside its limit and the best run's contrast main score on the same config."""
+    if not probes or not probes.get("probes"):
+        return ""
+    best: dict[str, tuple[str, float]] = {}
+    for config, task in PROBE_TASK.items():
+        scored = [(r["baseline"], r["contrast"][0]) for r in rows_by_task.get(task, [])
+                  if r["contrast"][0] is not None]
+        if scored:
+            best[config] = max(scored, key=lambda x: x[1])
+    body = []
+    for p in probes["probes"]:
+        name, score = best.get(p["config"], ("", None))
+        body.append([f"`{p['probe']}`", f"`{p['config']}`", f"`{p['metric']}`",
+                     fmt(p["score"]), fmt(p["limit"]), "yes" if p["passed"] else "**no**",
+                     f"{fmt(score)} (`{name}`)" if name else "n/a"])
+    header = ["probe", "config", "metric", "score", "limit", "passed",
+              "best run's contrast main score"]
+    return ("### Artefact probes (partial-input models on the contrast sets)\n\n"
+            "The build (`retold build`, `retold.validate.probes`) trains each probe under "
+            "leave-one-document-out on the contrast set alone, from partial input only "
+            "(surface overlap and length of a pair; a row's immediate source; the passage "
+            "with the claim, the cue and every denial word masked), and refuses a set on "
+            "which a probe passes its limit (annotations/CONTRAST.md Part 5). They are "
+            "diagnostics, not systems: a model is worth its margin above them. Pair probes "
+            "score `average_precision` (limit: the positive rate + 0.10), row probes "
+            "`denied_f1` or a phrasing's precision. Scores from `release/probes.json`.\n\n"
+            + table(header, body))
+
+
 def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
-                         summary: str | None = None) -> str:
-    """The leaderboard; ``summary`` (the run's findings), if given, follows the intro."""
+                         summary: str | None = None,
+                         probes: dict[str, Any] | None = None) -> str:
+    """The leaderboard; ``summary`` (the run's findings), if given, follows the intro;
+    ``probes`` (``release/probes.json``), if given, closes it."""
     rows_by_task = aggregate(results)
     if not rows_by_task:
         return "_No results yet: run `python -m baselines run`._"
@@ -282,6 +321,9 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
     if not contrast:
         parts.append("Contrast-set scores: the release has no contrast configs yet, so none "
                      "are reported.")
+    probe_table = probes_markdown(probes, rows_by_task)
+    if probe_table:
+        parts.append(probe_table)
     return "\n\n".join(parts)
 
 
@@ -296,7 +338,10 @@ def write_report(results_dir: Path, out_dir: Path, *, readme: Path | None, relea
                           for key in get_task(task).agreement_scores):
         log.warning("%s: no task's declared agreement score in it (a file `retold agree` "
                     "writes); the leaderboard shows none", agreement)
-    markdown = leaderboard_markdown(results, agreed, findings(results_dir, results))
+    probes_file = release / PROBES_FILE
+    probes = (json.loads(probes_file.read_text(encoding="utf-8")) if probes_file.is_file()
+              else None)
+    markdown = leaderboard_markdown(results, agreed, findings(results_dir, results), probes)
     out_dir.mkdir(parents=True, exist_ok=True)
     board = out_dir / "leaderboard.md"
     board.write_text("# retold baselines: leaderboard\n\n" + markdown + "\n", encoding="utf-8")

@@ -2,69 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from baselines import contrast
-from baselines.base import Baseline, FoldOutput, RunContext
-from baselines.data import Corpus, FoldView
+from baselines.families import ClassifierModel, Label, PairModel, Span, SpanModel
+from baselines.items import Document, Mention, Pair
 from baselines.lexicons import CUE_PATTERNS, DENIAL_PATTERNS, HEDGE_PATTERNS
 from baselines.rules import find_cue, rule_stance, sentence_claims
-from baselines.similarity_tasks import SimilarityTasks
 from retold.text.reuse import reuse_tokens, similarity
 
 
-def attributed_record(corpus: Corpus, claim_id: str, doc_id: str, start: int,
-                      end: int) -> dict[str, Any]:
-    cue = find_cue(corpus, doc_id, start, end)
-    return {"claim_id": claim_id, "attributed": cue is not None,
-            "source_start": cue.source_start if cue else -1,
-            "source_end": cue.source_end if cue else -1}
+@dataclass(frozen=True)
+class RulesSettings:
+    cue_patterns: tuple[str, ...] = CUE_PATTERNS
+    denial_patterns: tuple[str, ...] = DENIAL_PATTERNS
+    hedge_patterns: tuple[str, ...] = HEDGE_PATTERNS
 
 
-class CueRules(Baseline):
-    name = "rules"
+class CueRules(ClassifierModel, SpanModel, name="rules", kind="rules"):
     tasks = ("attributed", "denied", "claims", "end2end")
     description = ("attribution-cue lexicon on the claim's sentence (source: the words the cue "
                    "introduces); denial lexicon with scope, then hedges, then cues; every "
                    "sentence of four or more words is one claim")
 
-    def config(self, ctx: RunContext) -> dict[str, Any]:
-        return {"cue_patterns": list(CUE_PATTERNS), "denial_patterns": list(DENIAL_PATTERNS),
-                "hedge_patterns": list(HEDGE_PATTERNS)}
+    settings = RulesSettings()
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        corpus = view.corpus
-        out = FoldOutput()
-        out.records["attributed"] = [
-            attributed_record(corpus, c["claim_id"], c["doc_id"], c["start"], c["end"])
-            for c in view.test_claims]
-        out.records["denied"] = [
-            {"claim_id": c["claim_id"],
-             "stance": rule_stance(corpus, c["doc_id"], c["start"], c["end"])}
-            for c in view.test_claims]
-        passages = corpus.passages
-        cues = [find_cue(passages, cid, s, e) for cid, s, e in contrast.spans(view)]
-        out.contrast["attributed"] = contrast.attributed_lines(
-            view, [cue is not None for cue in cues],
-            [(cue.source_start, cue.source_end) if cue else (-1, -1) for cue in cues])
-        out.contrast["denied"] = contrast.denied_lines(
-            view, [rule_stance(passages, cid, s, e) for cid, s, e in contrast.spans(view)])
-        spans = sentence_claims(corpus, view.test_doc)
-        out.records["claims"] = [{"doc_id": view.test_doc, "start": s, "end": e}
-                                 for s, e in spans]
-        out.records["end2end"] = [
-            {"doc_id": view.test_doc, "start": s, "end": e,
-             "attributed": find_cue(corpus, view.test_doc, s, e) is not None,
-             "denied": rule_stance(corpus, view.test_doc, s, e) == "denied"}
-            for s, e in spans]
-        return out
+    def predict(self, items: Sequence[Mention]) -> list[Label]:
+        labels = []
+        for m in items:
+            cue = find_cue(m.texts, m.doc_id, m.start, m.end)
+            labels.append(Label(attributed=cue is not None,
+                                stance=rule_stance(m.texts, m.doc_id, m.start, m.end),
+                                source=(cue.source_start, cue.source_end) if cue else (-1, -1)))
+        return labels
+
+    def spans(self, documents: Sequence[Document]) -> list[list[Span]]:
+        return [[Span(s, e, attributed=find_cue(d.texts, d.doc_id, s, e) is not None,
+                      denied=rule_stance(d.texts, d.doc_id, s, e) == "denied")
+                 for s, e in sentence_claims(d.texts, d.doc_id)] for d in documents]
 
 
-def string_similarity_matrix(corpus: Corpus) -> np.ndarray:
-    """Token-LCS Dice similarity (``retold.text.reuse``) of every two claim texts."""
-    tokens = [reuse_tokens(c["text"]) for c in corpus.claims]
+def _dice_matrix(texts: Sequence[str]) -> np.ndarray:
+    tokens = [reuse_tokens(t) for t in texts]
     n = len(tokens)
     matrix = np.eye(n)
     for i in range(n):
@@ -73,24 +54,27 @@ def string_similarity_matrix(corpus: Corpus) -> np.ndarray:
     return matrix
 
 
-class StringSimilarity(Baseline):
-    name = "string-similarity"
+@dataclass(frozen=True)
+class StringSimilaritySettings:
+    similarity: str = "token-LCS Dice (retold.text.reuse)"
+    threshold: str = "train-f1"
+    clustering: str = "average linkage, cut at 1 - threshold"
+
+
+class StringSimilarity(PairModel, name="string-similarity", kind="rules"):
     tasks = ("duplicated", "retrieval", "clusters")
+    threshold_rule = "train-f1"
     description = ("token-LCS Dice similarity of the two claim texts; decision threshold and "
                    "clustering cut chosen for pair F1 on the training documents' pairs")
 
-    def config(self, ctx: RunContext) -> dict[str, Any]:
-        return {"similarity": "token-LCS Dice (retold.text.reuse)", "threshold": "train-f1",
-                "clustering": "average linkage, cut at 1 - threshold"}
+    settings = StringSimilaritySettings()
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
+    def similarity(self, claims: Sequence[Mention]) -> np.ndarray:
         key = "string-similarity-matrix"
-        if key not in ctx.shared:
-            ctx.shared[key] = string_similarity_matrix(view.corpus)
-        tasks = SimilarityTasks(view, ctx.shared[key], threshold="train-f1")
-        out = FoldOutput(records=tasks.all_tasks())
-        a, b = contrast.pair_texts(view)
-        out.contrast["duplicated"] = tasks.contrast_pairs(np.array(
-            [similarity(reuse_tokens(x), reuse_tokens(y)) for x, y in zip(a, b, strict=True)]))
-        out.notes.append(f"fold {view.fold}: threshold {tasks.threshold:.3f}")
-        return out
+        if key not in self.ctx.shared:
+            self.ctx.shared[key] = _dice_matrix([c.text for c in claims])
+        return self.ctx.shared[key]
+
+    def score(self, pairs: Sequence[Pair]) -> np.ndarray:
+        return np.array([similarity(reuse_tokens(p.text_a), reuse_tokens(p.text_b))
+                         for p in pairs])

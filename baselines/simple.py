@@ -6,9 +6,8 @@ import random
 from collections import Counter
 from typing import Any
 
-from baselines import contrast
-from baselines.base import Baseline, FoldOutput, RunContext
-from baselines.data import FoldView
+from baselines.families import FoldItems, Joint, JointModel, Label
+from baselines.items import TrainView
 from retold.schema import STANCES
 
 
@@ -17,88 +16,69 @@ def _majority(values: list[Any]) -> Any:
     return min(counts, key=lambda v: (-counts[v], str(v)))
 
 
-class Majority(Baseline):
-    name = "majority"
+class Majority(JointModel, name="majority", kind="floor"):
     tasks = ("attributed", "denied", "duplicated", "clusters", "retrieval")
     description = ("the training documents' most frequent label; every pair the same score "
                    "and the majority decision; every claim its own cluster; candidates in id "
                    "order")
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        train = view.train_claims
-        attributed = bool(_majority([c["attributed"] for c in train]))
-        stance = _majority([c["stance"] for c in train])
-        duplicate = bool(_majority([p["duplicate"] for p in view.train_pairs]))
-        out = FoldOutput()
-        out.records["attributed"] = [
-            {"claim_id": c["claim_id"], "attributed": attributed, "source_start": -1,
-             "source_end": -1} for c in view.test_claims]
-        out.records["denied"] = [{"claim_id": c["claim_id"], "stance": stance}
-                                 for c in view.test_claims]
-        out.records["duplicated"] = [
-            {"claim_id_a": p["claim_id_a"], "claim_id_b": p["claim_id_b"], "score": 0.0,
-             "duplicate": duplicate} for p in view.test_pairs]
-        out.records["clusters"] = [{"claim_id": c["claim_id"], "cluster": c["claim_id"]}
-                                   for c in view.test_claims]
-        n, m = len(view.test_contrast), len(view.test_contrast_pairs)
-        out.contrast = {"attributed": contrast.attributed_lines(view, [attributed] * n),
-                        "denied": contrast.denied_lines(view, [stance] * n),
-                        "duplicated": contrast.pair_lines(view, [0.0] * m, [duplicate] * m)}
-        others = sorted(c["claim_id"] for c in view.corpus.claims)
-        out.records["retrieval"] = [
-            {"claim_id": q["claim_id"],
-             "ranking": [cid for cid in others
-                         if view.corpus.claim_by_id[cid]["doc_id"] != q["doc_id"]]}
-            for q in view.test_claims]
-        return out
+    def fit(self, train: TrainView) -> None:
+        self.attributed = bool(_majority([c["attributed"] for c in train.claims]))
+        self.stance = _majority([c["stance"] for c in train.claims])
+        self.duplicate = bool(_majority([p["duplicate"] for p in train.pairs]))
+
+    def predict_all(self, test: FoldItems) -> Joint:
+        label = Label(attributed=self.attributed, stance=self.stance)
+        others = sorted(test.candidates, key=lambda c: c.item_id)
+        return Joint(labels=[label] * len(test.mentions),
+                     contrast_labels=[label] * len(test.contrast),
+                     pair_scores=[0.0] * len(test.pairs),
+                     pair_decisions=[self.duplicate] * len(test.pairs),
+                     contrast_pair_scores=[0.0] * len(test.contrast_pairs),
+                     contrast_pair_decisions=[self.duplicate] * len(test.contrast_pairs),
+                     clusters=[m.item_id for m in test.mentions],
+                     rankings=[[c.item_id for c in others if c.doc_id != q.doc_id]
+                               for q in test.mentions])
 
 
-class RandomBaseline(Baseline):
-    name = "random"
+class RandomBaseline(JointModel, name="random", kind="floor"):
     tasks = ("attributed", "denied", "duplicated", "clusters", "retrieval")
     seeded = True
     description = ("labels drawn at the training documents' label rates; uniform random pair "
                    "scores; as many random clusters as the training documents have per claim; "
                    "random rankings")
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        rng = random.Random(f"{ctx.seed}-{view.fold}")
-        train = view.train_claims
-        p_attr = sum(c["attributed"] for c in train) / len(train)
-        stance_weights = [sum(c["stance"] == s for c in train) for s in STANCES]
-        pairs = view.train_pairs
-        p_dup = sum(p["duplicate"] for p in pairs) / max(len(pairs), 1)
-        n_clusters = max(1, round(len(view.test_claims) * len({c["cluster_id"] for c in train})
-                                  / len(train)))
-        out = FoldOutput()
-        out.records["attributed"] = [
-            {"claim_id": c["claim_id"], "attributed": rng.random() < p_attr, "source_start": -1,
-             "source_end": -1} for c in view.test_claims]
-        out.records["denied"] = [
-            {"claim_id": c["claim_id"], "stance": rng.choices(STANCES, stance_weights)[0]}
-            for c in view.test_claims]
-        out.records["duplicated"] = []
-        for p in view.test_pairs:
-            score = rng.random()
-            out.records["duplicated"].append(
-                {"claim_id_a": p["claim_id_a"], "claim_id_b": p["claim_id_b"],
-                 "score": round(score, 6), "duplicate": score < p_dup})
-        crng = random.Random(f"{ctx.seed}-{view.fold}-contrast")  # natural draws unchanged
-        pair_scores = [crng.random() for _ in view.test_contrast_pairs]
-        out.contrast = {
-            "attributed": contrast.attributed_lines(
-                view, [crng.random() < p_attr for _ in view.test_contrast]),
-            "denied": contrast.denied_lines(
-                view, [crng.choices(STANCES, stance_weights)[0] for _ in view.test_contrast]),
-            "duplicated": contrast.pair_lines(view, pair_scores,
-                                              [s < p_dup for s in pair_scores])}
-        out.records["clusters"] = [
-            {"claim_id": c["claim_id"], "cluster": f"fold{view.fold}-r{rng.randrange(n_clusters)}"}
-            for c in view.test_claims]
-        out.records["retrieval"] = []
-        for q in view.test_claims:
-            ranking = sorted(c["claim_id"] for c in view.corpus.claims
-                             if c["doc_id"] != q["doc_id"])
+    def fit(self, train: TrainView) -> None:
+        claims = train.claims
+        self.p_attr = sum(c["attributed"] for c in claims) / len(claims)
+        self.stance_weights = [sum(c["stance"] == s for c in claims) for s in STANCES]
+        self.p_dup = sum(p["duplicate"] for p in train.pairs) / max(len(train.pairs), 1)
+        self.train_clusters = len({c["cluster_id"] for c in claims})
+        self.train_claims = len(claims)
+
+    def predict_all(self, test: FoldItems) -> Joint:
+        rng = random.Random(f"{self.ctx.seed}-{self.fold}")
+        n_clusters = max(1, round(len(test.mentions) * self.train_clusters
+                                  / self.train_claims))
+        attributed = [rng.random() < self.p_attr for _ in test.mentions]
+        stances = [rng.choices(STANCES, self.stance_weights)[0] for _ in test.mentions]
+        pair_scores = [rng.random() for _ in test.pairs]
+        crng = random.Random(f"{self.ctx.seed}-{self.fold}-contrast")  # natural draws unchanged
+        contrast_scores = [crng.random() for _ in test.contrast_pairs]
+        contrast_attributed = [crng.random() < self.p_attr for _ in test.contrast]
+        contrast_stances = [crng.choices(STANCES, self.stance_weights)[0]
+                            for _ in test.contrast]
+        clusters = [f"fold{self.fold}-r{rng.randrange(n_clusters)}" for _ in test.mentions]
+        rankings = []
+        for q in test.mentions:
+            ranking = sorted(c.item_id for c in test.candidates if c.doc_id != q.doc_id)
             rng.shuffle(ranking)
-            out.records["retrieval"].append({"claim_id": q["claim_id"], "ranking": ranking})
-        return out
+            rankings.append(ranking)
+        return Joint(
+            labels=[Label(a, s) for a, s in zip(attributed, stances, strict=True)],
+            contrast_labels=[Label(a, s) for a, s in
+                             zip(contrast_attributed, contrast_stances, strict=True)],
+            pair_scores=pair_scores, pair_decisions=[s < self.p_dup for s in pair_scores],
+            contrast_pair_scores=contrast_scores,
+            contrast_pair_decisions=[s < self.p_dup for s in contrast_scores],
+            clusters=clusters, rankings=rankings)

@@ -3,14 +3,14 @@ clusters: cosine of mean-pooled, unit-length embeddings of the claim texts, no t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from baselines import contrast
 from baselines.backbone import model_info
-from baselines.base import Baseline, FoldOutput, RunContext
-from baselines.data import FoldView
+from baselines.base import RunContext
 from baselines.encoder import embed, load_encoder
-from baselines.similarity_tasks import SimilarityTasks
+from baselines.families import PairModel
+from baselines.items import Mention, Pair
 
 MAX_LENGTH = 64
 
@@ -23,20 +23,19 @@ def encoder(ctx: RunContext) -> tuple[Any, Any]:
     return ctx.shared[key]
 
 
-def zero_shot_matrix(ctx: RunContext, view: FoldView) -> Any:
-    """Cosine matrix of all claims under the untrained encoder (cached per run)."""
+def zero_shot_matrix(ctx: RunContext, texts: Sequence[str]) -> Any:
+    """Cosine matrix of all claims' ``texts`` under the untrained encoder (cached per run)."""
     key = f"zero-shot-matrix:{ctx.model}"
     if key not in ctx.shared:
         tokenizer, model = encoder(ctx)
-        vectors = embed([c["text"] for c in view.corpus.claims], tokenizer, model,
-                        max_length=MAX_LENGTH)
+        vectors = embed(list(texts), tokenizer, model, max_length=MAX_LENGTH)
         ctx.shared[key] = vectors @ vectors.T
     return ctx.shared[key]
 
 
-class ZeroShotEmbeddings(Baseline):
-    name = "zero-shot-embeddings"
+class ZeroShotEmbeddings(PairModel, name="zero-shot-embeddings", kind="zero-shot embeddings"):
     tasks = ("duplicated", "retrieval", "clusters")
+    threshold_rule = "train-f1"
     description = ("cosine of the untrained encoder's mean-pooled claim embeddings; threshold "
                    "for pair F1 on training pairs; average-linkage clusters cut there")
 
@@ -47,16 +46,11 @@ class ZeroShotEmbeddings(Baseline):
     def model_info(self, ctx: RunContext) -> dict[str, Any]:
         return model_info(ctx.model)
 
-    def run_fold(self, view: FoldView, ctx: RunContext) -> FoldOutput:
-        tasks = SimilarityTasks(view, zero_shot_matrix(ctx, view), threshold="train-f1")
-        out = FoldOutput(records=tasks.all_tasks())
-        a, b = contrast.pair_texts(view)
-        if a:
-            tokenizer, model = encoder(ctx)
-            va = embed(a, tokenizer, model, max_length=MAX_LENGTH)
-            vb = embed(b, tokenizer, model, max_length=MAX_LENGTH)
-            out.contrast["duplicated"] = tasks.contrast_pairs((va * vb).sum(axis=1))
-        else:
-            out.contrast["duplicated"] = []
-        out.notes.append(f"fold {view.fold}: threshold {tasks.threshold:.3f}")
-        return out
+    def similarity(self, claims: Sequence[Mention]) -> Any:
+        return zero_shot_matrix(self.ctx, [c.text for c in claims])
+
+    def score(self, pairs: Sequence[Pair]) -> Any:
+        tokenizer, model = encoder(self.ctx)
+        va = embed([p.text_a for p in pairs], tokenizer, model, max_length=MAX_LENGTH)
+        vb = embed([p.text_b for p in pairs], tokenizer, model, max_length=MAX_LENGTH)
+        return (va * vb).sum(axis=1)

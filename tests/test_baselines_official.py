@@ -74,6 +74,7 @@ def test_a_run_without_official_leaves_results_and_readme_alone(repo_copy: Path)
     ["--quick"], ["--baselines", "majority"], ["--tasks", "denied"], ["--seeds", "0"],
     ["--model", "some/other-model"], ["--llm", "some/llm"], ["--results", "elsewhere"],
     ["--predictions", "elsewhere"], ["--release", "release"], ["--name", "mine"],
+    ["--model-file", "examples/models/jaccard.py"],
 ])
 def test_official_refuses_any_non_official_setting(repo_copy: Path, extra: list[str],
                                                    capsys: pytest.CaptureFixture[str]) -> None:

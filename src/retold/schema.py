@@ -420,10 +420,17 @@ class Config:
     fields: tuple[Field, ...]
     sort_key: tuple[str, ...]
     primary_key: tuple[str, ...] = field(default=())
+    model_inputs: tuple[str, ...] = field(default=())
+    """The fields a benchmark model may read of a test item of this config (its id and its
+    text); every other field is gold or metadata (:meth:`held_out_fields`)."""
 
     @property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    def held_out_fields(self) -> tuple[str, ...]:
+        """The gold and metadata fields: what no model may see of a test item."""
+        return tuple(n for n in self.field_names if n not in self.model_inputs)
 
 
 _ATTRIBUTION_FIELDS: tuple[Field, ...] = (
@@ -447,6 +454,7 @@ text: the document's for ``claims``, the edited passage's for ``contrast``)."""
 CONFIGS: tuple[Config, ...] = (
     Config(
         name="documents",
+        model_inputs=("doc_id", "text", "boilerplate"),
         description="The documents, byte for byte, with metadata and boilerplate spans.",
         sort_key=("doc_id",),
         primary_key=("doc_id",),
@@ -468,6 +476,7 @@ CONFIGS: tuple[Config, ...] = (
     ),
     Config(
         name="claims",
+        model_inputs=("claim_id", "doc_id", "start", "end", "text"),
         description="One row per claim mention.",
         sort_key=("doc_id", "start", "end", "claim_id"),
         primary_key=("claim_id",),
@@ -529,6 +538,7 @@ CONFIGS: tuple[Config, ...] = (
     ),
     Config(
         name="pairs",
+        model_inputs=("claim_id_a", "claim_id_b", "doc_id_a", "doc_id_b"),
         description="Every unordered pair of claim mentions, within and across documents.",
         sort_key=("claim_id_a", "claim_id_b"),
         primary_key=("claim_id_a", "claim_id_b"),
@@ -581,6 +591,7 @@ CONFIGS: tuple[Config, ...] = (
     ),
     Config(
         name="contrast",
+        model_inputs=("contrast_id", "text", "start", "end", "claim_text"),
         description=(
             "Contrast set for stance and attribution: one row per minimally edited copy of a "
             "claim mention's passage, with full gold labels (annotations/CONTRAST.md)."
@@ -624,6 +635,7 @@ CONFIGS: tuple[Config, ...] = (
     ),
     Config(
         name="contrast_pairs",
+        model_inputs=("pair_id", "claim_id", "claim_text", "edited_text"),
         description=(
             "Contrast set for duplication: a natural claim mention paired with an edited claim "
             "text that states the same proposition (hard positive) or, in near-identical "
