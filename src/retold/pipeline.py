@@ -24,7 +24,7 @@ from retold.describe.card import (
     render_card,
     render_license,
 )
-from retold.describe.contrast import load_blind_agreement
+from retold.describe.contrast import load_blind_agreement, load_blind_agreement_new
 from retold.describe.croissant import croissant_bytes
 from retold.describe.stats import compute_stats
 from retold.errors import InvalidInputError
@@ -71,6 +71,7 @@ def build_release(corpus_dir: Path, annotations_dir: Path, out_dir: Path,
     card = render_card(counts, num_bytes, rows, stats, load_agreement(annotations_dir),
                        load_leaderboard(leaderboard),
                        contrast_agreement=load_blind_agreement(annotations_dir),
+                       contrast_agreement_new=load_blind_agreement_new(annotations_dir),
                        probes=probes)
     data = {data_path(n): blobs[n] for n in CONFIG_NAMES}
     files = {**release_bytes(data, card, render_license(), croissant_bytes(data, counts)),

@@ -195,6 +195,7 @@ def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
                 rows: Mapping[str, Sequence[Row]], stats: Stats,
                 agreement: Mapping[str, Any] | None, leaderboard: str = NO_RESULTS,
                 contrast_agreement: Mapping[str, Any] | None = None,
+                contrast_agreement_new: Mapping[str, Any] | None = None,
                 probes: Mapping[str, Any] | None = None) -> str:
     """The whole ``README.md``: the ``DatasetCard`` of ``card_data`` and the template;
     ``probes`` is the artefact probe report (``retold.validate.probes.run_probes``)."""
@@ -241,7 +242,8 @@ def render_card(counts: Mapping[str, int], num_bytes: Mapping[str, int],
         biases=meta.bullet_list(meta.BIASES),
         limitations=meta.bullet_list(meta.limitations(n_docs)),
         leaderboard=leaderboard,
-        contrast=card_section(rows["contrast"], rows["contrast_pairs"], contrast_agreement),
+        contrast=card_section(rows["contrast"], rows["contrast_pairs"], contrast_agreement,
+                              contrast_agreement_new),
         probes=probes_card_section(rows["contrast_pairs"], probes),
         bibtex=meta.bibtex(),
         versioning_policy=meta.VERSIONING_POLICY,

@@ -152,6 +152,45 @@ def load_blind_agreement(annotations_dir: Path) -> dict[str, Any] | None:
     return read_optional_object(path)
 
 
+BLIND_NEW_DIR = "blind-1.2"
+
+
+def load_blind_agreement_new(annotations_dir: Path) -> dict[str, Any] | None:
+    """``contrast/blind-1.2/agreement.json`` (the read of the rows and pairs added in 1.2)
+    if present, else None."""
+    path = Path(annotations_dir) / CONTRAST_DIR / BLIND_NEW_DIR / BLIND_AGREEMENT_FILE
+    return read_optional_object(path)
+
+
+def blind_agreement_new_markdown(agreement: Mapping[str, Any] | None) -> str:
+    """The figures of the blind read of the rows and pairs added in dataset 1.2."""
+    intro = ("The rows and pairs added in dataset 1.2 were read blind as well "
+             f"(`annotations/{CONTRAST_DIR}/{BLIND_NEW_DIR}/`, "
+             "`python -m retold.annotate.contrast_blind_new`): a sample of new rows (passage "
+             "and marked claim only) and of new pairs (the two texts only, drawn over the 2x2 "
+             "cells), each labelled by a separate instance of the same AI model that wrote "
+             "the gold, given only the guidelines and Part 1 of CONTRAST.md. Agreement between "
+             "two readings by one model family is not a human ceiling and cannot show an "
+             "error both share. The figures compare the read with the items that remain after "
+             "the read's ambiguous items were retired.")
+    if agreement is None:
+        return f"{intro}\n\nNot yet computed: the blind read has not been made."
+    rows = agreement.get("rows", {}).get("headline", {})
+    pairs = agreement.get("pairs", {})
+    ci = pairs.get("kappa_ci95", {})
+    figures = [(f"rows: {k}", v) for k, v in rows.items()]
+    figures += [("pairs read blind", pairs.get("pairs")),
+                ("pairs: duplicate accuracy", pairs.get("accuracy")),
+                ("pairs: duplicate Cohen's kappa", pairs.get("kappa")),
+                ("pairs: kappa 95% CI", f"[{ci.get('lower')}, {ci.get('upper')}]")]
+    figures += [(f"pairs: accuracy in cell `{cell}`", f"{v['accuracy']} of {v['pairs']}")
+                for cell, v in pairs.get("by_cell", {}).items()]
+    retired = agreement.get("retired_since_sample", [])
+    note = (f"\n\nSampled items retired after the read: {', '.join(retired)}."
+            if retired else "")
+    return f"{intro}\n\n{table(('figure', 'value'), figures)}{note}"
+
+
 def blind_agreement_markdown(agreement: Mapping[str, Any] | None) -> str:
     """The headline figures of the blind read of the contrast sample."""
     intro = ("A stratified sample of contrast rows is labelled by a second, independent "
@@ -174,12 +213,14 @@ def blind_agreement_markdown(agreement: Mapping[str, Any] | None) -> str:
 
 
 def card_section(edits: Sequence[Row], pairs: Sequence[Row],
-                 agreement: Mapping[str, Any] | None) -> str:
+                 agreement: Mapping[str, Any] | None,
+                 agreement_new: Mapping[str, Any] | None = None) -> str:
     """The contrast section of the dataset card."""
     return "\n\n".join([
         "### Edit types", definitions_markdown(),
         "### Counts", counts_markdown(edits, pairs, heading="####"),
         "### Blind agreement", blind_agreement_markdown(agreement),
+        "### Blind agreement on the 1.2 additions", blind_agreement_new_markdown(agreement_new),
     ])
 
 
