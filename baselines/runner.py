@@ -19,7 +19,6 @@ from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.contrast import CONTRAST_TASKS
 from baselines.data import Corpus, fold_views, load_corpus
 from baselines.predictions import write_contrast_predictions, write_predictions
-from baselines.registry import KIND
 from baselines.results import git_state, library_versions
 from retold.io.release import release_checksum
 from retold.results import add_run
@@ -124,7 +123,7 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
                 settings.predictions_dir / task / baseline.name / f"{run}.contrast.jsonl")
         model = baseline.model_info(ctx)
         system = {"name": baseline.name, "description": baseline.description,
-                  "kind": KIND[baseline.name], "trained": baseline.trained,
+                  "kind": baseline.kind, "trained": baseline.trained,
                   "training_data": {"documents": "the four other documents of each fold",
                                     "contrast_rows": baseline.train_contrast},
                   "model": model["id"] if model else None, "url": None, "citation": None,

@@ -71,7 +71,8 @@ def test_the_example_model_runs_through_the_runner(tmp_path: Path) -> None:
     pairs = read_config(RELEASE, "pairs")
     for path in results:
         data = json.loads(path.read_text(encoding="utf-8"))
-        assert data["baseline"] == "jaccard" and data["config"] == {"lowercase": True}
+        assert data["system"]["name"] == "jaccard" and data["system"]["kind"] == "rules"
+        assert data["runner"]["config"] == {"lowercase": True}
         task = data["task"]
         predictions = tmp_path / "predictions" / task / "jaccard" / "deterministic.jsonl"
         assert score_file(task, predictions, RELEASE).main == data["scores"]["natural"]["main"]

@@ -38,4 +38,4 @@ def test_the_walkthrough_runs(tmp_path: Path) -> None:
                               / "test-00000-of-00001.parquet").to_pylist()
     changed = [(a["claim_id"], a["stance"], b["stance"])
                for a, b in zip(committed, claims, strict=True) if a != b]
-    assert changed == [("004-c002", 1, 2)]  # reported -> hedged (class label ids)
+    assert changed == [("004-c015", 1, 2)]  # reported -> hedged (class label ids)
