@@ -21,31 +21,6 @@ CONTRAST_TASKS: tuple[str, ...] = tuple(t.name for t in TASKS.values() if t.has_
 """The tasks with a contrast subset, read from their declarations (``Task.contrast``)."""
 
 
-def spans(view: FoldView) -> list[tuple[str, int, int]]:
-    """(contrast_id, start, end) of the fold's contrast rows, in ``Corpus.passages``."""
-    return [(r["contrast_id"], r["start"], r["end"]) for r in view.test_contrast]
-
-
-def attributed_lines(view: FoldView, flags: Sequence[bool],
-                     sources: Sequence[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
-    sources = sources if sources is not None else [(-1, -1)] * len(flags)
-    return [{"contrast_id": r["contrast_id"], "attributed": bool(f),
-             "source_start": int(s[0]) if f else -1, "source_end": int(s[1]) if f else -1}
-            for r, f, s in zip(view.test_contrast, flags, sources, strict=True)]
-
-
-def denied_lines(view: FoldView, stances: Sequence[str]) -> list[dict[str, Any]]:
-    return [{"contrast_id": r["contrast_id"], "stance": str(s)}
-            for r, s in zip(view.test_contrast, stances, strict=True)]
-
-
-def pair_texts(view: FoldView) -> tuple[list[str], list[str]]:
-    """The natural mention's text and the edited text of each of the fold's contrast pairs."""
-    claims = view.corpus.claim_by_id
-    rows = view.test_contrast_pairs
-    return [claims[r["claim_id"]]["text"] for r in rows], [r["edited_text"] for r in rows]
-
-
 def pair_lines(view: FoldView, scores: Sequence[float] | np.ndarray,
                decisions: Sequence[bool] | np.ndarray) -> list[dict[str, Any]]:
     return [{"pair_id": r["pair_id"], "score": round(float(s), 6), "duplicate": bool(d)}

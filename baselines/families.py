@@ -22,7 +22,7 @@ set before ``fit``; ``loss_history`` and ``notes`` it fills are written into the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -34,6 +34,16 @@ from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.data import FoldView
 from baselines.items import Document, Mention, Pair, TrainView
 from baselines.similarity_tasks import SimilarityTasks
+from retold.score.tasks import (
+    CONTRAST,
+    MENTIONS,
+    NATURAL,
+    PAIRS,
+    PARTITION,
+    RANKING,
+    SPANS,
+    get_task,
+)
 
 
 @dataclass(frozen=True)
@@ -83,18 +93,35 @@ class Model(Baseline):
         raise NotImplementedError
 
 
-def attributed_line(key: str, item_id: str, label: Label) -> dict[str, Any]:
-    flag = bool(label.attributed)
-    return {key: item_id, "attributed": flag,
-            "source_start": int(label.source[0]) if flag else -1,
-            "source_end": int(label.source[1]) if flag else -1}
+LABEL_FIELDS: dict[str, Callable[[Label], Any]] = {
+    "attributed": lambda label: bool(label.attributed),
+    "source_start": lambda label: int(label.source[0]) if label.attributed else -1,
+    "source_end": lambda label: int(label.source[1]) if label.attributed else -1,
+    "stance": lambda label: str(label.stance),
+}
+"""The value of each prediction field a :class:`Label` answers (field names of the tasks of
+the mentions family, ``retold.score.tasks``)."""
+SPAN_FIELDS: dict[str, Callable[[Document, Span], Any]] = {
+    "doc_id": lambda document, span: document.doc_id,
+    "start": lambda document, span: span.start,
+    "end": lambda document, span: span.end,
+    "attributed": lambda document, span: bool(span.attributed),
+    "denied": lambda document, span: bool(span.denied),
+}
+"""The value of each prediction field of the spans family, from a document and a span."""
 
 
-def denied_line(key: str, item_id: str, label: Label) -> dict[str, Any]:
-    return {key: item_id, "stance": str(label.stance)}
+def label_line(task: str, subset: str, item_id: str, label: Label) -> dict[str, Any]:
+    """The prediction line of one mention (natural) or contrast row: the subset's key, then
+    every other declared field in declaration order."""
+    declared = get_task(task).subset(subset)
+    key = declared.key[0]
+    return {key: item_id, **{f.name: LABEL_FIELDS[f.name](label) for f in declared.fields
+                             if f.name != key}}
 
 
-LINES = {"attributed": attributed_line, "denied": denied_line}
+def _family(task: str) -> str:
+    return get_task(task).family
 
 
 class ClassifierModel(Model):
@@ -111,11 +138,10 @@ class ClassifierModel(Model):
         on_natural = list(self.predict(natural))
         on_contrast = list(self.predict(edited)) if edited else []
         for task in self.tasks:
-            if task in LINES:
-                line = LINES[task]
-                out.records[task] = [line("claim_id", m.item_id, label)
+            if _family(task) == MENTIONS:
+                out.records[task] = [label_line(task, NATURAL, m.item_id, label)
                                      for m, label in zip(natural, on_natural, strict=True)]
-                out.contrast[task] = [line("contrast_id", m.item_id, label)
+                out.contrast[task] = [label_line(task, CONTRAST, m.item_id, label)
                                       for m, label in zip(edited, on_contrast, strict=True)]
 
 
@@ -149,9 +175,10 @@ class PairModel(Model):
             if task in records:
                 out.records[task] = records[task]
         pairs = it.contrast_pairs(view)
-        if "duplicated" in self.tasks:
-            scores = np.asarray(self.score(pairs), dtype=float) if pairs else np.zeros(0)
-            out.contrast["duplicated"] = tasks.contrast_pairs(scores)
+        for task in self.tasks:
+            if _family(task) == PAIRS and get_task(task).has_contrast:
+                scores = np.asarray(self.score(pairs), dtype=float) if pairs else np.zeros(0)
+                out.contrast[task] = tasks.contrast_pairs(scores)
         out.notes.append(f"fold {view.fold}: threshold {tasks.threshold:.3f}")
 
 
@@ -166,15 +193,12 @@ class SpanModel(Model):
     def predict_fold(self, view: FoldView, texts: Any, out: FoldOutput) -> None:
         documents = it.test_documents(view, texts)
         found = list(self.spans(documents))
-        if "claims" in self.tasks:
-            out.records["claims"] = [{"doc_id": d.doc_id, "start": s.start, "end": s.end}
+        for task in self.tasks:
+            if _family(task) == SPANS:
+                fields = get_task(task).fields
+                out.records[task] = [{f.name: SPAN_FIELDS[f.name](d, s) for f in fields}
                                      for d, spans in zip(documents, found, strict=True)
                                      for s in spans]
-        if "end2end" in self.tasks:
-            out.records["end2end"] = [
-                {"doc_id": d.doc_id, "start": s.start, "end": s.end,
-                 "attributed": bool(s.attributed), "denied": bool(s.denied)}
-                for d, spans in zip(documents, found, strict=True) for s in spans]
 
 
 @dataclass(frozen=True)
@@ -223,30 +247,31 @@ class JointModel(Model):
                          tuple(it.natural_pairs(view)), tuple(it.contrast_pairs(view)),
                          tuple(it.claim_mentions(view.corpus)))
         joint = self.predict_all(test)
-        for task in ("attributed", "denied"):
-            if task in self.tasks and joint.labels is not None:
-                line = LINES[task]
-                out.records[task] = [line("claim_id", m.item_id, label) for m, label
+        for task in self.tasks:
+            family = _family(task)
+            if family == MENTIONS and joint.labels is not None:
+                out.records[task] = [label_line(task, NATURAL, m.item_id, label) for m, label
                                      in zip(test.mentions, joint.labels, strict=True)]
-                out.contrast[task] = [line("contrast_id", m.item_id, label) for m, label
-                                      in zip(test.contrast, _given(joint.contrast_labels),
-                                             strict=True)]
-        if "duplicated" in self.tasks:
-            out.records["duplicated"] = [
-                {"claim_id_a": p.id_a, "claim_id_b": p.id_b, "score": round(float(s), 6),
-                 "duplicate": bool(d)}
-                for p, s, d in zip(test.pairs, _given(joint.pair_scores),
-                                   _given(joint.pair_decisions), strict=True)]
-            out.contrast["duplicated"] = [
-                {"pair_id": p.id_b, "score": round(float(s), 6), "duplicate": bool(d)}
-                for p, s, d in zip(test.contrast_pairs, _given(joint.contrast_pair_scores),
-                                   _given(joint.contrast_pair_decisions), strict=True)]
-        if "clusters" in self.tasks:
-            out.records["clusters"] = [{"claim_id": m.item_id, "cluster": c} for m, c
-                                       in zip(test.mentions, _given(joint.clusters), strict=True)]
-        if "retrieval" in self.tasks:
-            out.records["retrieval"] = [{"claim_id": m.item_id, "ranking": list(r)} for m, r
-                                        in zip(test.mentions, _given(joint.rankings), strict=True)]
+                out.contrast[task] = [label_line(task, CONTRAST, m.item_id, label)
+                                      for m, label in zip(test.contrast,
+                                                          _given(joint.contrast_labels),
+                                                          strict=True)]
+            elif family == PAIRS:
+                out.records[task] = [
+                    {"claim_id_a": p.id_a, "claim_id_b": p.id_b, "score": round(float(s), 6),
+                     "duplicate": bool(d)}
+                    for p, s, d in zip(test.pairs, _given(joint.pair_scores),
+                                       _given(joint.pair_decisions), strict=True)]
+                out.contrast[task] = [
+                    {"pair_id": p.id_b, "score": round(float(s), 6), "duplicate": bool(d)}
+                    for p, s, d in zip(test.contrast_pairs, _given(joint.contrast_pair_scores),
+                                       _given(joint.contrast_pair_decisions), strict=True)]
+            elif family == PARTITION:
+                out.records[task] = [{"claim_id": m.item_id, "cluster": c} for m, c
+                                     in zip(test.mentions, _given(joint.clusters), strict=True)]
+            elif family == RANKING:
+                out.records[task] = [{"claim_id": m.item_id, "ranking": list(r)} for m, r
+                                     in zip(test.mentions, _given(joint.rankings), strict=True)]
 
 
 FAMILIES: tuple[type[Model], ...] = (ClassifierModel, PairModel, SpanModel, JointModel)

@@ -28,11 +28,18 @@ from baselines.base import RunContext
 from baselines.families import FoldItems, Joint, JointModel, Label
 from baselines.items import Mention, TrainView
 from baselines.similarity_tasks import prior_threshold
-from retold.schema import STANCES
+from retold.score.tasks import BOOL, get_task
 
 PROMPTS = Path(__file__).with_name("prompts")
-ANSWERS: dict[str, tuple[str, ...]] = {"attributed": ("yes", "no"), "denied": STANCES,
-                                       "duplicated": ("yes", "no")}
+YES_NO = ("yes", "no")
+
+
+def answers(task: str) -> tuple[str, ...]:
+    """The answers a prompt of ``task`` allows, from the task's declared decision field: yes
+    or no for a boolean field, the field's labels for a label field (``retold.score.tasks``)."""
+    declared = get_task(task)
+    field = declared.field(declared.decision.field)
+    return YES_NO if field.kind == BOOL else tuple(field.labels)
 MAX_NEW_TOKENS = 4
 PAIR_SHARE = 0.05
 QUICK_PAIR_SHARE = 0.005
@@ -117,7 +124,7 @@ class _LLM(JointModel):
         rng = random.Random(seed)
         template = prompt_template(f"example_{task}")
         chosen = []
-        for answer in ANSWERS[task]:
+        for answer in answers(task):
             pool = [fields for fields, a in items if a == answer]
             chosen += [(f, answer) for f in rng.sample(pool, min(self.shots, len(pool)))]
         rng.shuffle(chosen)
@@ -153,10 +160,10 @@ class _LLM(JointModel):
             template = prompt_template("attributed")
             flags = [lm.answer(template.format(examples=attributed_examples,
                                                passage=m.context()),
-                               ANSWERS["attributed"])[0] == "yes" for m in mentions]
+                               answers("attributed"))[0] == "yes" for m in mentions]
             template = prompt_template("denied")
             stances = [lm.answer(template.format(examples=denied_examples,
-                                                 passage=m.context()), STANCES)[0]
+                                                 passage=m.context()), answers("denied"))[0]
                        for m in mentions]
             return [Label(a, s) for a, s in zip(flags, stances, strict=True)]
 
@@ -188,13 +195,13 @@ class _LLM(JointModel):
             p = test_pairs[i]
             answer, probs = lm.answer(template.format(examples=examples, claim_a=p.text_a,
                                                       claim_b=p.text_b),
-                                      ANSWERS["duplicated"])
+                                      answers("duplicated"))
             scores[i], decisions[i] = float(probs[0]), answer == "yes"
         joint.pair_scores, joint.pair_decisions = scores, decisions
         pair_scores, pair_decisions = [], []
         for p in test.contrast_pairs:
             answer, probs = lm.answer(template.format(examples=examples, claim_a=p.text_a,
-                                                      claim_b=p.text_b), ANSWERS["duplicated"])
+                                                      claim_b=p.text_b), answers("duplicated"))
             pair_scores.append(float(probs[0]))
             pair_decisions.append(answer == "yes")
         joint.contrast_pair_scores, joint.contrast_pair_decisions = pair_scores, pair_decisions

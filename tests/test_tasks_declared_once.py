@@ -26,14 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DECLARATION = ROOT / "src" / "retold" / "score" / "tasks.py"
 SCANNED = (ROOT / "src", ROOT / "baselines")
 
-KNOWN: dict[str, str] = {
-    "baselines/classic.py": "the plug-in model interface (issue 16, item 3) moves the line "
-                            "formats into the runner",
-    "baselines/finetuned.py": "the plug-in model interface (issue 16, item 3) moves the "
-                              "contrast lines into the runner",
-    "baselines/llm.py": "the plug-in model interface (issue 16, item 3) moves the answer "
-                        "sets to the task declarations' decision fields",
-}
+KNOWN: dict[str, str] = {}
 """Files with a known per-task table, each with the change that removes it. Empty it as
 those changes land; a file listed here that is clean fails too, so the list cannot go
 stale."""
