@@ -115,7 +115,7 @@ def thresholds_markdown() -> str:
          f"<= constant (share of duplicates) + {vp.PAIR_PROBE_MARGIN}"),
         ("rows: immediate source only", "denied F1",
          f"<= {vp.SOURCE_PROBE_MAX_DENIED_F1}"),
-        ("rows: passage, claim span and denial words removed", "denied F1",
+        ("rows: passage, claim span, cue span and denial words removed", "denied F1",
          f"<= {vp.PASSAGE_PROBE_MAX_DENIED_F1}"),
         (f"rows: phrasings (word 1-{vp.PHRASING_MAX_N} grams outside the claim span and the "
          "denial words)", f"share denied, among phrasings in >= {vp.PHRASING_MIN_ROWS} rows",

@@ -18,9 +18,12 @@ the other documents, and one pooled score over the out-of-fold predictions of al
       (``source``: a registry id or ``author``); denied F1 at most
       ``SOURCE_PROBE_MAX_DENIED_F1``;
     - ``masked_passage_bow``: a bag-of-words logistic regression on the passage with the
-      claim span and every denial-lexicon word (``retold.text.denial``) removed: a denial
-      word legitimately says "denied", the probe looks for every other cue; denied F1 at
-      most ``PASSAGE_PROBE_MAX_DENIED_F1``;
+      claim span, the immediate cue span and every denial-lexicon word
+      (``retold.text.denial``) removed: a denial word and the stance's cue legitimately say
+      "denied", the probe looks for every other cue; denied F1 at most
+      ``PASSAGE_PROBE_MAX_DENIED_F1``;
+    - both models decide at the cut that maximises denied F1 on their training folds
+      (``f1_threshold``);
     - the phrasing scan: no word n-gram of 1 to ``PHRASING_MAX_N`` tokens outside the
       claim span and touching no denial-lexicon word may occur in at least
       ``PHRASING_MIN_ROWS`` rows and be denied in more than ``PHRASING_MAX_PRECISION`` of
