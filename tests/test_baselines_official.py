@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import committed_results
 import pytest
 
 from baselines import cli
@@ -107,7 +106,6 @@ def test_where_each_kind_of_run_writes(tmp_path: Path) -> None:
         where("--name", "../results")
 
 
-@committed_results.CURRENT
 def test_report_without_readme_never_writes_readme(repo_copy: Path, tmp_path: Path) -> None:
     readme = (repo_copy / "README.md").read_bytes()
     real = (ROOT / "README.md").read_bytes()
@@ -124,7 +122,6 @@ def test_portable_path(tmp_path: Path) -> None:
     assert portable_path(tmp_path / "model") == f"{OUTSIDE}/model"
 
 
-@committed_results.CURRENT
 @pytest.mark.parametrize("where", ["predictions", "runner", "scores"])
 def test_schema_refuses_an_absolute_path(where: str) -> None:
     data = json.loads((ROOT / "results" / "denied" / "majority" / "deterministic.json")
