@@ -239,6 +239,8 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
     release = {r["release"]["checksum"][:12] for r in results}
     commits = {(r["runner"]["git"]["commit"] or "?")[:10] for r in results if "runner" in r}
     seeds = sorted({s for rows in rows_by_task.values() for r in rows for s in r["seeds"]})
+    rules_versions = ", ".join(f"{task} {v}" for task, v in sorted(
+        {(r["task"], r["versions"]["scoring_rules"]) for r in results}))
     parts = [
         ("**Quick smoke run (tiny settings): not the official figures.**\n\n" if quick
          else "")
@@ -251,7 +253,7 @@ def leaderboard_markdown(results: list[dict[str, Any]], agreement: Any,
         f"(Claude), not from people. Release checksum {', '.join(sorted(release))}; "
         f"code {', '.join(sorted(commits)) or 'n/a'}; scored by retold "
         f"{', '.join(sorted({r['versions']['retold'] for r in results}))} (scoring rules "
-        f"{', '.join(sorted({r['versions']['scoring_rules'] for r in results}))})."
+        f"{rules_versions})."
     ]
     if summary:
         parts.append(summary)

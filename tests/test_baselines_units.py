@@ -223,7 +223,7 @@ def _valid_results() -> dict:
                    "training_data": {"documents": "x", "contrast_rows": False},
                    "model": None, "url": None, "citation": None, "licence": None},
         "folds": [0, 1, 2, 3, 4],
-        "versions": {"retold": "0.2.0", "scoring_rules": "1"},
+        "versions": {"retold": "0.2.0", "scoring_rules": 1},
         "release": {"dataset_version": "0.1.0", "schema_version": "1.1.0",
                     "checksum": "0" * 64},
         "predictions": {"natural": {"path": "predictions/denied/rules/deterministic.jsonl.gz",

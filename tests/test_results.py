@@ -19,7 +19,6 @@ import yaml
 
 from retold.cli import main
 from retold.results import ResultsError, load_results, validate_results
-from retold.score.tasks import SCORING_RULES_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "predictions"
@@ -71,8 +70,10 @@ def test_results_record_the_card_versions_checksum_and_the_predictions_bytes(
     card = yaml.safe_load(CARD.read_text(encoding="utf-8"))
     for record in load_results(added):
         assert record["system"] == card
-        assert record["versions"] == {"retold": importlib.metadata.version("retold"),
-                                      "scoring_rules": SCORING_RULES_VERSION}
+        # the task's rules version, as `retold score --json` states it for these lines
+        assert record["versions"] == {
+            "retold": importlib.metadata.version("retold"),
+            "scoring_rules": record["scores"]["natural"]["scoring_rules_version"]}
         assert record["release"]["checksum"] == checksum
         for subset, entry in record["predictions"].items():
             if entry is None:
@@ -154,11 +155,11 @@ def test_check_fails_on_another_release_or_scoring_rules(copy: Path,
     path = copy / "claims" / "example-system" / "submitted.json"
     record = json.loads(path.read_text(encoding="utf-8"))
     record["release"]["checksum"] = "0" * 64
-    record["versions"]["scoring_rules"] = "0-old"
+    record["versions"]["scoring_rules"] = 99
     path.write_text(json.dumps(record), encoding="utf-8")
     assert _check(copy) == 1
     out = capsys.readouterr().out
-    assert "scored on release 000000000000" in out and "scoring rules 0-old" in out
+    assert "scored on release 000000000000" in out and "scoring rules 99 of claims" in out
 
 
 def _write_card(tmp_path: Path, **changes: object) -> Path:

@@ -24,7 +24,7 @@ from retold.results.store import (
     results_files,
     sha256_bytes,
 )
-from retold.score.tasks import SCORING_RULES_VERSION
+from retold.score.tasks import get_task
 
 MAX_DIFFERENCES_SHOWN = 3
 
@@ -60,10 +60,10 @@ def _check_file(path: Path, results_dir: Path, release: Path, checksum: str,
     if record["release"]["checksum"] != checksum:
         problems.append(f"{path}: scored on release {record['release']['checksum'][:12]}, "
                         f"{release} is release {checksum[:12]}")
-    rules = record["versions"]["scoring_rules"]
-    if rules != SCORING_RULES_VERSION:
-        problems.append(f"{path}: scored under scoring rules {rules}, this scorer applies "
-                        f"{SCORING_RULES_VERSION}: re-score the predictions (re-add them)")
+    rules, current = record["versions"]["scoring_rules"], get_task(record["task"]).rules_version
+    if rules != current:
+        problems.append(f"{path}: scored under scoring rules {rules} of {record['task']}, this "
+                        f"scorer applies {current}: re-score the predictions (re-add them)")
     for subset, entry in record["predictions"].items():
         if entry is None:
             continue

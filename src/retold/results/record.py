@@ -19,16 +19,17 @@ from retold.results.store import (
     write_results,
 )
 from retold.schema import DATASET_VERSION, SCHEMA_VERSION
-from retold.score.tasks import CONTRAST, NATURAL, SCORING_RULES_VERSION
+from retold.score.tasks import CONTRAST, NATURAL, get_task
 
 RECORDED_ELSEWHERE: tuple[str, ...] = ("release", "predictions", "retold_version")
 """Keys of ``retold score --json`` a results file keeps outside its scores: the release
 (by checksum), the predictions (by relative path and SHA-256) and the package version."""
 
 
-def versions() -> dict[str, str]:
-    """The retold package version and the scoring-rules version a results file records."""
-    return {"retold": version("retold"), "scoring_rules": SCORING_RULES_VERSION}
+def versions(task: str) -> dict[str, Any]:
+    """The retold package version and the task's scoring-rules version
+    (``Task.rules_version``) a results file records."""
+    return {"retold": version("retold"), "scoring_rules": get_task(task).rules_version}
 
 
 def score_bytes(task: str, subset: str, data: bytes, release: Path, *, n_bootstrap: int,
@@ -79,7 +80,7 @@ def add_run(results_dir: Path, release: Path, *, task: str, system: dict[str, An
         "run": run,
         "seed": seed,
         "folds": sorted(set(folds)),
-        "versions": versions(),
+        "versions": versions(task),
         "release": {"dataset_version": DATASET_VERSION, "schema_version": SCHEMA_VERSION,
                     "checksum": release_checksum},
         "predictions": predictions,

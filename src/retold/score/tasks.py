@@ -708,7 +708,3 @@ def get_task(name: str) -> Task:
     except KeyError:
         raise KeyError(f"unknown task {name!r}; known tasks: {', '.join(TASK_NAMES)}") from None
 
-SCORING_RULES_VERSION = "1"
-"""The version of the scoring rules (formats, metrics, bootstrap, references): bumped
-whenever the same predictions and release could give a different number. Results files
-record it (``retold.results``), and ``retold results check`` names it when scores differ."""
