@@ -167,9 +167,9 @@ def test_leaderboard_and_figures(quick_run: Path, tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{BEGIN}\nSTALE-BLOCK\n{END}\noutro\n", encoding="utf-8")
     agreement = tmp_path / "agreement.json"  # one read scored against the other, per task
-    agreement.write_text(json.dumps({"denied": {"denied_f1": 0.96, "stance_macro_f1": 0.9,
-                                                "ci": {"denied_f1": [0.9, 1.0]}}}),
-                         encoding="utf-8")
+    agreement.write_text(json.dumps({"tasks": {"denied": {
+        "scores": {"denied_f1": 0.96, "stance_macro_f1": 0.9},
+        "ci": {"denied_f1": {"lower": 0.9, "upper": 1.0}}}}}), encoding="utf-8")
     board = write_report(quick_run / "results", tmp_path / "out", readme=readme,
                          release=RELEASE, agreement=agreement,
                          predictions=quick_run / "predictions")
@@ -214,7 +214,9 @@ def test_committed_results_keep_loading() -> None:
     agreement = json.loads((ROOT / "annotations" / "agreement.json").read_text("utf-8"))
     summary = findings(results_dir, results)
     assert summary is not None, "results/FINDINGS.md must name the committed run's release"
-    markdown = leaderboard_markdown(results, agreement, summary)
+    probes = json.loads((ROOT / "release" / "probes.json").read_text("utf-8"))
+    markdown = leaderboard_markdown(results, agreement, summary, probes)
+    assert "### Artefact probes" in markdown
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{BEGIN}\n{markdown}\n{END}" in readme
     assert markdown in (results_dir / "leaderboard.md").read_text(encoding="utf-8")
