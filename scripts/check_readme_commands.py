@@ -8,7 +8,7 @@ a reader would paste it (comments included), one after another; ``--rounds 2`` r
 whole list twice, since a command that works once but refuses or breaks on a second run is
 a broken command too. Commands that need a GPU or the Hugging Face Hub are never run here
 (they are listed as skipped, with the reason); ``--skip-long`` also skips the two long runs
-(the full main job and the full baselines run, about 20 minutes each on 2 CPUs). The exit
+(the full main job and the full baselines run, about 30 minutes each on 2 CPUs). The exit
 code is 1 when any command that was run failed. Nothing here is part of the test suite: it
 runs the long commands for real.
 """

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up .venv, then validate the annotations, build the release folder, print the corpus
 # statistics, and run the baselines (leaderboard, figures), all offline. Stops at the first
-# command that fails. Without arguments it is the official run (`--official`: about 20
+# command that fails. Without arguments it is the official run (`--official`: about 30
 # minutes on 2 CPUs), which rewrites results/, results/leaderboard.md, results/figures/ and
 # README's leaderboard block. Arguments replace `--official` and go to the baselines runner:
 # `bash scripts/main.sh --quick` is a smoke run written under runs/quick/ (nothing committed
