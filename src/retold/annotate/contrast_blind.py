@@ -346,9 +346,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None,
                    help=f"agreement JSON (default: <dir>/{AGREEMENT_FILE})")
     p.set_defaults(func=_cmd_compare)
-    args = parser.parse_args(argv)
+    return run_command(parser.parse_args(argv))
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed subcommand (``args.func``): exit 1 with every problem of bad input, 2
+    with the file and reason of an OS error (the blind-read commands share it)."""
     try:
-        return args.func(args)
+        return int(args.func(args))
     except InvalidInputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

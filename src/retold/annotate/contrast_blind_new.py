@@ -16,9 +16,10 @@ edit type, rule, cell, similarity or id.
 Pairs: ``duplicate`` (true when the two state the same proposition, GUIDELINES §7).
 
 **Compare.** Rows: the figures of :func:`retold.annotate.contrast_blind.compare`, and the
-stance agreement per edit type. Pairs: accuracy and Cohen's kappa of ``duplicate`` with a
-95% percentile bootstrap interval (pairs resampled, ``BLIND_SEED``), agreement per cell and
-per edit type, and every pair where the read differs. Written to ``agreement.json``.
+stance agreement per edit type. Pairs: accuracy and Cohen's kappa of ``duplicate`` with
+the 95% bootstrap interval of the rows' read (``contrast_blind.bootstrap_kappa``),
+agreement per cell and per edit type, and every pair where the read differs. Written to
+``agreement.json``.
 """
 
 from __future__ import annotations
@@ -32,16 +33,16 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from sklearn.metrics import cohen_kappa_score
-
 from retold.annotate.contrast_blind import (
     BLIND_SEED,
     blind_rows,
+    bootstrap_kappa,
     check_read,
+    cohen_kappa,
     compare,
     dump_jsonl,
     load_jsonl,
+    run_command,
 )
 from retold.build.contrast_rows import contrast_pairs_rows, contrast_rows
 from retold.errors import SHAPE, InvalidInputError, Problem
@@ -55,7 +56,6 @@ BLIND_DIR = Path("annotations") / CONTRAST_DIR / "blind-1.2"
 ROWS_FILE, PAIRS_FILE, KEY_FILE = "sample_rows.jsonl", "sample_pairs.jsonl", "key.json"
 AGREEMENT_FILE = "agreement.json"
 PAIR_SAMPLE_KEYS = ("blind_id", "claim", "other")
-BOOTSTRAP = 1000
 HIGH_OVERLAP_MIN = 0.7
 """High overlap: the pair's token-LCS Dice ``similarity`` is at least this (the schema's
 boundary; read from ``retold.schema.HIGH_OVERLAP_MIN`` where it is defined)."""
@@ -169,24 +169,6 @@ def check_pair_read(sample: Sequence[Row], read: Sequence[tuple[int, Row]],
     return labels
 
 
-def kappa_interval(gold: Sequence[bool], read: Sequence[bool], n: int = BOOTSTRAP,
-                   seed: int = BLIND_SEED) -> tuple[float, float]:
-    """95% percentile bootstrap interval of Cohen's kappa (items resampled); resamples where
-    kappa is undefined (one label only) are skipped."""
-    rng = np.random.default_rng(seed)
-    g, r = np.asarray(gold), np.asarray(read)
-    values = []
-    for _ in range(n):
-        idx = rng.integers(0, len(g), len(g))
-        if len(set(g[idx]) | set(r[idx])) < 2:
-            continue
-        values.append(cohen_kappa_score(g[idx], r[idx]))
-    if not values:
-        return float("nan"), float("nan")
-    lo, hi = np.percentile(values, [2.5, 97.5])
-    return float(lo), float(hi)
-
-
 def compare_pairs(gold: Mapping[str, bool], read: Mapping[str, bool],
                   cells: Mapping[str, str], edit_types: Mapping[str, str],
                   pair_ids: Mapping[str, str]) -> dict[str, Any]:
@@ -203,8 +185,8 @@ def compare_pairs(gold: Mapping[str, bool], read: Mapping[str, bool],
         return {k: {"pairs": len(v), "accuracy": round(sum(v) / len(v), 4)}
                 for k, v in sorted(out.items())}
 
-    kappa = float(cohen_kappa_score(g, r)) if len(set(g) | set(r)) > 1 else float("nan")
-    lo, hi = kappa_interval(g, r)
+    kappa = cohen_kappa(g, r)
+    lo, hi = bootstrap_kappa(g, r)
     return {
         "pairs": len(ids),
         "accuracy": round(sum(agree) / len(ids), 4) if ids else float("nan"),
@@ -307,16 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--read-pairs", type=Path, required=True)
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=_cmd_compare)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except InvalidInputError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except OSError as err:
-        print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
-        return 2
+    return run_command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

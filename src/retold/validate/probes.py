@@ -244,15 +244,6 @@ def logreg_scores(x: np.ndarray, labels: np.ndarray, folds: Sequence[int]) -> np
                        .score(x[te]))
 
 
-def bow_scores(texts: Sequence[str], labels: np.ndarray, folds: Sequence[int],
-               ngram_range: tuple[int, int] = (1, 2)) -> np.ndarray:
-    """Out-of-fold P(positive) of ``TextProbe`` on ``texts``."""
-    def fit_predict(train: np.ndarray, test: np.ndarray) -> np.ndarray:
-        probe = TextProbe(ngram_range).fit([texts[i] for i in train], labels[train])
-        return probe.score([texts[i] for i in test])
-    return out_of_fold(folds, labels, fit_predict)
-
-
 def f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
     """The cut on ``scores`` (predict positive when score >= cut) that maximises the
     positive class's F1 on these (training) items; the highest such cut on ties; +inf when
@@ -269,17 +260,13 @@ def f1_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
 
 def bow_decisions(texts: Sequence[str], labels: np.ndarray, folds: Sequence[int],
                   ngram_range: tuple[int, int] = (1, 2)) -> np.ndarray:
-    """Out-of-fold decisions of ``TextProbe``: each fold's model and its F1-best cut
-    (``f1_threshold``) come from the other folds' items only."""
-    folds_arr = np.asarray(folds)
-    out = np.zeros(len(folds_arr), dtype=bool)
-    for k in sorted(set(folds_arr.tolist())):
-        test = np.flatnonzero(folds_arr == k)
-        train = np.flatnonzero(folds_arr != k)
+    """Out-of-fold decisions of ``TextProbe`` (``out_of_fold``): each fold's model and its
+    F1-best cut (``f1_threshold``) come from the other folds' items only."""
+    def fit_predict(train: np.ndarray, test: np.ndarray) -> np.ndarray:
         probe = TextProbe(ngram_range).fit([texts[i] for i in train], labels[train])
         cut = f1_threshold(probe.score([texts[i] for i in train]), labels[train])
-        out[test] = probe.score([texts[i] for i in test]) >= cut
-    return out
+        return (probe.score([texts[i] for i in test]) >= cut).astype(float)
+    return out_of_fold(folds, labels, fit_predict) >= 0.5
 
 
 # --------------------------------------------------------------------------------------
