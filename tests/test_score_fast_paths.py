@@ -17,7 +17,7 @@ from retold.io.release import read_columns, read_config
 from retold.schema import CONFIG_NAMES, get_config
 from retold.score.metrics.bootstrap import resample_counts
 from retold.score.metrics.pairwise import sparse_row_sums
-from retold.score.metrics.ranking import average_precision_grouped
+from retold.score.metrics.ranking import average_precision_grouped, average_precision_of_ranks
 from retold.score.scorers.pairs import PairScorer
 from retold.score.tasks import TASKS
 
@@ -144,6 +144,28 @@ def test_grouped_average_precision_equals_the_old_loop_on_random_input(seed: int
         got = average_precision_grouped(positive, scores, w, group, mask,
                                         against_ties=against_ties)
         assert_bits(got, want)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_average_precision_of_ranks_equals_the_sorting_one(seed: int) -> None:
+    """Counted per rank, AP is the sorting implementation's float bit for bit, and
+    scikit-learn's ``average_precision_score`` to 1e-12."""
+    from sklearn.metrics import average_precision_score
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 2000))
+    scores = (rng.integers(0, int(rng.integers(1, 40)), n).astype(float) if seed % 2
+              else rng.random(n))
+    positive = rng.random(n) < rng.random()
+    mask = rng.random(n) < 0.6 if seed % 3 else np.ones(n, bool)
+    ranks = np.unique(scores, return_inverse=True)[1] + 1.0  # dense, as pairs.filled gives
+    got = average_precision_of_ranks(positive, ranks, mask)
+    want = _old_average_precision_resampled(positive[mask], ranks[mask],
+                                            np.ones((1, int(mask.sum()))))
+    assert_bits(np.array([got]), want)
+    if positive[mask].any():
+        assert got == pytest.approx(average_precision_score(positive[mask], scores[mask]),
+                                    abs=1e-12)
 
 
 @pytest.mark.parametrize("seed", range(30))

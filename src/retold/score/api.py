@@ -19,7 +19,13 @@ import numpy as np
 
 from retold.io.jsonio import show
 from retold.schema import SCHEMA_VERSION
-from retold.score.formats import Line, Problems, number_records, read_jsonl, require_lines
+from retold.score.formats import (
+    Line,
+    Problems,
+    number_records,
+    read_predictions,
+    require_lines,
+)
 from retold.score.gold import Release, open_release
 from retold.score.limits import MAX_BOOTSTRAP, MAX_SEED
 from retold.score.metrics.bootstrap import CONFIDENCE, N_BOOTSTRAP, SEED
@@ -238,7 +244,8 @@ def score_file(task: str, path: Path | str, release_dir: Path | str = Path("rele
                subset: str = "natural", n_bootstrap: int = N_BOOTSTRAP,
                seed: int = SEED) -> Scores:
     """Score a JSON Lines predictions file against a release (see ``score_records``)."""
-    _arguments(task, subset, n_bootstrap, seed)
+    declared = _arguments(task, subset, n_bootstrap, seed)
     _release(release_dir)  # a bad release is reported before the predictions are read
-    return score_lines(task, read_jsonl(Path(path)), release_dir, subset=subset,
+    lines = read_predictions(Path(path), declared.fields_for(subset))
+    return score_lines(task, lines, release_dir, subset=subset,
                        n_bootstrap=n_bootstrap, seed=seed, source=str(path))

@@ -46,6 +46,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from retold.errors import (
     DUPLICATE_PREDICTION,
     NO_PREDICTIONS,
@@ -62,6 +64,7 @@ from retold.errors import (
 from retold.io.jsonio import StrictDecoder, parse_json_line, show
 from retold.io.jsonio import parse_jsonl as _parse_jsonl
 from retold.io.jsonio import read_jsonl as _read_jsonl
+from retold.score.columnar import ColumnLines, read_columns
 from retold.score.limits import MAX_MESSAGE_CHARS, MAX_PREDICTIONS_BYTES, MAX_SAFE_INTEGER
 from retold.score.tasks import (
     BOOL,
@@ -133,6 +136,14 @@ def read_jsonl(path: Path) -> list[Line]:
                         encoding="utf-8-sig")
     problems.raise_if_any()
     return lines or []
+
+
+def read_predictions(path: Path, fields: Sequence[PredictionField]) -> Sequence[Line]:
+    """The lines of a predictions file for a task with ``fields``: read column-wise when
+    every line is plainly well formed (``retold.score.columnar``), else by ``read_jsonl``,
+    which reports every problem. Both give the same lines with the same values."""
+    columns = read_columns(Path(path), fields, max_bytes=MAX_PREDICTIONS_BYTES)
+    return columns if columns is not None else read_jsonl(Path(path))
 
 
 def parse_jsonl(text: str, source: str = "<text>") -> list[Line]:
@@ -306,6 +317,10 @@ def align_items(lines: Sequence[Line], fields: tuple[PredictionField, ...],
     ``index`` maps the key value (a string for a one-field key, else a tuple) to the item's
     position. Problems are added to ``problems``; lines with problems are not used.
     """
+    if isinstance(lines, ColumnLines) and value_check is None:
+        aligned = _align_columns(lines, key, index, n_items)
+        if aligned is not None:
+            return aligned
     check = FieldChecker(fields)
     value_names = [f.name for f in fields if f.name not in key]
     columns: dict[str, list[Any]] = {name: [None] * n_items for name in value_names}
@@ -339,6 +354,33 @@ def align_items(lines: Sequence[Line], fields: tuple[PredictionField, ...],
         for name, column in targets:
             column[pos] = record[name]
     return ItemPredictions(present=present, columns=columns, lines=seen)
+
+
+def _align_columns(lines: ColumnLines, key: tuple[str, ...], index: dict[Hashable, int],
+                   n_items: int) -> ItemPredictions | None:
+    """``align_items`` for lines the column reader has already typed and checked (every
+    line well formed); None when a key is not a gold item or is predicted twice, so that
+    the line-by-line path reports each such line."""
+    keys: Iterable[Hashable] = (lines.columns[key[0]] if len(key) == 1 else
+                                zip(*(lines.columns[k] for k in key), strict=True))
+    positions = list(map(index.get, keys))
+    if None in positions:
+        return None
+    where = np.asarray(positions, dtype=np.int64)
+    taken = np.zeros(n_items, dtype=bool)
+    taken[where] = True
+    if int(taken.sum()) != len(positions):
+        return None
+    columns: dict[str, list[Any]] = {}
+    for name, values in lines.columns.items():
+        if name in key:
+            continue
+        column = np.full(n_items, None, dtype=object)
+        column[where] = values
+        columns[name] = column.tolist()
+    return ItemPredictions(present=taken.tolist(), columns=columns,
+                           lines=dict(zip(positions, range(1, len(positions) + 1),
+                                          strict=True)))
 
 
 def span_problem(start: int, end: int, length: int, what: str) -> str | None:

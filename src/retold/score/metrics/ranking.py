@@ -47,6 +47,11 @@ def _ap_rows(positive: np.ndarray, weights: np.ndarray, ends: np.ndarray) -> np.
     """AP of each weight row; ``positive`` and ``weights`` are already in score order."""
     tp = np.cumsum(weights * positive, axis=1)[:, ends]
     fp = np.cumsum(weights * ~positive, axis=1)[:, ends]
+    return _ap_from_counts(tp, fp)
+
+
+def _ap_from_counts(tp: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """AP of each row from the true- and false-positive counts at each threshold."""
     total = tp[:, -1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(tp + fp > 0, tp / np.where(tp + fp > 0, tp + fp, 1), 0.0)
@@ -87,6 +92,27 @@ def average_precision(positive: np.ndarray, scores: np.ndarray,
     w = np.ones(positive.size) if weights is None else np.asarray(weights, dtype=float)
     return float(average_precision_resampled(positive, scores, w[None, :],
                                              against_ties=against_ties)[0])
+
+
+def average_precision_of_ranks(positive: np.ndarray, ranks: np.ndarray,
+                               mask: np.ndarray | None = None) -> float:
+    """``average_precision(positive[mask], ranks[mask])`` for whole-number ranks (higher is
+    better) that are dense, as ``np.unique``'s inverse gives them: the same float, with the
+    items counted per rank (``np.bincount``) instead of sorted."""
+    pos = np.asarray(positive, dtype=bool)
+    r = np.asarray(ranks, dtype=np.int64)
+    if mask is not None:
+        keep = np.asarray(mask, dtype=bool)
+        pos, r = pos[keep], r[keep]
+    if r.size == 0:
+        return float("nan")
+    below_top = r.max() - r  # 0: the highest rank
+    n_at = np.bincount(below_top)
+    tp_at = np.bincount(below_top, weights=pos)
+    used = n_at > 0
+    tp = np.cumsum(tp_at[used])
+    fp = np.cumsum(n_at[used]) - tp
+    return float(_ap_from_counts(tp[None, :], fp[None, :])[0])
 
 
 def average_precision_resampled(positive: np.ndarray, scores: np.ndarray,

@@ -46,7 +46,7 @@ class TaskScorer(Protocol):
 
 def n_folds(release: Release) -> int:
     """Number of folds: one per document."""
-    return len(release.rows("documents"))
+    return len(release.columns("documents", ("doc_id",))["doc_id"])
 
 
 def add_prf(values: dict[str, Any], names: Sequence[str], counts: np.ndarray) -> None:

@@ -30,7 +30,11 @@ from retold.score.formats import PREDICTION_VALUE, UNKNOWN_ID, Line, Problems, a
 from retold.score.gold import Release
 from retold.score.metrics.bootstrap import resample_counts
 from retold.score.metrics.classification import binary_outcomes, prf, ratio
-from retold.score.metrics.ranking import average_precision, average_precision_grouped
+from retold.score.metrics.ranking import (
+    average_precision,
+    average_precision_grouped,
+    average_precision_of_ranks,
+)
 from retold.score.protocol import new_claims
 from retold.score.scorers.base import (
     Computed,
@@ -44,6 +48,8 @@ from retold.score.tasks import CONTRAST, Task, per_fold, prf_keys
 PAIR_COLUMNS: tuple[str, ...] = ("claim_id_a", "claim_id_b", "duplicate", "fold", "same_doc",
                                   "reuse")
 """The columns of the ``pairs`` config the natural gold reads."""
+CLAIM_COLUMNS: tuple[str, ...] = ("claim_id", "cluster_id", "fold")
+"""The columns of the ``claims`` config it reads (for each pair's new/seen subset)."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +151,10 @@ class PairScorer:
     def load(self, task: Task, release: Release, subset: str) -> PairGold:
         if subset == CONTRAST:
             return PairGold.contrast(release.rows("contrast_pairs"), n_folds(release))
-        return PairGold.natural(release.columns("pairs", PAIR_COLUMNS), release.rows("claims"),
-                                n_folds(release))
+        claims = release.columns("claims", CLAIM_COLUMNS)
+        rows = [dict(zip(CLAIM_COLUMNS, values, strict=True))
+                for values in zip(*(claims[name] for name in CLAIM_COLUMNS), strict=True)]
+        return PairGold.natural(release.columns("pairs", PAIR_COLUMNS), rows, n_folds(release))
 
     def check(self, task: Task, gold: PairGold, lines: Sequence[Line],
               problems: Problems) -> PairPredictions:
@@ -200,7 +208,9 @@ class PairScorer:
         against_ties = bool((~preds.present).any())
 
         def ap(mask: np.ndarray) -> float:
-            return average_precision(positive[mask], score[mask], against_ties=against_ties)
+            if not against_ties:  # the ranks are dense: counted, not sorted (same float)
+                return average_precision_of_ranks(positive, score, mask)
+            return average_precision(positive[mask], score[mask], against_ties=True)
 
         def f1(mask: np.ndarray) -> float:
             return prf(*outcomes[mask].sum(axis=0))[2]
