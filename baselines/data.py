@@ -102,10 +102,10 @@ class Corpus:
         )
 
     def document_tokens(self, doc_id: str) -> list[list[tuple[int, int]]]:
-        """Tokens of each unprotected sentence (boilerplate boundaries are token breaks)."""
-        breaks = {b for span in self.boilerplate[doc_id] for b in span}
+        """Tokens of each unprotected sentence, from the raw text alone (the annotated
+        boilerplate spans are gold: a model of a held-out document never sees them)."""
         sentences = self.sentences[doc_id]
-        breaks.update(b for s in sentences for b in s)
+        breaks = {b for s in sentences for b in s}
         tokens = token_spans(self.texts[doc_id], breaks)
         return [[t for t in tokens if lo <= t[0] and t[1] <= hi] for lo, hi in sentences]
 

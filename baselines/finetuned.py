@@ -154,14 +154,15 @@ def tagged(model: Any, ctx: RunContext, fold: int, texts: Corpus, doc_ids: list[
     return _cached(ctx, fold, key, lambda: tag_documents(model, texts, doc_ids))
 
 
-def claim_spans(text: str, sentences: list[dict[str, list[tuple[int, int]]]],
-                boilerplate: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The claim spans of a tagged document, each without its frame (predicted source and
-    cue spans of its sentence, boilerplate), edge punctuation or a leading connective."""
+def claim_spans(text: str, sentences: list[dict[str, list[tuple[int, int]]]]
+                ) -> list[tuple[int, int]]:
+    """The claim spans of a tagged document, each without its frame (the predicted source and
+    cue spans of its sentence), edge punctuation or a leading connective. Only the raw text
+    and the tagger's output go in: not the document's annotated boilerplate spans."""
     found: set[tuple[int, int]] = set()
     for per_layer in sentences:
-        frame = sorted(boilerplate + [span for layer in per_layer if layer in FRAME_LAYERS
-                                      for span in per_layer[layer]])
+        frame = sorted(span for layer in per_layer if layer in FRAME_LAYERS
+                       for span in per_layer[layer])
         for layer, spans in per_layer.items():
             if "claim" in layer:
                 found.update(t for t in (trim_claim(text, *strip_frame(text, *span, frame))
@@ -182,8 +183,8 @@ _GAP = re.compile(rf"[,;:\s{_QUOTES}]*")
 
 def strip_frame(text: str, start: int, end: int,
                 frame: list[tuple[int, int]]) -> tuple[int, int]:
-    """A predicted claim span without the attribution frame (predicted source and cue spans,
-    and boilerplate) that opens or closes it: "According to the paper, X" and "X, the paper
+    """A predicted claim span without the attribution frame (predicted source and cue spans)
+    that opens or closes it: "According to the paper, X" and "X, the paper
     reported" both give X. Frame spans count only as a run at the span's edge, separated by
     punctuation or spaces; a frame span in the middle of the claim is left alone."""
     inside = [(a, b) for a, b in frame if start <= a and b <= end and (a, b) != (start, end)]
@@ -240,8 +241,7 @@ class FinetunedTagger(_Finetuned, SpanModel, name="finetuned-tagger"):
             return []
         texts = documents[0].texts
         found = tagged(self.tagger, self.ctx, self.fold, texts, [d.doc_id for d in documents])
-        return [[Span(s, e) for s, e in claim_spans(d.text, found[d.doc_id],
-                                                     texts.boilerplate[d.doc_id])]
+        return [[Span(s, e) for s, e in claim_spans(d.text, found[d.doc_id])]
                 for d in documents]
 
 
@@ -305,7 +305,7 @@ class FinetunedChain(_Finetuned, SpanModel, name="finetuned-chain"):
         found = tagged(self.tagger, self.ctx, self.fold, texts, [d.doc_id for d in documents])
         out = []
         for d in documents:
-            spans = claim_spans(d.text, found[d.doc_id], texts.boilerplate[d.doc_id])
+            spans = claim_spans(d.text, found[d.doc_id])
             predicted = self.model.predict([texts.marked_context(d.doc_id, s, e)
                                             for s, e in spans])
             out.append([Span(s, e, attributed=bool(a), denied=st == "denied")

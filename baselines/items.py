@@ -16,7 +16,7 @@ from typing import Any
 
 from baselines.data import Corpus, FoldView
 
-TEXT_FIELDS = ("doc_id", "text", "boilerplate")
+TEXT_FIELDS = ("doc_id", "text")
 """The document fields a model may read (``schema.get_config("documents").model_inputs``)."""
 
 
@@ -57,7 +57,8 @@ class Pair:
 
 @dataclass(frozen=True)
 class Document:
-    """A document to find spans in (``texts`` holds its text and boilerplate spans)."""
+    """A document to find spans in (``texts`` holds its raw text: no boilerplate spans, which
+    are annotations)."""
 
     doc_id: str
     texts: Corpus = field(repr=False, compare=False)

@@ -307,3 +307,23 @@ def test_strip_frame_hand_worked(sentence: str, frame: list[str], expected: str)
     start, end = strip_frame(sentence, 0, len(sentence), spans)
     trimmed = trim_claim(sentence, start, end)
     assert trimmed is not None and sentence[trimmed[0]:trimmed[1]] == expected
+
+
+def test_held_out_tokens_come_from_the_raw_text_not_the_boilerplate_annotation() -> None:
+    """The tagger tokenises a held-out document from its text alone: an annotated boilerplate
+    span glued to the next word ("Reply12 June") is not a token break (hand-worked tokens),
+    and changing the boilerplate annotation changes nothing."""
+    from baselines.finetuned import claim_spans
+
+    text = "Reply12 June. Iran is pulling out."
+    plain = _one_doc(text)
+    annotated = Corpus(release_dir=Path("."), claims=(), pairs=(), tokens=(), documents=(
+        {"doc_id": "x", "text": text, "fold": 0,
+         "boilerplate": [{"start": 0, "end": 5, "kind": "ui"}]},))
+    words = [[text[a:b] for a, b in sentence] for sentence in plain.document_tokens("x")]
+    assert words == [["Reply12", "June", "."], ["Iran", "is", "pulling", "out", "."]]
+    assert annotated.document_tokens("x") == plain.document_tokens("x")
+    # claim spans are cut by the predicted frame only (a cue here), never by boilerplate
+    tagged = [{"claim": [(0, 12)], "cue": []},
+              {"claim": [(14, 33)], "cue": [(14, 18)]}]
+    assert claim_spans(text, tagged) == [(0, 12), (19, 33)]

@@ -454,7 +454,7 @@ text: the document's for ``claims``, the edited passage's for ``contrast``)."""
 CONFIGS: tuple[Config, ...] = (
     Config(
         name="documents",
-        model_inputs=("doc_id", "text", "boilerplate"),
+        model_inputs=("doc_id", "text"),
         description="The documents, byte for byte, with metadata and boilerplate spans.",
         sort_key=("doc_id",),
         primary_key=("doc_id",),
