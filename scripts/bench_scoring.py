@@ -73,13 +73,19 @@ def _run(task: str, gold: Any, text: str) -> None:
     scorer.compute(TASKS[task], gold, preds, 0, 0)
 
 
-def _best(step: Callable[[], None], repeats: int) -> dict[str, float]:
+def _timings(step: Callable[[], None], repeats: int) -> tuple[list[float], list[float]]:
+    """The wall-clock and CPU (this process) seconds of each of ``repeats`` runs of ``step``."""
     wall, cpu = [], []
     for _ in range(repeats):
         w0, c0 = time.perf_counter(), time.process_time()
         step()
         wall.append(time.perf_counter() - w0)
         cpu.append(time.process_time() - c0)
+    return wall, cpu
+
+
+def _best(step: Callable[[], None], repeats: int) -> dict[str, float]:
+    wall, cpu = _timings(step, repeats)
     return {"wall_s": min(wall), "cpu_s": min(cpu)}
 
 
@@ -219,12 +225,7 @@ def _fnc1_files(lines: list[dict[str, Any]], gold: Path, test: Path, seed: int =
 
 
 def _median_of(step: Callable[[], None], repeats: int) -> dict[str, float]:
-    wall, cpu = [], []
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        step()
-        wall.append(time.perf_counter() - w0)
-        cpu.append(time.process_time() - c0)
+    wall, cpu = _timings(step, repeats)
     return {"wall_s": statistics.median(wall), "cpu_s": statistics.median(cpu)}
 
 
