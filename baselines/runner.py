@@ -70,6 +70,15 @@ QUICK_BOOTSTRAP = 200
 N_BOOTSTRAP = 1000
 
 
+def run_groups(baselines: list[Baseline]) -> list[list[Baseline]]:
+    """The baselines in the order the runner takes them: the language-model baselines first,
+    over every fold, then the rest. The language model is loaded once for its group and
+    released before the encoders are trained, so the two never share memory (the run's
+    peak is the larger of the two, not their sum). Within a group, the given order."""
+    groups = [[b for b in baselines if b.llm], [b for b in baselines if not b.llm]]
+    return [g for g in groups if g]
+
+
 def run_all(settings: RunSettings, baselines: list[Baseline],
             is_main: bool = True) -> list[Path]:
     """Run ``baselines`` over every fold and seed; return the results files written."""
@@ -77,20 +86,26 @@ def run_all(settings: RunSettings, baselines: list[Baseline],
     views = fold_views(corpus)
     checksum = release_checksum(settings.release)
     pooled: dict[tuple[str, int], _Pooled] = defaultdict(_Pooled)
-    shared: dict[str, Any] = {}
-    jobs = [(seed, view) for seed in settings.seeds for view in views]
-    bar = tqdm(jobs, desc="seed x fold", unit="fold", disable=not is_main, dynamic_ncols=True)
-    for seed, view in bar:
-        bar.set_postfix(seed=seed, fold=view.fold)
-        ctx = RunContext(seed=seed, quick=settings.quick, model=settings.model,
-                         llm=settings.llm, shared=shared)
-        for baseline in baselines:
-            if not baseline.seeded and seed != settings.seeds[0]:
-                continue
-            start = time.perf_counter()
-            out = baseline.run_fold(view, ctx)
-            pooled[(baseline.name, seed)].add(view.fold, out, time.perf_counter() - start)
-        del ctx  # the fold's trained models
+    for group in run_groups(baselines):
+        shared: dict[str, Any] = {}
+        jobs = [(seed, view) for seed in settings.seeds for view in views]
+        if not any(b.seeded for b in group):
+            jobs = [(seed, view) for seed, view in jobs if seed == settings.seeds[0]]
+        bar = tqdm(jobs, desc="seed x fold" + (" (LLM)" if group[0].llm else ""),
+                   unit="fold", disable=not is_main, dynamic_ncols=True)
+        for seed, view in bar:
+            bar.set_postfix(seed=seed, fold=view.fold)
+            ctx = RunContext(seed=seed, quick=settings.quick, model=settings.model,
+                             llm=settings.llm, shared=shared)
+            for baseline in group:
+                if not baseline.seeded and seed != settings.seeds[0]:
+                    continue
+                start = time.perf_counter()
+                out = baseline.run_fold(view, ctx)
+                pooled[(baseline.name, seed)].add(view.fold, out, time.perf_counter() - start)
+            del ctx  # the fold's trained models
+            gc.collect()
+        del shared  # the group's language model, before the next group starts
         gc.collect()
     if not is_main:
         return []

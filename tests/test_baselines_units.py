@@ -343,3 +343,52 @@ def test_bf16_mixed_precision_is_the_settings_choice() -> None:
     assert training_arguments(on, 0, 3).bf16 is (not gpu_without)
     assert training_arguments(off, 0, 3).bf16 is False
     assert all(s.bf16 for s in FULL.values()) and not any(s.bf16 for s in QUICK.values())
+
+
+def test_the_language_model_is_released_before_the_encoders_train() -> None:
+    """The runner takes the LLM baselines first, over every fold, and drops what they
+    loaded before the other baselines run (the run's peak memory is then the larger of the
+    two, not their sum). Spies stand in for the models; the oracle is a weak reference to
+    the object the LLM spy loaded."""
+    import gc
+    import weakref
+
+    from baselines.base import FoldOutput
+    from baselines.runner import RunSettings, run_all, run_groups
+
+    class Loaded:
+        pass
+
+    seen: list[tuple[str, int, int]] = []
+    alive: list[bool] = []
+
+    class SpyLLM:
+        name, llm, seeded = "spy-llm", True, False
+
+        def run_fold(self, view, ctx):
+            if "llm" not in ctx.shared:
+                ctx.shared["llm"] = Loaded()
+                self.ref = weakref.ref(ctx.shared["llm"])
+            seen.append((self.name, ctx.seed, view.fold))
+            return FoldOutput()
+
+    spy_llm = SpyLLM()
+
+    class SpyEncoder:
+        name, llm, seeded = "spy-encoder", False, True
+
+        def run_fold(self, view, ctx):
+            gc.collect()
+            alive.append(spy_llm.ref() is not None or "llm" in ctx.shared)
+            seen.append((self.name, ctx.seed, view.fold))
+            return FoldOutput()
+
+    encoder = SpyEncoder()
+    assert run_groups([encoder, spy_llm]) == [[spy_llm], [encoder]]  # type: ignore[list-item]
+    settings = RunSettings(release=ROOT / "release", results_dir=Path("unused"),
+                           predictions_dir=Path("unused"), seeds=(0, 1), quick=True,
+                           model="unused", llm="spy")
+    assert run_all(settings, [encoder, spy_llm], is_main=False) == []  # type: ignore[list-item]
+    assert seen[:5] == [("spy-llm", 0, f) for f in range(5)]  # once, seed 0, every fold
+    assert seen[5:] == [("spy-encoder", s, f) for s in (0, 1) for f in range(5)]
+    assert alive == [False] * 10
