@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import normalize
 
 from baselines.families import ClassifierModel, Label, PairModel
 from baselines.items import Mention, Pair, TrainView
@@ -20,6 +21,20 @@ WORD_TFIDF = {"ngram_range": (1, 2), "min_df": 1, "sublinear_tf": True, "lowerca
 CHAR_TFIDF = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True,
               "lowercase": True}
 LOGREG = {"C": 10.0, "max_iter": 2000, "class_weight": "balanced"}
+
+
+def paired_cosine(a: Any, b: Any) -> np.ndarray:
+    """The cosine of row i of ``a`` with row i of ``b``, for every i (sparse or dense rows);
+    0 where either row is all zeros, as in ``cosine_similarity``.
+
+    Memory grows with the number of pairs, not with its square as it would with
+    ``cosine_similarity(a, b).diagonal()`` (0.64 GB for one fold's 9,045 pairs).
+    scikit-learn's ``paired_cosine_distances`` is not used: it gives 0.5 for a zero row."""
+    if a.shape[0] == 0:
+        return np.zeros(0)
+    products = normalize(a).multiply(normalize(b)) if hasattr(a, "multiply") else \
+        normalize(a) * normalize(b)
+    return np.asarray(products.sum(axis=1), dtype=float).ravel()
 
 
 def _plain(settings: dict[str, Any]) -> dict[str, Any]:
@@ -101,4 +116,4 @@ class CharTfidf(PairModel, name="char-tfidf", kind="scikit-learn"):
     def score(self, pairs: Sequence[Pair]) -> np.ndarray:
         a = self.vectorizer.transform([p.text_a for p in pairs])
         b = self.vectorizer.transform([p.text_b for p in pairs])
-        return np.asarray(cosine_similarity(a, b)).diagonal()
+        return paired_cosine(a, b)

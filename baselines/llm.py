@@ -259,9 +259,8 @@ class _LLM(JointModel):
 
     def predict_all(self, test: FoldItems) -> Joint:
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.metrics.pairwise import cosine_similarity
 
-        from baselines.classic import CHAR_TFIDF
+        from baselines.classic import CHAR_TFIDF, paired_cosine
 
         ctx, train_view = self.ctx, self.train
         key = f"llm:{ctx.llm}"
@@ -319,7 +318,7 @@ class _LLM(JointModel):
                 return np.zeros(0)
             a = vectorizer.transform([x for x, _ in pairs])
             b = vectorizer.transform([y for _, y in pairs])
-            return np.asarray(cosine_similarity(a, b).diagonal())
+            return paired_cosine(a, b)
 
         train_texts = [(text[p["claim_id_a"]], text[p["claim_id_b"]]) for p in train_view.pairs]
         train_cos = cosines(train_texts)

@@ -4,6 +4,9 @@ predictions in the official format, scored with ``retold.score``, one results fi
 
 from __future__ import annotations
 
+import copy
+import ctypes
+import ctypes.util
 import gc
 import json
 import logging
@@ -61,6 +64,28 @@ class _Pooled:
         self.folds.append(fold)
 
 
+def release_memory() -> bool:
+    """Collect garbage, then hand the C heap's free pages back to the system
+    (``malloc_trim``), where the C library is glibc; return whether it trimmed.
+
+    After a fold's models are dropped, glibc keeps their freed pages, and the next fold's
+    tensors do not fit in the gaps: in a one-seed run the resident set grew by about 50 MB
+    per fold, and the official run peaked at 4.44 GB. Where there is no glibc (macOS,
+    Windows, musl) this only collects garbage."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        trim = getattr(libc, "malloc_trim", None)
+    except OSError:
+        trim = None
+    if trim is None:
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
+    return True
+
+
 def run_name(baseline: Baseline, seed: int) -> str:
     return f"seed{seed}" if baseline.seeded else "deterministic"
 
@@ -102,12 +127,16 @@ def run_all(settings: RunSettings, baselines: list[Baseline],
                 if not baseline.seeded and seed != settings.seeds[0]:
                     continue
                 start = time.perf_counter()
-                out = baseline.run_fold(view, ctx)
+                # a fresh copy per fold: what fit() stores (models, training view) goes with
+                # it, instead of living on until the next fold's fit() replaces it
+                fold_model = copy.copy(baseline)
+                out = fold_model.run_fold(view, ctx)
+                del fold_model
                 pooled[(baseline.name, seed)].add(view.fold, out, time.perf_counter() - start)
-            del ctx  # the fold's trained models
-            gc.collect()
+            del ctx  # the fold's cache of trained models
+            release_memory()
         del shared  # the group's language model, before the next group starts
-        gc.collect()
+        release_memory()
     if not is_main:
         return []
     written = []

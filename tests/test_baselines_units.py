@@ -361,6 +361,7 @@ def test_the_language_model_is_released_before_the_encoders_train() -> None:
 
     seen: list[tuple[str, int, int]] = []
     alive: list[bool] = []
+    refs: list[weakref.ref] = []
 
     class SpyLLM:
         name, llm, seeded = "spy-llm", True, False
@@ -368,7 +369,7 @@ def test_the_language_model_is_released_before_the_encoders_train() -> None:
         def run_fold(self, view, ctx):
             if "llm" not in ctx.shared:
                 ctx.shared["llm"] = Loaded()
-                self.ref = weakref.ref(ctx.shared["llm"])
+                refs.append(weakref.ref(ctx.shared["llm"]))
             seen.append((self.name, ctx.seed, view.fold))
             return FoldOutput()
 
@@ -379,7 +380,7 @@ def test_the_language_model_is_released_before_the_encoders_train() -> None:
 
         def run_fold(self, view, ctx):
             gc.collect()
-            alive.append(spy_llm.ref() is not None or "llm" in ctx.shared)
+            alive.append(refs[0]() is not None or "llm" in ctx.shared)
             seen.append((self.name, ctx.seed, view.fold))
             return FoldOutput()
 
@@ -392,3 +393,64 @@ def test_the_language_model_is_released_before_the_encoders_train() -> None:
     assert seen[:5] == [("spy-llm", 0, f) for f in range(5)]  # once, seed 0, every fold
     assert seen[5:] == [("spy-encoder", s, f) for s in (0, 1) for f in range(5)]
     assert alive == [False] * 10
+
+
+def test_nothing_a_fold_trains_outlives_the_fold() -> None:
+    """What a model's fit() keeps on itself (here a stand-in for a trained network) is gone
+    when the next fold starts: the runner runs a copy per fold. The oracle is a weak
+    reference to every object the spy kept."""
+    import gc
+    import platform
+    import weakref
+
+    from baselines.base import FoldOutput
+    from baselines.runner import RunSettings, release_memory, run_all
+
+    class Trained:
+        pass
+
+    kept: list[weakref.ref] = []
+    alive_at_start: list[int] = []
+
+    class Spy:
+        name, llm, seeded = "spy", False, True
+
+        def run_fold(self, view, ctx):
+            gc.collect()
+            alive_at_start.append(sum(ref() is not None for ref in kept))
+            self.trained = Trained()
+            ctx.cache["trained"] = self.trained
+            kept.append(weakref.ref(self.trained))
+            return FoldOutput()
+
+    spy = Spy()
+    settings = RunSettings(release=ROOT / "release", results_dir=Path("unused"),
+                           predictions_dir=Path("unused"), seeds=(0, 1), quick=True,
+                           model="unused")
+    assert run_all(settings, [spy], is_main=False) == []  # type: ignore[list-item]
+    assert len(kept) == 10
+    assert alive_at_start == [0] * 10
+    assert not hasattr(spy, "trained")
+    # malloc_trim exists exactly where the C library is glibc
+    assert release_memory() == (platform.libc_ver()[0] == "glibc")
+
+
+def test_paired_cosine_hand_worked_and_against_the_full_matrix() -> None:
+    from scipy import sparse
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from baselines.classic import paired_cosine
+
+    a = sparse.csr_matrix([[1.0, 0.0], [3.0, 4.0], [0.0, 0.0], [2.0, 0.0]])
+    b = sparse.csr_matrix([[1.0, 1.0], [4.0, 3.0], [1.0, 0.0], [0.0, 5.0]])
+    # by hand: 1/sqrt(2); (12 + 12) / 25; a zero row has cosine 0; orthogonal rows 0
+    np.testing.assert_allclose(paired_cosine(a, b), [2 ** -0.5, 24 / 25, 0.0, 0.0],
+                               rtol=0, atol=1e-15)
+    rng = np.random.default_rng(0)
+    x = sparse.random(300, 50, density=0.1, format="csr", random_state=rng)
+    y = sparse.random(300, 50, density=0.1, format="csr", random_state=rng)
+    oracle = cosine_similarity(x, y).diagonal()  # the n x n matrix the helper avoids
+    np.testing.assert_allclose(paired_cosine(x, y), oracle, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(paired_cosine(x.toarray(), y.toarray()), oracle,
+                               rtol=0, atol=1e-12)
+    assert paired_cosine(x[:0], y[:0]).shape == (0,)
