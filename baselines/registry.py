@@ -16,7 +16,8 @@ from pathlib import Path
 
 from baselines.base import REGISTRY, Baseline
 
-BUILTIN_MODULES = ("simple", "rule_baselines", "classic", "zeroshot", "finetuned", "llm")
+BUILTIN_MODULES = ("simple", "rule_baselines", "classic", "zeroshot", "finetuned", "slot_models",
+                   "llm")
 """The modules of the built-in models, in run order (a module list, not a model table)."""
 PLUGINS = Path(__file__).with_name("plugins")
 _FILES: list[str] = []

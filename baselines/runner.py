@@ -98,9 +98,8 @@ N_BOOTSTRAP = 1000
 def run_groups(baselines: list[Baseline]) -> list[list[Baseline]]:
     """The baselines in the order the runner takes them: the language-model baselines first,
     over every fold, then the rest. The language model is loaded once for its group and
-    released before the encoders are trained, so the two never hold memory at once (the
-    official run's peak, 4.44 GB, did not move: it lies within one pass). Within a group,
-    the given order."""
+    released before the encoders are trained, so the two never hold memory at once. Within
+    a group, the given order."""
     groups = [[b for b in baselines if b.llm], [b for b in baselines if not b.llm]]
     return [g for g in groups if g]
 

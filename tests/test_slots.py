@@ -1,0 +1,134 @@
+"""The slot-diff parts (``baselines.slots``), each against hand-worked values or the stored
+text: slot extraction, alias mapping, conflicts, rewrites from training claims only, and
+the penalty chosen on training data only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from baselines.data import fold_views, load_corpus
+from baselines.slots import (
+    WEIGHTS,
+    alias_table,
+    choose_weight,
+    conflict_matrix,
+    conflicts,
+    generated_pairs,
+    name_words,
+    read_places,
+    slots,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAINING = [
+    "Iran has begun to evacuate some of its diplomats from Syria",
+    "Officials in Iraq said the commanders left on Friday",
+    "Russia kept two bases in Syria",
+    "officials told us that the Times was wrong",
+    "sources said so",
+]
+SOURCES = [{"source_id": "new-york-times", "name": "The New York Times",
+            "aliases": ["the Times", "NYT", "Sources"]}]
+
+
+def _words(text: str) -> set[str]:
+    """Lower-cased words, without a possessive ending (the test's own tokenizer)."""
+    return {re.sub(r"['’]s$", "", w.lower()).strip(".,’'")
+            for w in re.findall(r"[\w’'.,]+", text)} - {""}
+
+
+@pytest.fixture(scope="module")
+def table():
+    return alias_table(TRAINING, SOURCES)
+
+
+def test_names_are_capitalised_words_never_written_in_lower_case() -> None:
+    # "Officials" is also written "officials"; "Friday" is a time word
+    assert name_words(TRAINING) == {"iran", "syria", "iraq", "russia", "times"}
+
+
+def test_slots_hand_worked(table) -> None:
+    found = slots("Iran has begun to evacuate some of its diplomats from Syria", table)
+    assert found == {"name": {"iran", "syria"}, "number": set(), "quantifier": {"some"},
+                     "time": set(), "negation": set()}
+    # aliases: Tehran is Iran (places table); "a number of" is "some"; "US" is a place,
+    # "us" is not; the Times is the source cited; "two" is 2; Friday a time word
+    found = slots("Tehran told us a number of the US envoys left Syria on Friday, "
+                  "the NYT said, and two did not", table)
+    assert found == {"name": {"iran", "united states", "syria", "source:new-york-times"},
+                     "number": {"2"}, "quantifier": {"some"}, "time": {"friday"},
+                     "negation": {"negated"}}
+
+
+def test_conflicts_count_swaps_not_omissions(table) -> None:
+    def count(x: str, y: str) -> int:
+        return conflicts(slots(x, table), slots(y, table))
+
+    claim = "Iran has begun to evacuate some of its diplomats from Syria"
+    assert count(claim, "Tehran has started pulling a number of its envoys out of Syria") == 0
+    assert count(claim, "Russia has begun to evacuate some of its diplomats from Syria") == 1
+    assert count(claim, "Iran has begun to evacuate all of its diplomats from Syria") == 1
+    assert count(claim, "Iran has not begun to evacuate some of its diplomats from Syria") == 1
+    assert count(claim, "Russia has begun to evacuate all of its diplomats from Syria") == 2
+    assert count(claim, "Iran has begun to evacuate its diplomats") == 0  # left out
+    matrix = conflict_matrix([claim, "Russia has begun to evacuate all of them from Syria"],
+                             table)
+    np.testing.assert_array_equal(matrix, [[0, 2], [2, 0]])
+
+
+def test_the_places_table_maps_every_name_to_its_first_column() -> None:
+    places = read_places()
+    assert places["tehran"] == places["iranian"] == places["iran"] == "iran"
+    assert places["u.s."] == "united states"
+    lines = [line for line in (ROOT / "baselines" / "tables" / "places.tsv").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    assert len({line.split("\t")[0] for line in lines}) == len(lines)  # one row per country
+
+
+def test_a_one_word_source_alias_that_is_a_common_word_is_left_out(table) -> None:
+    assert "sources" not in table.aliases  # "Sources" is an alias, but not a name
+    assert table.aliases["nyt"] == "source:new-york-times"
+
+
+def test_rewrites_use_training_vocabulary_only() -> None:
+    """Every word a rewrite adds to a training claim comes from the training claims or the
+    tables (places, sources cited in training, "not"); none from the held-out document."""
+    corpus = load_corpus(ROOT / "release")
+    for view in fold_views(corpus):
+        texts = [c["text"] for c in view.train_claims]
+        table = alias_table(texts, [])
+        allowed = {w for t in texts for w in _words(t)}
+        allowed |= {w for phrase in table.aliases for w in _words(phrase)} | {"not"}
+        held_out_only = {w for c in view.test_claims for w in _words(c["text"])} - allowed
+        assert held_out_only  # the check can fail: the held-out claims have other words
+        made = generated_pairs(texts, table, seed=view.fold)
+        assert {a for a, _, _ in made} <= set(texts)
+        assert any(d for *_, d in made) and not all(d for *_, d in made)
+        for original, edited, _ in made:
+            added = _words(edited) - _words(original)
+            assert added <= allowed, (original, edited)
+            assert not added & held_out_only
+        assert made == generated_pairs(texts, table, seed=view.fold)  # seeded
+
+
+def test_choose_weight_hand_worked() -> None:
+    # training pairs: the duplicate has base .8 and no conflict, the two others .9 with
+    # one conflict and .1 with none; generated: a swap at .95 (1 conflict), a rewrite at
+    # .7 (0). Weight 0: training AP 1/2 (the duplicate ranks second), generated AP 1/2.
+    # Weight 0.1: .8 ties .8, AP 1/2; generated .85 above .7, AP 1/2.
+    # Weight 0.15 and 0.2: training AP 1; generated .80 and .75 above .7, AP 1/2: mean .75.
+    # Weight 0.3: generated .65 below .7, AP 1: mean 1, the smallest weight that gets it.
+    base = np.array([0.8, 0.9, 0.1])
+    conflict = np.array([0.0, 1.0, 0.0])
+    labels = np.array([True, False, False])
+    weight, objective = choose_weight(base, conflict, labels, np.array([0.95, 0.7]),
+                                      np.array([1.0, 0.0]), np.array([False, True]))
+    assert weight == 0.3
+    assert objective["0.0"] == pytest.approx(0.5)
+    assert objective["0.15"] == pytest.approx(0.75)
+    assert objective["0.3"] == objective["1.0"] == pytest.approx(1.0)
+    assert set(objective) == {str(w) for w in WEIGHTS}
