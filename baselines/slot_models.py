@@ -62,6 +62,13 @@ class _SlotPenalty(PairModel):
                                  "training claims",
                 "places_table_sha256": hashlib.sha256(PLACES.read_bytes()).hexdigest()}
 
+    def config(self, ctx: RunContext) -> dict[str, Any]:
+        return {**super().config(ctx), **self.slot_config()}
+
+    def fit(self, train: TrainView) -> None:
+        super().fit(train)  # the base model (the next class in the method order)
+        self.fit_penalty(train)
+
     def fit_penalty(self, train: TrainView) -> None:
         claims = train.claims
         texts = [c["text"] for c in claims]
@@ -103,13 +110,6 @@ class SlotDiff(_SlotPenalty, CharTfidf, name="slot-diff", kind="rules", opt_in=T
                    "aliases, numbers, quantifiers, time words, negation); penalty chosen on "
                    "training pairs and rewrites of training claims")
 
-    def config(self, ctx: RunContext) -> dict[str, Any]:
-        return {**super().config(ctx), **self.slot_config()}
-
-    def fit(self, train: TrainView) -> None:
-        CharTfidf.fit(self, train)
-        self.fit_penalty(train)
-
     def base_matrix(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(cosine_similarity(self.vectorizer.transform(list(texts))))
 
@@ -122,13 +122,6 @@ class BiEncoderSlots(_SlotPenalty, FinetunedBiEncoder, name="finetuned-biencoder
     description = ("the fine-tuned bi-encoder's cosine (the same fold's model) minus a "
                    "penalty per slot conflict, chosen on training pairs and rewrites of "
                    "training claims")
-
-    def config(self, ctx: RunContext) -> dict[str, Any]:
-        return {**super().config(ctx), **self.slot_config()}
-
-    def fit(self, train: TrainView) -> None:
-        FinetunedBiEncoder.fit(self, train)
-        self.fit_penalty(train)
 
     def base_matrix(self, texts: Sequence[str]) -> np.ndarray:
         return self.model.similarity_matrix(list(texts))
