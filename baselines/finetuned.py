@@ -348,10 +348,7 @@ class FinetunedBiEncoder(_Finetuned, PairModel, name="finetuned-biencoder"):
         return self.model.similarity_matrix([c.text for c in claims])
 
     def score(self, pairs: Sequence[Pair]) -> np.ndarray:
-        n = len(pairs)
-        both = self.model.similarity_matrix([p.text_a for p in pairs]
-                                            + [p.text_b for p in pairs])
-        return np.array([both[i, n + i] for i in range(n)])
+        return self.model.pair_scores([(p.text_a, p.text_b) for p in pairs])
 
 
 class FinetunedCrossEncoder(_Finetuned, JointModel, name="finetuned-crossencoder",

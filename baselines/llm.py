@@ -54,14 +54,14 @@ MIN_PREFIX_TOKENS = 16
 """A shared prompt prefix shorter than this is not cached (``CausalLM.score``)."""
 BATCH_SIZE = 8
 """Prompts run together after the shared prefix."""
-PAIR_SHARE = 0.025
+PAIR_SHARE = 0.0125
 QUICK_PAIR_SHARE = 0.005
 COMPUTE_DTYPE = "bfloat16"
 """The LLM's weights and activations are bfloat16 on every device: SmolLM2 was trained in
 it, and on a CPU with bfloat16 units it runs about 1.6 times faster than float32 (measured:
 one batch of 8 x 50 tokens after a 300-token prefix; the answer logits move by at most 0.64
 of about 30). ``float32`` is what the exactness tests use."""
-CALIBRATION_ITEMS = 32
+CALIBRATION_ITEMS = 16
 QUICK_CALIBRATION_ITEMS = 4
 """Training claims (and training pairs) per fold scored by the LLM to set its yes/no cuts."""
 

@@ -1,11 +1,13 @@
-"""Pair models that subtract a penalty per slot conflict from a similarity
-(``baselines.slots``): the slot-diff rule on character TF-IDF, and the fine-tuned bi-encoder
-with the same penalty.
+"""Pair models that combine a similarity with the slot conflicts of ``baselines.slots``.
 
-Each fold's penalty is chosen on that fold's training pairs and on rewrites generated from
-its training claims (``slots.choose_weight``); the alias table holds the places table and
-the sources its training claims cite. Both are opt-in (``--baselines``): development runs
-only, not yet in the official run (``docs/slots.md``).
+Two combinations: a fixed penalty per conflict (the slot-diff rule on character TF-IDF, and
+the fine-tuned bi-encoder with the same penalty), and a logistic regression over the
+bi-encoder's cosine and one column per slot type (the slot ranker). Each fold's penalty or
+regression is fitted on that fold's training pairs and on rewrites generated from its
+training claims (``slots.generated_pairs``); the alias table holds the places table and the
+sources its training claims cite. No held-out row is read (``docs/slots.md``). The
+bi-encoder models share the fold's trained bi-encoder and its embeddings
+(``TrainedBiEncoder.embeddings``), so each costs little more than its slot reading.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics.pairwise import cosine_similarity
 
 from baselines.base import RunContext
 from baselines.classic import CharTfidf
@@ -24,15 +25,16 @@ from baselines.finetuned import FinetunedBiEncoder
 from baselines.items import Mention, Pair, TrainView
 from baselines.slots import (
     PLACES,
+    RANKER_C,
     SLOT_TYPES,
     WEIGHTS,
     AliasTable,
     alias_table,
     choose_weight,
-    conflict_matrix,
-    conflicts,
+    conflict_tensor,
+    fit_ranker,
     generated_pairs,
-    slots,
+    pair_conflicts,
 )
 from retold.io.release import read_config
 
@@ -44,87 +46,129 @@ def training_sources(train: TrainView) -> list[dict[str, Any]]:
             if s["source_id"] in cited]
 
 
-class _SlotPenalty(PairModel):
-    """A pair model's similarity minus ``weight`` per slot conflict."""
+class _SlotAware(PairModel):
+    """The base pair model (the next class in the method order) with the slot conflicts of
+    each pair combined into its score by :meth:`combine`, fitted by :meth:`fit_combination`."""
 
     table: AliasTable
-    weight: float
-
-    def base_matrix(self, texts: Sequence[str]) -> np.ndarray:
-        raise NotImplementedError
-
-    def base_scores(self, pairs: Sequence[Pair]) -> np.ndarray:
-        raise NotImplementedError
 
     def slot_config(self) -> dict[str, Any]:
-        return {"slot_types": list(SLOT_TYPES), "weights_tried": list(WEIGHTS),
-                "weight_choice": "mean AP of training pairs and pairs generated from "
-                                 "training claims",
+        return {"slot_types": list(SLOT_TYPES),
                 "places_table_sha256": hashlib.sha256(PLACES.read_bytes()).hexdigest()}
 
     def config(self, ctx: RunContext) -> dict[str, Any]:
         return {**super().config(ctx), **self.slot_config()}
 
     def fit(self, train: TrainView) -> None:
-        super().fit(train)  # the base model (the next class in the method order)
-        self.fit_penalty(train)
-
-    def fit_penalty(self, train: TrainView) -> None:
-        claims = train.claims
-        texts = [c["text"] for c in claims]
-        self.table = alias_table(texts, training_sources(train))
-        index = {c["claim_id"]: i for i, c in enumerate(claims)}
-        a = np.array([index[p["claim_id_a"]] for p in train.pairs], dtype=int)
-        b = np.array([index[p["claim_id_b"]] for p in train.pairs], dtype=int)
+        super().fit(train)
+        texts = [c["text"] for c in train.claims]
+        key = f"slot-table:fold{train.fold}"  # one per fold, shared by the slot models
+        if key not in self.ctx.cache:
+            self.ctx.cache[key] = alias_table(texts, training_sources(train))
+        self.table = self.ctx.cache[key]
+        claims = train.corpus.claim_by_id
+        natural = [Pair(p["claim_id_a"], p["claim_id_b"], claims[p["claim_id_a"]]["text"],
+                        claims[p["claim_id_b"]]["text"]) for p in train.pairs]
         labels = np.array([bool(p["duplicate"]) for p in train.pairs])
-        base = self.base_matrix(texts)[a, b]
-        conflict = conflict_matrix(texts, self.table)[a, b]
         generated = generated_pairs(texts, self.table, seed=train.fold)
         made = [Pair("", "", x, y) for x, y, _ in generated]
-        made_base = self.base_scores(made) if made else np.zeros(0)
-        made_conflict = np.array([conflicts(slots(x, self.table), slots(y, self.table))
-                                  for x, y, _ in generated], dtype=float)
         made_labels = np.array([d for *_, d in generated], dtype=bool)
-        self.weight, objective = choose_weight(base, conflict, labels, made_base,
-                                               made_conflict, made_labels)
+        summary = self.fit_combination(
+            super().score(natural), self.conflicts(natural), labels,
+            super().score(made) if made else np.zeros(0), self.conflicts(made), made_labels)
         self.notes.append(
-            f"fold {train.fold}: penalty {self.weight} per slot conflict, from "
-            f"{len(labels)} training pairs and {len(generated)} generated pairs "
-            f"({int(made_labels.sum())} meaning-preserving); objective by weight "
-            + ", ".join(f"{w}: {v:.3f}" for w, v in objective.items()))
+            f"fold {train.fold}: {summary}; from {len(labels)} training pairs and "
+            f"{len(generated)} generated pairs ({int(made_labels.sum())} meaning-preserving)")
+
+    def conflicts(self, pairs: Sequence[Pair]) -> np.ndarray:
+        return pair_conflicts([(p.text_a, p.text_b) for p in pairs], self.table)
+
+    def fit_combination(self, base: np.ndarray, conflict: np.ndarray, labels: np.ndarray,
+                        made_base: np.ndarray, made_conflict: np.ndarray,
+                        made_labels: np.ndarray) -> str:
+        """Fit the combination on training data; return a line for the results' notes."""
+        raise NotImplementedError
+
+    def combine(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
+        """The score of pairs with base scores ``base`` (n) and slot conflicts ``conflict``
+        (n by slot types)."""
+        raise NotImplementedError
 
     def similarity(self, claims: Sequence[Mention]) -> np.ndarray:
-        texts = [c.text for c in claims]
-        matrix = self.base_matrix(texts) - self.weight * conflict_matrix(texts, self.table)
+        base = np.asarray(super().similarity(claims), dtype=float)
+        tensor = conflict_tensor([c.text for c in claims], self.table)
+        matrix = self.combine(base.ravel(), tensor.reshape(-1, len(SLOT_TYPES)))
+        matrix = matrix.reshape(base.shape)
         np.fill_diagonal(matrix, 1.0)
         return matrix
 
     def score(self, pairs: Sequence[Pair]) -> np.ndarray:
-        penalty = np.array([conflicts(slots(p.text_a, self.table), slots(p.text_b, self.table))
-                            for p in pairs], dtype=float)
-        return np.asarray(self.base_scores(pairs), dtype=float) - self.weight * penalty
+        return self.combine(np.asarray(super().score(pairs), dtype=float),
+                            self.conflicts(pairs))
 
 
-class SlotDiff(_SlotPenalty, CharTfidf, name="slot-diff", kind="rules", opt_in=True):
+class _SlotPenalty(_SlotAware):
+    """The base score minus ``weight`` per slot conflict (``slots.choose_weight``)."""
+
+    weight: float
+
+    def slot_config(self) -> dict[str, Any]:
+        return {**super().slot_config(), "weights_tried": list(WEIGHTS),
+                "weight_choice": "mean AP of training pairs and pairs generated from "
+                                 "training claims"}
+
+    def fit_combination(self, base: np.ndarray, conflict: np.ndarray, labels: np.ndarray,
+                        made_base: np.ndarray, made_conflict: np.ndarray,
+                        made_labels: np.ndarray) -> str:
+        self.weight, objective = choose_weight(base, conflict.sum(1), labels, made_base,
+                                               made_conflict.sum(1), made_labels)
+        return (f"penalty {self.weight} per slot conflict; objective by weight "
+                + ", ".join(f"{w}: {v:.3f}" for w, v in objective.items()))
+
+    def combine(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
+        return base - self.weight * conflict.sum(1)
+
+
+class _SlotRanker(_SlotAware):
+    """P(duplicate) from a logistic regression over the base score and one 0/1 column per
+    slot type (``slots.fit_ranker``): each slot type gets a weight of its own."""
+
+    ranker: Any
+
+    def slot_config(self) -> dict[str, Any]:
+        return {**super().slot_config(), "combination": "logistic regression on the base "
+                "score and one conflict column per slot type; training pairs and generated "
+                "pairs weigh half each", "C": RANKER_C}
+
+    def fit_combination(self, base: np.ndarray, conflict: np.ndarray, labels: np.ndarray,
+                        made_base: np.ndarray, made_conflict: np.ndarray,
+                        made_labels: np.ndarray) -> str:
+        self.ranker = fit_ranker(base, conflict, labels, made_base, made_conflict,
+                                 made_labels)
+        names = ("base", *SLOT_TYPES)
+        return "ranker weights " + ", ".join(
+            f"{n} {w:+.2f}" for n, w in zip(names, self.ranker.coef_[0], strict=True))
+
+    def combine(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
+        if not len(base):
+            return np.zeros(0)
+        return self.ranker.predict_proba(np.column_stack([base, conflict]))[:, 1]
+
+
+class SlotDiff(_SlotPenalty, CharTfidf, name="slot-diff", kind="rules"):
     description = ("character TF-IDF cosine minus a penalty per slot conflict (names after "
                    "aliases, numbers, quantifiers, time words, negation); penalty chosen on "
                    "training pairs and rewrites of training claims")
 
-    def base_matrix(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(cosine_similarity(self.vectorizer.transform(list(texts))))
 
-    def base_scores(self, pairs: Sequence[Pair]) -> np.ndarray:
-        return CharTfidf.score(self, pairs)
-
-
-class BiEncoderSlots(_SlotPenalty, FinetunedBiEncoder, name="finetuned-biencoder+slots",
-                     opt_in=True):
+class BiEncoderSlots(_SlotPenalty, FinetunedBiEncoder, name="finetuned-biencoder+slots"):
     description = ("the fine-tuned bi-encoder's cosine (the same fold's model) minus a "
                    "penalty per slot conflict, chosen on training pairs and rewrites of "
                    "training claims")
 
-    def base_matrix(self, texts: Sequence[str]) -> np.ndarray:
-        return self.model.similarity_matrix(list(texts))
 
-    def base_scores(self, pairs: Sequence[Pair]) -> np.ndarray:
-        return FinetunedBiEncoder.score(self, pairs)
+class BiEncoderSlotRanker(_SlotRanker, FinetunedBiEncoder,
+                          name="finetuned-biencoder+slot-ranker"):
+    description = ("a logistic regression over the fine-tuned bi-encoder's cosine (the same "
+                   "fold's model) and one conflict column per slot type, trained on training "
+                   "pairs and rewrites of training claims")

@@ -23,6 +23,7 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -115,15 +116,27 @@ class AliasTable:
     aliases: dict[str, str]
     names: frozenset[str]
 
+    @cached_property
+    def _patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        """Each alias with its pattern (any case, a possessive ending allowed), longest
+        alias first; compiled once per table."""
+        return [(phrase, re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?:['’]s)?(?!\w)",
+                                    flags=re.IGNORECASE))
+                for phrase in sorted(self.aliases, key=len, reverse=True)]
+
+    @cached_property
+    def read(self) -> dict[str, dict[str, frozenset[str]]]:
+        """The slots of every text read with this table so far (``slots``), by text."""
+        return {}
+
     def canonical_names(self, text: str) -> tuple[set[str], str]:
         """The canonical values of the aliases and names ``text`` mentions (an alias
         counts where it has a capital letter: "US", not "us"), and the text with those
         mentions blanked."""
         found: set[str] = set()
         taken = [False] * len(text)
-        for phrase in sorted(self.aliases, key=len, reverse=True):
-            pattern = r"(?<!\w)" + re.escape(phrase) + r"(?:['’]s)?(?!\w)"
-            for m in re.finditer(pattern, text, flags=re.IGNORECASE):
+        for phrase, pattern in self._patterns:
+            for m in pattern.finditer(text):
                 start, end = m.span()
                 if not any(ch.isupper() for ch in text[start:end]) or any(taken[start:end]):
                     continue  # a common word ("us"), or inside a longer alias already found
@@ -163,7 +176,15 @@ _TIME = re.compile(r"\b(" + "|".join(TIME_WORDS) + r")s?\b")
 
 
 def slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
-    """The canonical values of each slot type that ``text`` states."""
+    """The canonical values of each slot type that ``text`` states (read once per text and
+    table: the table keeps what it has read)."""
+    found = table.read.get(text)
+    if found is None:
+        found = table.read[text] = _read_slots(text, table)
+    return found
+
+
+def _read_slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
     names, rest = table.canonical_names(text)
     lower = rest.lower()
     numbers = set()
@@ -181,29 +202,47 @@ def slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
             "negation": frozenset(negation)}
 
 
-def conflicts(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> int:
-    """How many slot types the two claims disagree on: negation when one is negated and the
-    other not; any other type when each claim states a value the other does not (a swap;
-    a value one retelling leaves out is not a conflict)."""
-    count = 0
+def conflict_types(a: dict[str, frozenset[str]],
+                   b: dict[str, frozenset[str]]) -> tuple[int, ...]:
+    """For each slot type (in :data:`SLOT_TYPES` order), 1 where the two claims disagree on
+    it: negation when one is negated and the other not; any other type when each claim
+    states a value the other does not (a swap; a value one retelling leaves out is not a
+    conflict)."""
+    found = []
     for kind in SLOT_TYPES:
         x, y = a[kind], b[kind]
-        if kind == "negation":
-            count += x != y
-        else:
-            count += bool(x - y) and bool(y - x)
-    return count
+        found.append(int(x != y) if kind == "negation" else int(bool(x - y) and bool(y - x)))
+    return tuple(found)
+
+
+def conflicts(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> int:
+    """How many slot types the two claims disagree on (:func:`conflict_types`)."""
+    return sum(conflict_types(a, b))
+
+
+def pair_conflicts(pairs: Sequence[tuple[str, str]], table: AliasTable) -> np.ndarray:
+    """The :func:`conflict_types` of each pair of texts: a pairs-by-slot-types array."""
+    found: dict[str, dict[str, frozenset[str]]] = {}
+    for text in {t for pair in pairs for t in pair}:
+        found[text] = slots(text, table)
+    rows = [conflict_types(found[a], found[b]) for a, b in pairs]
+    return np.array(rows, dtype=float).reshape(len(pairs), len(SLOT_TYPES))
+
+
+def conflict_tensor(texts: Sequence[str], table: AliasTable) -> np.ndarray:
+    """The text-by-text-by-slot-type array of :func:`conflict_types` (0 on the diagonal)."""
+    found = [slots(t, table) for t in texts]
+    n = len(found)
+    tensor = np.zeros((n, n, len(SLOT_TYPES)))
+    for i in range(n):
+        for j in range(i + 1, n):
+            tensor[i, j] = tensor[j, i] = conflict_types(found[i], found[j])
+    return tensor
 
 
 def conflict_matrix(texts: Sequence[str], table: AliasTable) -> np.ndarray:
     """The text-by-text matrix of :func:`conflicts` (0 on the diagonal)."""
-    found = [slots(t, table) for t in texts]
-    n = len(found)
-    matrix = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            matrix[i, j] = matrix[j, i] = conflicts(found[i], found[j])
-    return matrix
+    return conflict_tensor(texts, table).sum(axis=-1)
 
 
 def generated_pairs(texts: Sequence[str], table: AliasTable,
@@ -301,3 +340,26 @@ def choose_weight(base: np.ndarray, conflict: np.ndarray, duplicate: np.ndarray,
                                   generated_duplicate)) / 2
     best = max(WEIGHTS, key=lambda w: (objective[str(w)], -w))
     return best, objective
+
+
+RANKER_C = 1.0
+"""The inverse regularisation strength of :func:`fit_ranker` (scikit-learn's default)."""
+
+
+def fit_ranker(base: np.ndarray, conflict: np.ndarray, duplicate: np.ndarray,
+               generated_base: np.ndarray, generated_conflict: np.ndarray,
+               generated_duplicate: np.ndarray) -> object:
+    """A logistic regression from (base score, one 0/1 column per slot type) to "duplicate",
+    trained on the training pairs and the pairs generated from the training claims, each set
+    weighing half (as :func:`choose_weight`'s mean of two average precisions does). Returns
+    the fitted scikit-learn estimator: its ``coef_`` is the base score's weight, then one
+    weight per slot type (:data:`SLOT_TYPES` order)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.vstack([np.column_stack([base, conflict]),
+                   np.column_stack([generated_base, generated_conflict])])
+    y = np.concatenate([duplicate, generated_duplicate]).astype(int)
+    n, m = len(duplicate), len(generated_duplicate)
+    weight = np.concatenate([np.full(n, (n + m) / (2 * n)) if n else np.zeros(0),
+                             np.full(m, (n + m) / (2 * m)) if m else np.zeros(0)])
+    return LogisticRegression(C=RANKER_C, max_iter=1000).fit(x, y, sample_weight=weight)

@@ -454,3 +454,39 @@ def test_paired_cosine_hand_worked_and_against_the_full_matrix() -> None:
     np.testing.assert_allclose(paired_cosine(x.toarray(), y.toarray()), oracle,
                                rtol=0, atol=1e-12)
     assert paired_cosine(x[:0], y[:0]).shape == (0,)
+
+
+def test_the_biencoder_embeds_each_text_once_and_scores_as_the_encoder_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``TrainedBiEncoder`` keeps every text's embedding: a text seen before is not embedded
+    again, and every score equals the cosine of the encoder's own embeddings of the texts
+    (``encoder.embed``, called here on each text alone)."""
+    pytest.importorskip("transformers")
+    from transformers import AutoModel, AutoTokenizer
+
+    import baselines.finetune.biencoder as biencoder
+    from baselines.encoder import embed
+    from baselines.tiny import build_tiny_encoder
+
+    texts = ["Iran denied the report", "the Times said Iran left Syria", "officials left"]
+    folder = build_tiny_encoder(tmp_path / "model", texts)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = biencoder.TrainedBiEncoder(biencoder.BiEncoder(AutoModel.from_pretrained(folder)),
+                                       tokenizer, 32, [])
+    alone = {t: embed([t], tokenizer, model.model.encoder, max_length=32)[0] for t in texts}
+    embedded: list[str] = []
+
+    def counting(batch, *args, **kwargs):
+        embedded.extend(batch)
+        return embed(batch, *args, **kwargs)
+
+    monkeypatch.setattr(biencoder, "embed", counting)
+    matrix = model.similarity_matrix([texts[0], texts[1], texts[0]])
+    assert embedded == texts[:2]  # the repeated text once
+    a, b = alone[texts[0]], alone[texts[1]]
+    np.testing.assert_allclose(matrix, [[1, a @ b, 1], [a @ b, 1, a @ b], [1, a @ b, 1]],
+                               atol=1e-5)
+    scores = model.pair_scores([(texts[1], texts[2]), (texts[0], texts[0])])
+    assert embedded == texts  # only the new text
+    np.testing.assert_allclose(scores, [alone[texts[1]] @ alone[texts[2]], 1.0], atol=1e-5)
+    assert model.pair_scores([]).shape == (0,)

@@ -16,9 +16,13 @@ from baselines.slots import (
     alias_table,
     choose_weight,
     conflict_matrix,
+    conflict_tensor,
+    conflict_types,
     conflicts,
+    fit_ranker,
     generated_pairs,
     name_words,
+    pair_conflicts,
     read_places,
     slots,
 )
@@ -80,6 +84,21 @@ def test_conflicts_count_swaps_not_omissions(table) -> None:
     np.testing.assert_array_equal(matrix, [[0, 2], [2, 0]])
 
 
+def test_conflicts_by_slot_type_hand_worked(table) -> None:
+    claim = "Iran has begun to evacuate some of its diplomats from Syria"
+    edited = "Russia has not begun to evacuate all of its 2 diplomats from Syria on Friday"
+    # name: {iran, syria} vs {russia, syria}: a swap. number: none vs {2}: left out, not a
+    # conflict. quantifier: some vs all. time: none vs friday: left out. negation: differs.
+    expected = (1, 0, 1, 0, 1)
+    assert conflict_types(slots(claim, table), slots(edited, table)) == expected
+    np.testing.assert_array_equal(pair_conflicts([(claim, edited), (claim, claim)], table),
+                                  [expected, (0, 0, 0, 0, 0)])
+    tensor = conflict_tensor([claim, edited], table)
+    np.testing.assert_array_equal(tensor[0, 1], expected)
+    np.testing.assert_array_equal(tensor[1, 0], expected)
+    np.testing.assert_array_equal(tensor[0, 0], (0, 0, 0, 0, 0))
+
+
 def test_the_places_table_maps_every_name_to_its_first_column() -> None:
     places = read_places()
     assert places["tehran"] == places["iranian"] == places["iran"] == "iran"
@@ -132,3 +151,31 @@ def test_choose_weight_hand_worked() -> None:
     assert objective["0.15"] == pytest.approx(0.75)
     assert objective["0.3"] == objective["1.0"] == pytest.approx(1.0)
     assert set(objective) == {str(w) for w in WEIGHTS}
+
+
+def test_fit_ranker_gives_each_set_half_the_weight() -> None:
+    """The weighted fit equals scikit-learn's unweighted fit on rows repeated in the same
+    proportion (2 training pairs, 4 generated: each training row counts twice as much), with
+    C scaled by the total weight (6 weighted rows against 8 repeated ones)."""
+    from sklearn.linear_model import LogisticRegression
+
+    base = np.array([0.9, 0.2])
+    conflict = np.array([[0, 0, 0, 0, 0], [1, 0, 0, 0, 0]], dtype=float)
+    labels = np.array([True, False])
+    made_base = np.array([0.95, 0.9, 0.85, 0.8])
+    made_conflict = np.array([[0, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 1, 0, 0, 0],
+                              [0, 0, 0, 0, 0]], dtype=float)
+    made_labels = np.array([False, True, False, True])
+    ranker = fit_ranker(base, conflict, labels, made_base, made_conflict, made_labels)
+    x = np.vstack([np.column_stack([base, conflict])] * 2
+                  + [np.column_stack([made_base, made_conflict])])
+    y = np.concatenate([labels, labels, made_labels]).astype(int)
+    oracle = LogisticRegression(C=6 / 8, max_iter=1000).fit(x, y)
+    np.testing.assert_allclose(ranker.coef_, oracle.coef_, atol=1e-4)
+    np.testing.assert_allclose(ranker.intercept_, oracle.intercept_, atol=1e-4)
+    # the conflicts that only negatives have get negative weights; quantifier and time,
+    # never seen, get none
+    # (columns: base, then name, number, quantifier, time, negation)
+    weights = ranker.coef_[0]
+    assert weights[0] > 0 and weights[1] < 0 and weights[2] < 0 and weights[5] < 0
+    assert weights[3] == pytest.approx(0, abs=1e-6) and weights[4] == pytest.approx(0, abs=1e-6)

@@ -9,7 +9,7 @@ negatives. Embeddings are mean-pooled and unit length, so scores are cosines.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -76,11 +76,31 @@ class TrainedBiEncoder:
     tokenizer: Any
     max_length: int
     history: list[dict[str, float]]
+    vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """Every text embedded so far, by text: the fold's models share one trained encoder
+    (``finetuned._cached``), and each text is embedded once for all of them."""
+
+    def embeddings(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length embeddings of ``texts`` (rows in input order). Texts not seen before
+        are embedded once each, in order of first appearance."""
+        new = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if new:
+            encoder = unwrap(self.model).encoder.to(torch_device())
+            found = embed(new, self.tokenizer, encoder, max_length=self.max_length)
+            self.vectors.update(zip(new, found, strict=True))
+        if not texts:
+            return np.zeros((0, unwrap(self.model).encoder.config.hidden_size))
+        return np.stack([self.vectors[t] for t in texts])
 
     def similarity_matrix(self, texts: Sequence[str]) -> np.ndarray:
-        encoder = unwrap(self.model).encoder.to(torch_device())
-        vectors = embed(texts, self.tokenizer, encoder, max_length=self.max_length)
+        vectors = self.embeddings(texts)
         return vectors @ vectors.T
+
+    def pair_scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The cosine of each pair ``(text_a, text_b)``."""
+        a = self.embeddings([x for x, _ in pairs])
+        b = self.embeddings([y for _, y in pairs])
+        return np.einsum("ij,ij->i", a, b) if len(pairs) else np.zeros(0)
 
 
 def train_biencoder(model_name: str, pairs: Sequence[tuple[str, str, str]],
