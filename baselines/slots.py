@@ -27,6 +27,7 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 SLOT_TYPES = ("name", "number", "quantifier", "time", "negation")
 """The slot types, in the order conflicts are counted."""
@@ -222,10 +223,7 @@ def conflicts(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> int
 
 def pair_conflicts(pairs: Sequence[tuple[str, str]], table: AliasTable) -> np.ndarray:
     """The :func:`conflict_types` of each pair of texts: a pairs-by-slot-types array."""
-    found: dict[str, dict[str, frozenset[str]]] = {}
-    for text in {t for pair in pairs for t in pair}:
-        found[text] = slots(text, table)
-    rows = [conflict_types(found[a], found[b]) for a, b in pairs]
+    rows = [conflict_types(slots(a, table), slots(b, table)) for a, b in pairs]
     return np.array(rows, dtype=float).reshape(len(pairs), len(SLOT_TYPES))
 
 
@@ -348,14 +346,12 @@ RANKER_C = 1.0
 
 def fit_ranker(base: np.ndarray, conflict: np.ndarray, duplicate: np.ndarray,
                generated_base: np.ndarray, generated_conflict: np.ndarray,
-               generated_duplicate: np.ndarray) -> object:
+               generated_duplicate: np.ndarray) -> LogisticRegression:
     """A logistic regression from (base score, one 0/1 column per slot type) to "duplicate",
     trained on the training pairs and the pairs generated from the training claims, each set
     weighing half (as :func:`choose_weight`'s mean of two average precisions does). Returns
     the fitted scikit-learn estimator: its ``coef_`` is the base score's weight, then one
     weight per slot type (:data:`SLOT_TYPES` order)."""
-    from sklearn.linear_model import LogisticRegression
-
     x = np.vstack([np.column_stack([base, conflict]),
                    np.column_stack([generated_base, generated_conflict])])
     y = np.concatenate([duplicate, generated_duplicate]).astype(int)
