@@ -21,7 +21,7 @@ import numpy as np
 from baselines.base import RunContext
 from baselines.classic import CharTfidf
 from baselines.families import PairModel
-from baselines.finetuned import FinetunedBiEncoder
+from baselines.finetuned import FinetunedBiEncoder, _cached
 from baselines.items import Mention, Pair, TrainView
 from baselines.slots import (
     PLACES,
@@ -62,10 +62,8 @@ class _SlotAware(PairModel):
     def fit(self, train: TrainView) -> None:
         super().fit(train)
         texts = [c["text"] for c in train.claims]
-        key = f"slot-table:fold{train.fold}"  # one per fold, shared by the slot models
-        if key not in self.ctx.cache:
-            self.ctx.cache[key] = alias_table(texts, training_sources(train))
-        self.table = self.ctx.cache[key]
+        self.table = _cached(self.ctx, train.fold, "slot-table",  # shared by the slot models
+                             lambda: alias_table(texts, training_sources(train)))
         claims = train.corpus.claim_by_id
         natural = [Pair(p["claim_id_a"], p["claim_id_b"], claims[p["claim_id_a"]]["text"],
                         claims[p["claim_id_b"]]["text"]) for p in train.pairs]

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
 
 SLOT_TYPES = ("name", "number", "quantifier", "time", "negation")
 """The slot types, in the order conflicts are counted."""
@@ -216,11 +217,6 @@ def conflict_types(a: dict[str, frozenset[str]],
     return tuple(found)
 
 
-def conflicts(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> int:
-    """How many slot types the two claims disagree on (:func:`conflict_types`)."""
-    return sum(conflict_types(a, b))
-
-
 def pair_conflicts(pairs: Sequence[tuple[str, str]], table: AliasTable) -> np.ndarray:
     """The :func:`conflict_types` of each pair of texts: a pairs-by-slot-types array."""
     rows = [conflict_types(slots(a, table), slots(b, table)) for a, b in pairs]
@@ -236,11 +232,6 @@ def conflict_tensor(texts: Sequence[str], table: AliasTable) -> np.ndarray:
         for j in range(i + 1, n):
             tensor[i, j] = tensor[j, i] = conflict_types(found[i], found[j])
     return tensor
-
-
-def conflict_matrix(texts: Sequence[str], table: AliasTable) -> np.ndarray:
-    """The text-by-text matrix of :func:`conflicts` (0 on the diagonal)."""
-    return conflict_tensor(texts, table).sum(axis=-1)
 
 
 def generated_pairs(texts: Sequence[str], table: AliasTable,
@@ -324,8 +315,6 @@ def choose_weight(base: np.ndarray, conflict: np.ndarray, duplicate: np.ndarray,
     precisions: on the training pairs, and on the pairs generated from the training claims
     (ties: the smaller penalty). Both inputs are training data only. Returns the weight and
     each weight's objective."""
-    from sklearn.metrics import average_precision_score
-
     def ap(scores: np.ndarray, labels: np.ndarray) -> float:
         if not labels.any() or labels.all():
             return 0.0

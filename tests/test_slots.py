@@ -15,10 +15,8 @@ from baselines.slots import (
     WEIGHTS,
     alias_table,
     choose_weight,
-    conflict_matrix,
     conflict_tensor,
     conflict_types,
-    conflicts,
     fit_ranker,
     generated_pairs,
     name_words,
@@ -70,7 +68,7 @@ def test_slots_hand_worked(table) -> None:
 
 def test_conflicts_count_swaps_not_omissions(table) -> None:
     def count(x: str, y: str) -> int:
-        return conflicts(slots(x, table), slots(y, table))
+        return sum(conflict_types(slots(x, table), slots(y, table)))
 
     claim = "Iran has begun to evacuate some of its diplomats from Syria"
     assert count(claim, "Tehran has started pulling a number of its envoys out of Syria") == 0
@@ -79,9 +77,9 @@ def test_conflicts_count_swaps_not_omissions(table) -> None:
     assert count(claim, "Iran has not begun to evacuate some of its diplomats from Syria") == 1
     assert count(claim, "Russia has begun to evacuate all of its diplomats from Syria") == 2
     assert count(claim, "Iran has begun to evacuate its diplomats") == 0  # left out
-    matrix = conflict_matrix([claim, "Russia has begun to evacuate all of them from Syria"],
+    tensor = conflict_tensor([claim, "Russia has begun to evacuate all of them from Syria"],
                              table)
-    np.testing.assert_array_equal(matrix, [[0, 2], [2, 0]])
+    np.testing.assert_array_equal(tensor.sum(axis=-1), [[0, 2], [2, 0]])
 
 
 def test_conflicts_by_slot_type_hand_worked(table) -> None:

@@ -100,7 +100,7 @@ class TrainedBiEncoder:
         """The cosine of each pair ``(text_a, text_b)``."""
         a = self.embeddings([x for x, _ in pairs])
         b = self.embeddings([y for _, y in pairs])
-        return np.einsum("ij,ij->i", a, b) if len(pairs) else np.zeros(0)
+        return np.einsum("ij,ij->i", a, b)
 
 
 def train_biencoder(model_name: str, pairs: Sequence[tuple[str, str, str]],
