@@ -8,6 +8,7 @@
     python -m baselines report           # leaderboard + figures from the results files only
     python -m baselines models           # the declared models (--readme FILE: its list block)
     python -m baselines tiny-model DIR   # a tiny random encoder (or --causal LM) for tests
+    python -m baselines train-detectors --out models/   # the detectors ``retold predict`` runs
 
 Only ``run --official`` writes the committed files: ``results/<task>/<baseline>/<run>.json``,
 ``results/leaderboard.md``, ``results/figures/`` and the README's leaderboard block (its
@@ -120,6 +121,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the run's predictions folder, for the duplicate PR figure "
                              "(default: the repository-relative paths the results record)")
 
+    detect = sub.add_parser("train-detectors",
+                            help="train the tagger, classifier and duplicate model on all five "
+                                 "documents and save them for `retold predict`")
+    detect.add_argument("--out", type=Path, required=True,
+                        help="new or empty folder, or one this command wrote")
+    detect.add_argument("--quick", action="store_true",
+                        help="three training steps per model (smoke tests, not for use)")
+    detect.add_argument("--seed", type=int, default=0)
+    detect.add_argument("--model", default=DEFAULT_MODEL,
+                        help="backbone: the packaged MiniLM (default), a folder or a Hub id")
+    detect.add_argument("--release", type=Path, default=ROOT / "release")
+    detect.add_argument("--results", type=Path, default=ROOT / "results",
+                        help="official results whose scores go on the model cards")
+
     tiny = sub.add_parser("tiny-model", help="write a tiny random model folder (no download)")
     tiny.add_argument("folder", type=Path)
     tiny.add_argument("--causal", action="store_true", help="a causal LM instead of an encoder")
@@ -225,6 +240,17 @@ def _tiny(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_detectors(args: argparse.Namespace) -> int:
+    from baselines.detectors import train_detectors
+
+    start = time.perf_counter()
+    info = train_detectors(args.out, args.release, quick=args.quick, seed=args.seed,
+                           model=args.model, results_dir=args.results)
+    logging.info("detectors written to %s in %.0f s (duplicate threshold %.3f)", args.out,
+                 time.perf_counter() - start, info["detectors"]["duplicates"]["threshold"])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
                         datefmt="%H:%M:%S")
@@ -234,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return {"run": _run, "report": _report, "models": _models,
-                "tiny-model": _tiny}[args.command](args)
+                "tiny-model": _tiny, "train-detectors": _train_detectors}[args.command](args)
     except (InvalidInputError, ResultsError, ModelNotFoundError, ValueError, OSError) as err:
         if os.environ.get("BASELINES_DEBUG"):
             raise

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from retold.io.release import read_config
+from retold.predict.decode import marked_context, sentence_cover
 from retold.text.segment import split_sentences
 from retold.text.tokens import token_spans
-
-MARK_OPEN, MARK_CLOSE = "<<", ">>"
-"""Plain-text markers put around the claim inside its sentence (the vocabulary has them)."""
 
 
 @dataclass(frozen=True)
@@ -81,25 +79,11 @@ class Corpus:
 
     def claim_sentence(self, doc_id: str, start: int, end: int) -> tuple[int, int]:
         """The smallest run of unprotected sentences that covers ``[start, end)``."""
-        inside = [(s, e) for s, e in self.sentences[doc_id] if s < end and start < e]
-        if not inside:
-            return start, end
-        return min(inside[0][0], start), max(inside[-1][1], end)
+        return sentence_cover(self.sentences[doc_id], start, end)
 
     def marked_context(self, doc_id: str, start: int, end: int, window: int = 100) -> str:
-        """The claim's sentence with the claim between markers, clipped to ``window`` chars
-        either side of the claim (at a space) so that long caption runs keep the claim."""
-        text = self.texts[doc_id]
-        lo, hi = self.claim_sentence(doc_id, start, end)
-        if start - lo > window:
-            cut = text.find(" ", start - window, start)
-            lo = cut + 1 if cut >= 0 else start - window
-        if hi - end > window:
-            cut = text.rfind(" ", end, end + window)
-            hi = cut if cut >= 0 else end + window
-        return " ".join(
-            f"{text[lo:start]}{MARK_OPEN} {text[start:end]} {MARK_CLOSE}{text[end:hi]}".split()
-        )
+        """The claim's sentence with the claim between markers (``decode.marked_context``)."""
+        return marked_context(self.texts[doc_id], self.sentences[doc_id], start, end, window)
 
     def document_tokens(self, doc_id: str) -> list[list[tuple[int, int]]]:
         """Tokens of each unprotected sentence, from the raw text alone (the annotated

@@ -14,7 +14,6 @@ classifier reuse the tagger and the classifier instead of training them again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,6 +36,7 @@ from baselines.families import (
 from baselines.finetune.common import TrainSettings
 from baselines.items import Document, Mention, Pair, TrainView
 from baselines.similarity_tasks import prior_threshold, training_threshold
+from retold.predict.decode import bio_spans, claim_spans, nearest_span
 from retold.schema import STANCES
 
 FULL = {
@@ -142,8 +142,6 @@ Tagged = dict[str, list[dict[str, list[tuple[int, int]]]]]
 
 def tag_documents(model: Any, texts: Corpus, doc_ids: list[str]) -> Tagged:
     """The tagger's spans per sentence of each document, in one prediction call."""
-    from baselines.finetune.tagger import bio_spans
-
     per_doc = {d: [s for s in texts.document_tokens(d) if s] for d in doc_ids}
     words = [[texts.texts[d][a:b] for a, b in sentence]
              for d in doc_ids for sentence in per_doc[d]]
@@ -160,74 +158,12 @@ def tagged(model: Any, ctx: RunContext, fold: int, texts: Corpus, doc_ids: list[
     return _cached(ctx, fold, key, lambda: tag_documents(model, texts, doc_ids))
 
 
-def claim_spans(text: str, sentences: list[dict[str, list[tuple[int, int]]]]
-                ) -> list[tuple[int, int]]:
-    """The claim spans of a tagged document, each without its frame (the predicted source and
-    cue spans of its sentence), edge punctuation or a leading connective. Only the raw text
-    and the tagger's output go in: not the document's annotated boilerplate spans."""
-    found: set[tuple[int, int]] = set()
-    for per_layer in sentences:
-        frame = sorted(span for layer in per_layer if layer in FRAME_LAYERS
-                       for span in per_layer[layer])
-        for layer, spans in per_layer.items():
-            if "claim" in layer:
-                found.update(t for t in (trim_claim(text, *strip_frame(text, *span, frame))
-                                         for span in spans) if t)
-    return sorted(found)
-
-
-FRAME_LAYERS = ("source", "cue")
-"""Predicted spans that frame a claim; the guidelines keep them out of the claim span."""
-_QUOTES = "\"'\u201c\u201d\u2018\u2019"
-_LEADING = re.compile(rf"(?:(?:that|and|but|while|as)\s+|[,;:.\s{_QUOTES}]+)+", re.IGNORECASE)
-_TAIL = rf"[,;:.!?\s{_QUOTES}]"
-"""What may close a claim span's sentence after it: punctuation, spaces, quotes."""
-_TRAILING = re.compile(rf"{_TAIL}+$")
-_TAIL_GAP = re.compile(rf"{_TAIL}*")
-_GAP = re.compile(rf"[,;:\s{_QUOTES}]*")
-
-
-def strip_frame(text: str, start: int, end: int,
-                frame: list[tuple[int, int]]) -> tuple[int, int]:
-    """A predicted claim span without the attribution frame (predicted source and cue spans)
-    that opens or closes it: "According to the paper, X" and "X, the paper
-    reported" both give X. Frame spans count only as a run at the span's edge, separated by
-    punctuation or spaces; a frame span in the middle of the claim is left alone."""
-    inside = [(a, b) for a, b in frame if start <= a and b <= end and (a, b) != (start, end)]
-    for a, b in inside:  # the opening run
-        if _GAP.fullmatch(text, start, a):
-            start = b
-    for a, b in reversed(inside):  # the closing run
-        if a >= start and _TAIL_GAP.fullmatch(text, b, end):
-            end = a
-    return start, max(start, end)
-
-
-def trim_claim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A predicted claim span without edge punctuation or a leading connective (the
-    guidelines leave both out of claim spans); None if nothing is left."""
-    lead = _LEADING.match(text, start, end)
-    if lead:
-        start = lead.end()
-    tail = _TRAILING.search(text, start, end)
-    if tail:
-        end = tail.start()
-    return (start, end) if start < end else None
-
-
 def nearest_source(texts: Corpus, doc_id: str, sources: list[tuple[int, int]], start: int,
                    end: int) -> tuple[int, int]:
     """The predicted source span in the mention's sentence (of ``doc_id`` in ``texts``: the
     held-out document or a contrast passage), outside the mention, nearest to it."""
     lo, hi = texts.claim_sentence(doc_id, start, end)
-    best = None
-    for s, e in sources:
-        if s < lo or e > hi or (s < end and start < e):
-            continue
-        distance = start - e if e <= start else s - end
-        if best is None or distance < best[0]:
-            best = (distance, (s, e))
-    return best[1] if best else (-1, -1)
+    return nearest_span(sources, lo, hi, start, end) or (-1, -1)
 
 
 class FinetunedTagger(_Finetuned, SpanModel, name="finetuned-tagger"):

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# baselines,dev: the tests include the baselines' smoke runs (tiny random models) and torchrun.
-bash scripts/setup_env.sh baselines,dev
+# baselines,dev,scale: the tests include the baselines' smoke runs (tiny random models),
+# torchrun, and `retold predict` on all three engines (scale: Ray Data).
+bash scripts/setup_env.sh baselines,dev,scale
 # shellcheck source=scripts/install_browser.sh
 source scripts/install_browser.sh
 

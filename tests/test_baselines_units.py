@@ -200,7 +200,7 @@ def test_crossencoder_cut_and_threshold_come_from_training_pairs() -> None:
 def test_bio_spans_agree_with_seqeval() -> None:
     from seqeval.metrics.sequence_labeling import get_entities
 
-    from baselines.finetune.tagger import bio_spans
+    from retold.predict.decode import bio_spans
 
     tags = ["O", "B", "I", "O", "I", "I", "B", "B", "O", "B"]
     offsets = [(i * 10, i * 10 + 5) for i in range(len(tags))]
@@ -281,7 +281,7 @@ def test_cli_errors_are_one_line_not_tracebacks(tmp_path: Path,
     (" .", None),
 ])
 def test_trim_claim_hand_worked(span: str, expected: str | None) -> None:
-    from baselines.finetuned import trim_claim
+    from retold.predict.decode import trim_claim
 
     text = f"He said {span} Then more."
     start = text.index(span)
@@ -301,7 +301,7 @@ def test_trim_claim_hand_worked(span: str, expected: str | None) -> None:
     ("ReplyDeleteSome staff left.", ["ReplyDelete"], "Some staff left"),
 ])
 def test_strip_frame_hand_worked(sentence: str, frame: list[str], expected: str) -> None:
-    from baselines.finetuned import strip_frame, trim_claim
+    from retold.predict.decode import strip_frame, trim_claim
 
     spans = sorted((sentence.index(f), sentence.index(f) + len(f)) for f in frame)
     start, end = strip_frame(sentence, 0, len(sentence), spans)
@@ -313,7 +313,7 @@ def test_held_out_tokens_come_from_the_raw_text_not_the_boilerplate_annotation()
     """The tagger tokenises a held-out document from its text alone: an annotated boilerplate
     span glued to the next word ("Reply12 June") is not a token break (hand-worked tokens),
     and changing the boilerplate annotation changes nothing."""
-    from baselines.finetuned import claim_spans
+    from retold.predict.decode import claim_spans
 
     text = "Reply12 June. Iran is pulling out."
     plain = _one_doc(text)

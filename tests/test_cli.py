@@ -149,6 +149,7 @@ COMMAND_ARGS = {
     "render": ["--out", "out"],
     "score": ["--task", "denied", "--predictions", "p.jsonl"],
     "results": ["check"],
+    "predict": ["--models", "models", "--in", "texts", "--out", "out"],
 }
 
 

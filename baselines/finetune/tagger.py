@@ -30,6 +30,7 @@ from baselines.finetune.common import (
     training_arguments,
     unwrap,
 )
+from retold.predict.decode import word_tags
 from retold.schema import BIO_TAGS, TOKEN_LAYERS
 
 N_TAGS = len(BIO_TAGS)
@@ -82,22 +83,22 @@ class TrainedTagger:
     @torch.no_grad()
     def predict_words(self, sentences: Sequence[Sequence[str]]) -> list[dict[str, list[str]]]:
         """Per sentence and layer, one BIO tag name per word (words past the length are O)."""
+        return [{layer: [tag for tag, _ in tags] for layer, tags in per_layer.items()}
+                for per_layer in self.predict_scored(sentences)]
+
+    @torch.no_grad()
+    def predict_scored(self, sentences: Sequence[Sequence[str]]
+                       ) -> list[dict[str, list[tuple[str, float]]]]:
+        """Per sentence and layer, ``(tag, probability)`` per word (``decode.word_tags``)."""
         model = unwrap(self.model).to(torch_device())
         out = []
         for words in sentences:
             enc = self.tokenizer(list(words), is_split_into_words=True, truncation=True,
                                  max_length=self.max_length, return_tensors="pt")
-            word_ids = enc.word_ids(0)
-            logits = model(**enc.to(torch_device())).logits[0]
-            tags = logits.view(logits.shape[0], len(self.layers), N_TAGS).argmax(-1).cpu()
-            per_layer = {layer: [BIO_TAGS[TAG_O]] * len(words) for layer in self.layers}
-            previous = None
-            for position, wid in enumerate(word_ids):
-                if wid is not None and wid != previous:
-                    for k, layer in enumerate(self.layers):
-                        per_layer[layer][wid] = BIO_TAGS[int(tags[position, k])]
-                previous = wid
-            out.append(per_layer)
+            logits = model(**enc.to(torch_device())).logits[0].float()
+            probabilities = logits.view(logits.shape[0], len(self.layers), N_TAGS).softmax(-1)
+            out.append(word_tags(probabilities.cpu().numpy(), enc.word_ids(0), len(words),
+                                 self.layers))
         return out
 
 
@@ -145,23 +146,3 @@ class _FlatCollator:
                   for r in rows]
         padded["labels"] = torch.tensor(labels)
         return dict(padded)
-
-
-def bio_spans(offsets: Sequence[tuple[int, int]], tags: Sequence[str]) -> list[tuple[int, int]]:
-    """Character spans of BIO runs over word ``offsets`` (an I after O starts a span)."""
-    spans: list[tuple[int, int]] = []
-    start = end = None
-    for (s, e), tag in zip(offsets, tags, strict=True):
-        if tag == "B" or (tag == "I" and start is None):
-            if start is not None:
-                spans.append((start, end))
-            start, end = s, e
-        elif tag == "I":
-            end = e
-        else:
-            if start is not None:
-                spans.append((start, end))
-            start = end = None
-    if start is not None:
-        spans.append((start, end))
-    return spans

@@ -1,5 +1,5 @@
 """The retold command: anchor, next-id, validate, build, stats, agree, export, import, render,
-score, results (add, check).
+score, results (add, check), predict.
 
 Paths default to the repository layout (``corpus/``, ``annotations/``, ``release/``) relative
 to the working directory. Every command exits non-zero on bad input and prints each problem
@@ -150,6 +150,25 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     pages = render_site(args.release, args.out)
     print(f"explorer: wrote {len(pages)} files to {args.out}; open {args.out}/index.html")
+    return 0
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from retold.predict.detectors import MissingDependencyError
+    from retold.predict.run import predict
+
+    defaults = {k: v for k, v in (("genre", args.genre), ("rights", args.rights),
+                                  ("language", args.language)) if v is not None}
+    try:
+        summary = predict(args.models, args.input, args.out, engine=args.engine,
+                          workers=args.workers, threads=args.threads, defaults=defaults)
+    except MissingDependencyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {summary['documents']} documents, {summary['claims']} claims "
+          f"({summary['engine']}, {summary['documents_per_second']} documents/s); check it "
+          f"with: retold validate --corpus {args.out}/corpus --annotations "
+          f"{args.out}/annotations")
     return 0
 
 
@@ -366,6 +385,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int_in(0, MAX_SEED), default=0,
                    help=f"bootstrap seed, 0 to {MAX_SEED:,} (default: 0)")
     p.set_defaults(func=_cmd_score)
+
+    from retold.predict.engines import ENGINES
+    from retold.schema import GENRES, RIGHTS_STATUSES
+
+    predict_help = ("run the trained detectors on new texts and write a predicted corpus and "
+                    "annotation set (pre-annotation for a person to correct)")
+    p = sub.add_parser(
+        "predict", help=predict_help, description=predict_help, parents=[verbose],
+        epilog="Writes OUT/corpus/, OUT/annotations/ (validated before writing) and "
+               "OUT/predictions.json (every score). The detectors come from "
+               "`python -m baselines train-detectors --out DIR`. Needs the predict extra "
+               "(torch, transformers); --engine ray the scale extra. Exit 1: problems in the "
+               "inputs or the detectors folder, each listed; 2: a bad argument or a missing "
+               "library. Details: docs/scale.md.")
+    p.add_argument("--models", type=Path, required=True,
+                   help="detectors folder written by `python -m baselines train-detectors`")
+    p.add_argument("--in", dest="input", type=Path, required=True,
+                   help="a folder of .txt files, a .jsonl file (id, text, optional manifest "
+                        "fields) or a Hugging Face dataset folder (save_to_disk)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output folder: new, empty, or an earlier output of retold predict")
+    p.add_argument("--engine", choices=ENGINES, default="local",
+                   help="local: this process (default); datasets: Dataset.map over "
+                        "--workers processes; ray: Ray Data actors")
+    p.add_argument("--workers", type=int_in(1, 1024), default=1,
+                   help="processes (datasets) or actors (ray) (default: 1)")
+    p.add_argument("--threads", type=int_in(1, 1024), default=None,
+                   help="torch threads per worker (default: torch's own for local, 1 for "
+                        "the others)")
+    p.add_argument("--genre", choices=GENRES, default=None,
+                   help="manifest genre of a document whose input gives none "
+                        "(default: news_article)")
+    p.add_argument("--rights", choices=RIGHTS_STATUSES, default=None,
+                   help="manifest rights of a document whose input gives none "
+                        "(default: third_party_copyright)")
+    p.add_argument("--language", default=None,
+                   help="BCP 47 language of a document whose input gives none (default: en)")
+    p.set_defaults(func=_cmd_predict)
 
     results_help = "turn predictions into results files, and re-score committed results"
     p = sub.add_parser("results", help=results_help, description=results_help,

@@ -149,7 +149,8 @@ CODES: tuple[str, ...] = (
 )
 """Every error code a Problem from ``validate`` can carry."""
 
-# Error codes of the other commands (build, export, import, render), not of ``validate``.
+# Error codes of the other commands (build, export, import, render, predict), not of
+# ``validate``.
 UNSAFE_OUTPUT = "unsafe-output"
 """The output folder exists and is not safe to write (not empty, not a previous release)."""
 NOT_EXPORTABLE = "not-exportable"
@@ -164,8 +165,11 @@ ANCHOR = "anchor"
 RELEASE = "release"
 """score and readers of the release: a release file is missing, unreadable or not as
 ``SHA256SUMS`` and the schema say."""
+UNREADABLE_INPUT = "unreadable-input"
+"""predict: an input text that cannot be annotated (empty, binary, not UTF-8, too large, a
+repeated id, a bad manifest field), or a detectors folder that is not as written."""
 COMMAND_CODES: tuple[str, ...] = (UNSAFE_OUTPUT, NOT_EXPORTABLE, UNKNOWN_FORMAT,
-                                  MISSING_DEPENDENCY, ANCHOR, RELEASE)
+                                  MISSING_DEPENDENCY, ANCHOR, RELEASE, UNREADABLE_INPUT)
 """Error codes a Problem from a command other than ``validate`` can carry (besides the
 validator's ``shape``, ``missing-file``, ``unknown-document`` and ``missing-annotation``)."""
 

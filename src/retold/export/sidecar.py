@@ -70,8 +70,8 @@ def sidecar(export: ExportSet, fmt: str, held: Held,
             keep = held.get(kind, frozenset())
             entry[kind] = {e["id"]: {k: v for k, v in e.items() if k not in keep}
                            for e in doc.elements(kind)}
+            order.setdefault(kind, [])  # a kind empty in every document is still a kind
             for e in doc.elements(kind):
-                order.setdefault(kind, [])
                 order[kind] += [k for k in e if k not in order[kind]]
         documents[doc.doc_id] = entry
     out = {
