@@ -22,6 +22,7 @@ import numpy as np
 
 from retold.predict.decode import (
     CLAIM_LAYERS,
+    FRAME_LAYERS,
     bio_spans,
     marked_context,
     nearest_span,
@@ -82,7 +83,7 @@ def annotate_text(detectors: Any, text: str) -> dict[str, Any]:
     spoken = [(s, w) for s, w in zip(sentences, tokens, strict=True) if w]
     tagged = detectors.tagger.tag([[text[a:b] for a, b in words] for _, words in spoken])
     candidates: list[dict[str, Any]] = []
-    frames: dict[str, list[tuple[int, int, float]]] = {"source": [], "cue": []}
+    frames: dict[str, list[tuple[int, int, float]]] = {layer: [] for layer in FRAME_LAYERS}
     for (_, words), per_layer in zip(spoken, tagged, strict=True):
         spans = {layer: bio_spans(words, [tag for tag, _ in tags])
                  for layer, tags in per_layer.items()}
@@ -102,7 +103,7 @@ def annotate_text(detectors: Any, text: str) -> dict[str, Any]:
     for i, c in enumerate(claims):
         lo, hi = sentence_cover(sentences, c["start"], c["end"])
         link = {}
-        for layer in ("source", "cue"):
+        for layer in FRAME_LAYERS:
             near = nearest_span([(s, e) for s, e, _ in frames[layer]], lo, hi, c["start"],
                                 c["end"])
             link[layer] = near

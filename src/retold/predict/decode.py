@@ -19,13 +19,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retold.schema import BIO_TAGS
+from retold.schema import BIO_TAGS, label_named
 
 MARK_OPEN, MARK_CLOSE = "<<", ">>"
 """Plain-text markers put around the claim inside its sentence (the vocabulary has them)."""
-FRAME_LAYERS = ("source", "cue")
+FRAME_LAYERS = (label_named("TOKEN_LAYERS", "source"), label_named("TOKEN_LAYERS", "cue"))
 """Predicted spans that frame a claim; the guidelines keep them out of the claim span."""
-CLAIM_LAYERS = ("claim", "nested_claim")
+CLAIM_LAYERS = (label_named("TOKEN_LAYERS", "claim"),
+                label_named("TOKEN_LAYERS", "nested_claim"))
+TAG_O = label_named("BIO_TAGS", "O")
 """The token layers that hold claims: top-level and nested (``schema.TOKEN_LAYERS``)."""
 
 Spans = list[tuple[int, int]]
@@ -39,7 +41,7 @@ def word_tags(probabilities: np.ndarray, word_ids: Sequence[int | None], n_words
     ``BIO_TAGS``. A word's tag is the most probable one on its first sub-word; a word cut
     off by the length limit (no sub-word) is ``O`` with probability 1.
     """
-    out = {layer: [(BIO_TAGS[0], 1.0)] * n_words for layer in layers}
+    out = {layer: [(TAG_O, 1.0)] * n_words for layer in layers}
     previous = None
     for position, wid in enumerate(word_ids):
         if wid is not None and wid != previous:

@@ -43,11 +43,13 @@ from retold.io.jsonio import dump_json
 from retold.predict.annotate import DIGITS, decode_vectors
 from retold.predict.clusters import cluster_claims
 from retold.predict.inputs import InputDoc, slug
-from retold.schema import AUTHOR, SCHEMA_VERSION
+from retold.schema import AUTHOR, SCHEMA_VERSION, label_named
 
 WRITER = "retold predict"
 PREDICTIONS_FILE = "predictions.json"
 ATTRIBUTED_CUT = 0.5
+SOURCE = label_named("TOKEN_LAYERS", "source")
+CUE = label_named("TOKEN_LAYERS", "cue")
 
 
 def normalise_name(text: str) -> str:
@@ -173,15 +175,13 @@ def assemble(docs: Sequence[InputDoc], outputs: Sequence[dict[str, Any]],
                 link["mention"] = mention_ids[link["mention"]]
                 link["cue"] = cue_ids[link["cue"]] if link["cue"] is not None else None
         for span, mention_id in mention_ids.items():
-            scores[mention_id] = {"span": frame_scores["source"][span]}
+            scores[mention_id] = {"span": frame_scores[SOURCE][span]}
         for span, cue_id in cue_ids.items():
-            scores[cue_id] = {"span": frame_scores["cue"][span]}
+            scores[cue_id] = {"span": frame_scores[CUE][span]}
         unlinked += [{"doc_id": doc_id, "layer": layer, "start": s, "end": e,
                       "text": text[s:e], "score": p}
-                     for layer, found in (("source", out["frames"]["source"]),
-                                          ("cue", out["frames"]["cue"]))
-                     for s, e, p in found
-                     if (s, e) not in (mentions if layer == "source" else cues)]
+                     for layer, kept in ((SOURCE, mentions), (CUE, cues))
+                     for s, e, p in out["frames"][layer] if (s, e) not in kept]
         dropped += [{"doc_id": doc_id, **d, "text": text[d["start"]:d["end"]]}
                     for d in out["dropped"]]
         doc_files[doc_id] = {
