@@ -43,11 +43,12 @@ from retold.predict.detectors import (
     WRITER,
 )
 from retold.results import load_results
-from retold.schema import BIO_TAGS, DATASET_VERSION, SCHEMA_VERSION, STANCES
+from retold.schema import BIO_TAGS, DATASET_VERSION, SCHEMA_VERSION, STANCES, label_named
 
 OFFICIAL_SYSTEMS = {"tagger": "finetuned-tagger", "classifier": "finetuned-classifier+contrast",
                     "duplicates": "finetuned-biencoder"}
 """The official-run system whose model each detector is (its scores go on the card)."""
+DENIED = label_named("STANCES", "denied")
 SETTINGS = {"tagger": "tagger", "classifier": "classifier+contrast", "duplicates": "biencoder"}
 
 
@@ -148,7 +149,8 @@ def train_detectors(out: Path, release: Path, *, quick: bool = False, seed: int 
     for part, (what, training, limits) in _DESCRIPTIONS.items():
         system = OFFICIAL_SYSTEMS[part]
         info["detectors"][part] = {
-            "what": what, "training": training.format(**trained["counts"]), "limits": limits,
+            "what": what, "training": training.format(**trained["counts"]),
+            "limits": limits.format(**trained["counts"]),
             "official_system": system, "settings": chosen[SETTINGS[part]].as_dict(),
             "scores": official_scores(results_dir, system) if results_dir else {},
             **trained["extra"].get(part, {}),
@@ -171,8 +173,9 @@ _DESCRIPTIONS = {
                    "(`<< claim >>`): an attributed head (false, true) and a stance head "
                    "(asserted, reported, hedged, denied) on one mean-pooled encoder.",
                    "{claims} claim mentions and {contrast} contrast rows",
-                   "Denial is rare in natural text (a few dozen mentions); the stance head "
-                   "misses most natural denials and a keyword rule beats it there."),
+                   "Denial is rare in natural text ({denied} of the {claims} mentions are "
+                   "denied); the stance head misses most natural denials and a keyword rule "
+                   "beats it there."),
     "duplicates": ("A bi-encoder (unit-length mean-pooled embeddings): two claims state the "
                    "same proposition when their cosine reaches the stored threshold.",
                    "{positives} duplicate pairs (in-batch negatives); threshold from {pairs} "
@@ -210,6 +213,7 @@ def _train(corpus: Corpus, chosen: dict[str, Any], seed: int, model: str) -> dic
     threshold = training_threshold(PAIR_THRESHOLD, scores, labels)
     return {"tagger": tagger, "classifier": classifier, "biencoder": biencoder,
             "counts": {"sentences": len(corpus.tokens), "claims": len(corpus.claims),
+                       "denied": sum(c["stance"] == DENIED for c in corpus.claims),
                        "contrast": len(corpus.contrast), "positives": len(positives),
                        "pairs": len(corpus.pairs)},
             "extra": {"duplicates": {"threshold": round(float(threshold), 6),

@@ -167,6 +167,11 @@ def test_train_detectors_writes_cards_and_a_manifest(detectors: Path) -> None:
              sorted((ROOT / "results" / "attributed" / "finetuned-classifier+contrast")
                     .glob("seed*.json"))]
     assert f"| attributed/natural | attributed_f1 | {np.mean(seeds):.3f} ±" in card
+    from retold.io.release import read_config
+
+    claims = read_config(ROOT / "release", "claims")
+    denied = sum(c["stance"] == "denied" for c in claims)
+    assert f"{denied} of the {len(claims)} mentions are denied" in card
     tagger = json.loads((detectors / "tagger" / "config.json").read_text(encoding="utf-8"))
     assert tagger["id2label"]["0"] == "claim:O" and len(tagger["id2label"]) == 12
 
