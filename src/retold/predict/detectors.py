@@ -20,7 +20,7 @@ detector is loaded (``pip install 'retold[predict]'``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,23 @@ def mean_pool(torch: Any, hidden: Any, mask: Any) -> Any:
     return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
 
+def pooled_rows(encoder: Any, tokenizer: Any, texts: Sequence[str], max_length: int,
+                finish: Callable[[Any, Any], Any], width: int) -> np.ndarray:
+    """``finish(torch, mean-pooled vectors)`` of ``texts``, in batches, as float32 rows
+    (``width`` columns when there is no text)."""
+    torch, _ = _torch()
+    rows = []
+    with torch.no_grad():
+        for i in range(0, len(texts), BATCH):
+            enc = tokenizer(list(texts[i:i + BATCH]), padding=True, truncation=True,
+                            max_length=max_length, return_tensors="pt")
+            hidden = encoder(input_ids=enc["input_ids"],
+                             attention_mask=enc["attention_mask"]).last_hidden_state
+            rows.append(finish(torch, mean_pool(torch, hidden, enc["attention_mask"]))
+                        .float().numpy())
+    return np.concatenate(rows) if rows else np.zeros((0, width), dtype=np.float32)
+
+
 @dataclass
 class Tagger:
     """Claim, source and cue spans: one BIO softmax per layer and word."""
@@ -121,18 +138,9 @@ class Classifier:
 
     def probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Per head, an array (texts x the head's labels) of softmax probabilities."""
-        torch, _ = _torch()
-        rows = []
-        with torch.no_grad():
-            for i in range(0, len(texts), BATCH):
-                enc = self.tokenizer(list(texts[i:i + BATCH]), padding=True, truncation=True,
-                                     max_length=self.max_length, return_tensors="pt")
-                hidden = self.encoder(input_ids=enc["input_ids"],
-                                      attention_mask=enc["attention_mask"]).last_hidden_state
-                rows.append(self.head(mean_pool(torch, hidden, enc["attention_mask"]))
-                            .float().numpy())
         width = sum(len(v) for v in self.heads.values())
-        logits = np.concatenate(rows) if rows else np.zeros((0, width), dtype=np.float32)
+        logits = pooled_rows(self.encoder, self.tokenizer, texts, self.max_length,
+                             lambda torch, pooled: self.head(pooled), width)
         out, offset = {}, 0
         for name, labels in self.heads.items():
             part = logits[:, offset:offset + len(labels)]
@@ -153,18 +161,9 @@ class DuplicateEncoder:
     threshold: float
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        torch, _ = _torch()
-        rows = []
-        with torch.no_grad():
-            for i in range(0, len(texts), BATCH):
-                enc = self.tokenizer(list(texts[i:i + BATCH]), padding=True, truncation=True,
-                                     max_length=self.max_length, return_tensors="pt")
-                hidden = self.encoder(input_ids=enc["input_ids"],
-                                      attention_mask=enc["attention_mask"]).last_hidden_state
-                pooled = mean_pool(torch, hidden, enc["attention_mask"])
-                rows.append(torch.nn.functional.normalize(pooled, dim=-1).float().numpy())
-        width = self.encoder.config.hidden_size
-        return np.concatenate(rows) if rows else np.zeros((0, width), dtype=np.float32)
+        return pooled_rows(self.encoder, self.tokenizer, texts, self.max_length,
+                           lambda torch, pooled: torch.nn.functional.normalize(pooled, dim=-1),
+                           self.encoder.config.hidden_size)
 
 
 @dataclass
