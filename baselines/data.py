@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from retold.io.release import read_config
-from retold.predict.decode import marked_context, sentence_cover
+from retold.predict.decode import marked_context, sentence_cover, sentence_tokens
 from retold.text.segment import split_sentences
-from retold.text.tokens import token_spans
 
 
 @dataclass(frozen=True)
@@ -88,10 +87,7 @@ class Corpus:
     def document_tokens(self, doc_id: str) -> list[list[tuple[int, int]]]:
         """Tokens of each unprotected sentence, from the raw text alone (the annotated
         boilerplate spans are gold: a model of a held-out document never sees them)."""
-        sentences = self.sentences[doc_id]
-        breaks = {b for s in sentences for b in s}
-        tokens = token_spans(self.texts[doc_id], breaks)
-        return [[t for t in tokens if lo <= t[0] and t[1] <= hi] for lo, hi in sentences]
+        return sentence_tokens(self.texts[doc_id], self.sentences[doc_id])
 
 
 def load_corpus(release_dir: Path) -> Corpus:

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from baselines.backbone import resolve
+from retold.predict.detectors import mean_pool as masked_mean
 
 
 def load_encoder(model: str) -> tuple[Any, Any]:
@@ -25,10 +26,9 @@ def load_encoder(model: str) -> tuple[Any, Any]:
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean of the token vectors where ``mask`` is 1, then L2-normalised."""
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-    return torch.nn.functional.normalize(pooled, dim=-1)
+    """Mean of the token vectors where ``mask`` is 1 (``detectors.mean_pool``), then
+    L2-normalised."""
+    return torch.nn.functional.normalize(masked_mean(torch, hidden, mask), dim=-1)
 
 
 @torch.no_grad()

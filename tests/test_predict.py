@@ -375,3 +375,27 @@ def test_embeddings_cross_processes_exactly() -> None:
     assert json.loads(json.dumps(text)) == text
     assert np.array_equal(decode_vectors(text, 5), vectors)
     assert decode_vectors(encode_vectors(np.zeros((0, 7))), 0).shape == (0, 0)
+
+
+def test_an_invalid_predicted_set_is_never_written(detectors: Path, inputs: Path,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The validator runs on the staging folder: a set it refuses never reaches --out."""
+    from retold.predict import run, write
+
+    def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
+        files = write.assemble(*args, **kwargs)
+        path = next(k for k in files if k.startswith("annotations/docs/"))
+        doc = json.loads(files[path])
+        doc["claims"][0]["text"] = "not the covered text"
+        files[path] = json.dumps(doc).encode()
+        return files
+
+    monkeypatch.setattr(run, "assemble", broken)
+    code = main(["predict", "--models", str(detectors), "--in", str(inputs),
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and "span-text-mismatch" in err and "a bug in retold predict" in err
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no staging folder left behind

@@ -28,6 +28,7 @@ from baselines.finetune.common import (
     training_arguments,
     unwrap,
 )
+from retold.predict.detectors import mean_pool
 
 
 def _slices(heads: dict[str, tuple[Any, ...]]) -> dict[str, slice]:
@@ -53,9 +54,7 @@ class MeanPooledClassifier(torch.nn.Module):
         kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                               **kwargs).last_hidden_state
-        weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-        logits = self.head(self.dropout(pooled))
+        logits = self.head(self.dropout(mean_pool(torch, hidden, attention_mask)))
         out = {"logits": logits}
         if labels is not None:
             out["loss"] = sum(torch.nn.functional.cross_entropy(logits[:, part], labels[:, k])

@@ -34,7 +34,6 @@ from retold.predict.decode import word_tags
 from retold.schema import BIO_TAGS, TOKEN_LAYERS
 
 N_TAGS = len(BIO_TAGS)
-TAG_O, TAG_B, TAG_I = range(N_TAGS)
 IGNORE = -100
 
 

@@ -28,19 +28,12 @@ from retold.predict.decode import (
     nearest_span,
     sentence_claims,
     sentence_cover,
+    sentence_tokens,
 )
 from retold.text.segment import split_sentences
-from retold.text.tokens import token_spans
 
 DIGITS = 4
 """Probabilities and cosines are written rounded to this many decimals."""
-
-
-def sentence_tokens(text: str) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
-    """The text's sentences (unprotected) and each sentence's tokens."""
-    sentences = split_sentences(text)
-    tokens = token_spans(text, {b for s in sentences for b in s})
-    return sentences, [[t for t in tokens if lo <= t[0] and t[1] <= hi] for lo, hi in sentences]
 
 
 def _score(words: Sequence[tuple[int, int]], tags: Sequence[tuple[str, float]], start: int,
@@ -79,7 +72,8 @@ def _span(c: dict[str, Any]) -> dict[str, Any]:
 
 def annotate_text(detectors: Any, text: str) -> dict[str, Any]:
     """The detectors' output on one text (see the module docstring)."""
-    sentences, tokens = sentence_tokens(text)
+    sentences = split_sentences(text)
+    tokens = sentence_tokens(text, sentences)
     spoken = [(s, w) for s, w in zip(sentences, tokens, strict=True) if w]
     tagged = detectors.tagger.tag([[text[a:b] for a, b in words] for _, words in spoken])
     candidates: list[dict[str, Any]] = []

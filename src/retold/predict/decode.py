@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from retold.schema import BIO_TAGS, label_named
+from retold.text.tokens import token_spans
 
 MARK_OPEN, MARK_CLOSE = "<<", ">>"
 """Plain-text markers put around the claim inside its sentence (the vocabulary has them)."""
@@ -127,6 +128,14 @@ def claim_spans(text: str, sentences: Sequence[dict[str, Spans]]) -> Spans:
     ``sentence_claims``."""
     return sorted({span for per_layer in sentences
                    for spans in sentence_claims(text, per_layer).values() for span in spans})
+
+
+def sentence_tokens(text: str, sentences: Sequence[tuple[int, int]]
+                    ) -> list[list[tuple[int, int]]]:
+    """The tokens of each of ``sentences`` (the release's token rule, with every sentence
+    edge a token break), from the raw text alone."""
+    tokens = token_spans(text, {b for s in sentences for b in s})
+    return [[t for t in tokens if lo <= t[0] and t[1] <= hi] for lo, hi in sentences]
 
 
 def sentence_cover(sentences: Sequence[tuple[int, int]], start: int, end: int

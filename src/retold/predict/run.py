@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -13,24 +12,20 @@ from retold.predict.engines import run_engine
 from retold.predict.inputs import read_inputs
 from retold.predict.write import WRITER, assemble, read_detector_meta, write_prediction
 
-log = logging.getLogger(__name__)
-
 DEFAULTS = {"genre": "news_article", "rights": "third_party_copyright", "language": "en"}
 """Manifest fields of a document whose input does not give them (``--genre`` ...)."""
 
 
-def check_files(files: dict[str, bytes]) -> list[Problem]:
-    """What ``retold validate`` says about the predicted set (written to a scratch folder)."""
-    import tempfile
-
+def check_written(folder: Path) -> None:
+    """Refuse a predicted set ``retold validate`` does not accept (a bug, reported as such):
+    run on the staging folder, so nothing reaches ``--out``."""
     from retold.validate import validate
 
-    with tempfile.TemporaryDirectory(prefix="retold-predict-") as scratch:
-        root = Path(scratch)
-        for rel, data in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
-        return validate(root / "corpus", root / "annotations")
+    problems = validate(folder / "corpus", folder / "annotations")
+    if problems:
+        raise InvalidInputError([Problem(p.file, p.where, p.code,
+                                         f"{p.message} (a bug in retold predict: please "
+                                         "report it)") for p in problems])
 
 
 def predict(models: Path, inputs: Path, out: Path, *, engine: str = "local", workers: int = 1,
@@ -48,12 +43,7 @@ def predict(models: Path, inputs: Path, out: Path, *, engine: str = "local", wor
     outputs = run_engine(engine, [d.text for d in docs], models, workers, threads)
     predicted = time.perf_counter() - start
     files = assemble(docs, outputs, meta, {**DEFAULTS, **(defaults or {})})
-    problems = check_files(files)
-    if problems:
-        raise InvalidInputError([Problem(p.file, p.where, p.code,
-                                         f"{p.message} (a bug in retold predict: please "
-                                         "report it)") for p in problems])
-    write_prediction(Path(out), files)
+    write_prediction(Path(out), files, check=check_written)
     claims = sum(len(o["claims"]) for o in outputs)
     return {"documents": len(docs), "claims": claims, "engine": engine, "workers": workers,
             "seconds": round(time.perf_counter() - start, 3),

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -263,9 +263,12 @@ def _clusters(claims: list[tuple[str, dict[str, Any], str]], vectors: np.ndarray
                        "largest_component": found.largest_component}}
 
 
-def write_prediction(out_dir: Path, files: dict[str, bytes]) -> None:
+def write_prediction(out_dir: Path, files: dict[str, bytes],
+                     check: Callable[[Path], None] | None = None) -> None:
     """Write ``files`` as the folder ``out_dir`` (new, empty, or one ``retold predict``
-    wrote; anything else is refused and left as it was)."""
+    wrote; anything else is refused and left as it was). ``check`` runs on the complete
+    staging folder before it is moved into place; an error there leaves ``out_dir`` as it
+    was."""
     from retold.io.owned import manifest_owner, write_folder
 
     def fill(folder: Path) -> None:
@@ -273,6 +276,8 @@ def write_prediction(out_dir: Path, files: dict[str, bytes]) -> None:
             path = folder / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        if check is not None:
+            check(folder)
 
     write_folder(Path(out_dir), manifest_owner(WRITER), fill, writer=WRITER)
 
