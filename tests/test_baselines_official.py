@@ -73,7 +73,7 @@ def test_a_run_without_official_leaves_results_and_readme_alone(repo_copy: Path)
     ["--quick"], ["--baselines", "majority"], ["--tasks", "denied"], ["--seeds", "0"],
     ["--model", "some/other-model"], ["--llm", "some/llm"], ["--results", "elsewhere"],
     ["--predictions", "elsewhere"], ["--release", "release"], ["--name", "mine"],
-    ["--model-file", "examples/models/jaccard.py"],
+    ["--model-file", "examples/models/jaccard.py"], ["--workers", "3"], ["--threads", "2"],
 ])
 def test_official_refuses_any_non_official_setting(repo_copy: Path, extra: list[str],
                                                    capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,14 +208,16 @@ def test_main_sh_is_official_only_without_arguments(tmp_path: Path, argv: list[s
 def test_the_official_run_includes_the_llm_rows(repo_copy: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """``--official`` runs every default model plus the two LLM rows with the packaged
-    SmolLM2; a plain run without ``--llm`` leaves the LLM rows out. The runner is replaced
-    by a spy (nothing is trained), which records what it was asked to run."""
+    SmolLM2, in two worker processes of one torch thread each; a plain run without
+    ``--llm`` leaves the LLM rows out and runs in this process. The runner is replaced by a
+    spy (nothing is trained), which records what it was asked to run."""
     import baselines.runner
 
     asked: dict[str, Any] = {}
 
     def spy(settings: Any, baselines: list[Any], is_main: bool = True) -> list[Path]:
         asked[settings.results_dir.name] = (settings.llm, {b.name for b in baselines})
+        asked[settings.results_dir.name + ":processes"] = (settings.workers, settings.threads)
         return []
 
     monkeypatch.setattr(baselines.runner, "run_all", spy)
@@ -228,3 +230,5 @@ def test_the_official_run_includes_the_llm_rows(repo_copy: Path,
     assert "finetuned-crossencoder" not in official
     llm, plain = asked["plain"]
     assert llm is None and plain == official - {"llm-zero-shot", "llm-few-shot"}
+    assert asked["results:processes"] == (2, 1)
+    assert asked["plain:processes"] == (1, None)

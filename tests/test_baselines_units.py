@@ -490,3 +490,32 @@ def test_the_biencoder_embeds_each_text_once_and_scores_as_the_encoder_does(
     assert embedded == texts  # only the new text
     np.testing.assert_allclose(scores, [alone[texts[1]] @ alone[texts[2]], 1.0], atol=1e-5)
     assert model.pair_scores([]).shape == (0,)
+
+
+def test_embed_in_length_sorted_batches_keeps_the_input_order(tmp_path: Path) -> None:
+    """``encoder.embed`` runs texts in batches sorted by length; each row must still be the
+    embedding of the text at that position. Oracle: the model run on each text alone
+    (no padding), its token vectors averaged and L2-normalised by hand."""
+    pytest.importorskip("transformers")
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from baselines.encoder import embed
+    from baselines.tiny import build_tiny_encoder
+
+    texts = ["officials left", "the Times, citing Iranian officials, said Iran began to "
+             "evacuate commanders from Syria", "Iran denied it", "a", "Tehran said the "
+             "report was false and that its advisers stayed"]
+    folder = build_tiny_encoder(tmp_path / "model", texts)
+    tokenizer, model = AutoTokenizer.from_pretrained(folder), AutoModel.from_pretrained(folder)
+    model.eval()
+    expected = []
+    with torch.no_grad():
+        for text in texts:
+            ids = tokenizer(text, truncation=True, max_length=32, return_tensors="pt")
+            hidden = model(**ids).last_hidden_state[0].numpy()
+            mean = hidden.mean(axis=0)
+            expected.append(mean / np.linalg.norm(mean))
+    got = embed(texts, tokenizer, model, max_length=32, batch_size=2)
+    np.testing.assert_allclose(got, np.array(expected), atol=1e-5)
+    assert embed([], tokenizer, model).shape == (0, model.config.hidden_size)
