@@ -44,13 +44,6 @@ compressed copies under ``results/predictions/``)."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _NOT_OFFICIAL = ("quick", "baselines", "tasks", "seeds", "llm", "release", "results",
                  "predictions", "name", "model_file", "workers", "threads")
-OFFICIAL_WORKERS = 2
-OFFICIAL_THREADS = 1
-"""The official run's processes: two workers of one torch thread each, whatever the machine.
-On 2 CPU cores two single-threaded processes train about 1.4 times as many steps per
-second as one process with two threads (measured: MiniLM steps of 16 x 64 tokens, 0.63 s
-each side by side against 0.43 s), and a fixed thread count keeps the floating-point
-sums, so the committed numbers, the same on a machine with more cores."""
 
 
 def _csv(value: str) -> list[str]:
@@ -116,11 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    "file, a local folder or a Hub id; without it they are "
                                    "skipped")
     run.add_argument("--workers", type=_positive,
-                     help="processes that run the seeds (and the LLM rows) side by side "
-                          "(default 1; --official: 2)")
+                     help="processes that run the seeds (and the LLM rows) side by side, "
+                          "a fresh one per seed (default 1: this process); not with "
+                          "--official")
     run.add_argument("--threads", type=_positive,
-                     help="torch threads in each of them (default: the cores shared out; "
-                          "--official: 1); results can move with it in the last digits")
+                     help="torch threads in each (default: torch's own with one worker, "
+                          "the cores shared out with several); floating-point sums, so "
+                          "results, can move with it")
     run.add_argument("--no-report", action="store_true",
                      help="do not rebuild the leaderboard and figures afterwards")
 
@@ -208,7 +203,7 @@ def _run(args: argparse.Namespace) -> int:
     llm = DEFAULT_LLM if where.official else args.llm
     baselines = select(args.baselines, with_llm=bool(llm), quick=args.quick,
                        model_files=args.model_file or ())
-    workers = OFFICIAL_WORKERS if where.official else args.workers or 1
+    workers = args.workers or 1
     if workers > 1 and world_size() > 1:
         raise ValueError("--workers runs processes of its own; under a distributed launch "
                          "(torchrun, accelerate launch) leave it at 1")
@@ -217,7 +212,7 @@ def _run(args: argparse.Namespace) -> int:
                            model=model, llm=llm,
                            tasks=tuple(args.tasks) if args.tasks else None,
                            workers=workers,
-                           threads=OFFICIAL_THREADS if where.official else args.threads,
+                           threads=args.threads,
                            model_files=tuple(args.model_file or ()))
     main = is_main_process()
     start = time.perf_counter()

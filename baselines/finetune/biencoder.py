@@ -22,7 +22,7 @@ from baselines.finetune.common import (
     ListDataset,
     TrainSettings,
     loss_history,
-    run_training,
+    quiet,
     torch_device,
     training_arguments,
     unwrap,
@@ -122,5 +122,5 @@ def train_biencoder(model_name: str, pairs: Sequence[tuple[str, str, str]],
                       args=training_arguments(settings, seed, steps, group_by_length=False,
                                               remove_unused_columns=False),
                       train_dataset=ListDataset(rows), data_collator=PairCollator(tokenizer))
-    run_training(trainer, label)
+    quiet(trainer, label).train()
     return TrainedBiEncoder(trainer.model, tokenizer, settings.max_length, loss_history(trainer))

@@ -23,7 +23,7 @@ from baselines.finetune.common import (
     ListDataset,
     TrainSettings,
     loss_history,
-    run_training,
+    quiet,
     torch_device,
     training_arguments,
     unwrap,
@@ -112,6 +112,6 @@ def train_classifier(model_name: str, texts: Sequence[str],
                       train_dataset=ListDataset(rows),
                       data_collator=DataCollatorWithPadding(tokenizer),
                       processing_class=tokenizer)
-    run_training(trainer, label)
+    quiet(trainer, label).train()
     return TrainedClassifier(trainer.model, tokenizer, heads, settings.max_length,
                              loss_history(trainer))

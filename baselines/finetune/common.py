@@ -13,8 +13,6 @@ from tqdm.auto import tqdm
 from transformers import PrinterCallback, ProgressCallback, Trainer, TrainerCallback
 from transformers import TrainingArguments as HFTrainingArguments
 
-from baselines.memory import release_memory
-
 
 def world_size() -> int:
     return int(os.environ.get("WORLD_SIZE", "1"))
@@ -132,18 +130,6 @@ def quiet(trainer: Trainer, label: str) -> Trainer:
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(QuietProgress(label))
-    return trainer
-
-
-def run_training(trainer: Trainer, label: str) -> Trainer:
-    """Train with one quiet progress bar (``quiet``), then let go of what only training
-    needs (the optimizer, its state and the scheduler, also held by the Trainer's
-    ``Accelerator``) and hand the freed heap back to the system (``release_memory``): the
-    trained model is kept for the rest of the fold, its training memory is not."""
-    quiet(trainer, label).train()
-    trainer.accelerator.free_memory()
-    trainer.optimizer = trainer.lr_scheduler = None
-    release_memory()
     return trainer
 
 

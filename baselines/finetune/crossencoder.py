@@ -19,7 +19,7 @@ from baselines.finetune.common import (
     ListDataset,
     TrainSettings,
     loss_history,
-    run_training,
+    quiet,
     torch_device,
     training_arguments,
     unwrap,
@@ -82,6 +82,6 @@ def train_crossencoder(model_name: str, pairs: Sequence[tuple[str, str, int]],
     trainer = Trainer(model=model, args=training_arguments(settings, seed, steps),
                       train_dataset=ListDataset(rows),
                       data_collator=DataCollatorWithPadding(tokenizer))
-    run_training(trainer, label)
+    quiet(trainer, label).train()
     return TrainedCrossEncoder(trainer.model, tokenizer, settings.max_length,
                                loss_history(trainer))

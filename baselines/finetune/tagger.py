@@ -25,7 +25,7 @@ from baselines.finetune.common import (
     ListDataset,
     TrainSettings,
     loss_history,
-    run_training,
+    quiet,
     torch_device,
     training_arguments,
     unwrap,
@@ -124,7 +124,7 @@ def train_tagger(model_name: str, rows: Sequence[dict[str, Any]], settings: Trai
     trainer = LayeredTrainer(model=model, args=training_arguments(settings, seed, steps),
                              train_dataset=ListDataset(examples), data_collator=collator,
                              processing_class=tokenizer)
-    run_training(trainer, label)
+    quiet(trainer, label).train()
     return TrainedTagger(trainer.model, tokenizer, layers, settings.max_length,
                          loss_history(trainer))
 
