@@ -4,6 +4,7 @@ predictions in the official format, scored with ``retold.score``, one results fi
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import ctypes.util
@@ -15,8 +16,9 @@ import multiprocessing
 import os
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,7 @@ class RunSettings:
     threads: int | None = None
     """torch's intra-op threads in each unit (None: torch's default, every core, with one
     worker; the cores shared out with several). Floating-point sums can depend on it, so
-    the results record it; the official run fixes it (``baselines.cli``)."""
+    the results record it; ``--official`` refuses ``--threads`` (``baselines.cli``)."""
     model_files: tuple[Path, ...] = ()
     """The ``--model-file`` files, which a worker process imports again."""
 
@@ -188,17 +190,16 @@ def run_all(settings: RunSettings, baselines: list[Baseline],
     views = fold_views(corpus)
     checksum = release_checksum(settings.release)
     units = run_units(settings, baselines)
+    if len(units) <= 1:
+        settings = replace(settings, workers=1)  # what the results record
     pooled: dict[tuple[str, int], _Pooled] = {}
-    if settings.workers > 1 and len(units) > 1:
+    if settings.workers > 1:
         for part in _run_in_workers(settings, units):
             pooled.update(part)
     else:
-        if settings.threads is not None:
-            import torch
-
-            torch.set_num_threads(settings.threads)
-        for group, seed in units:
-            pooled.update(run_unit(settings, views, group, seed, is_main))
+        with _torch_threads(settings.threads):
+            for group, seed in units:
+                pooled.update(run_unit(settings, views, group, seed, is_main))
     if not is_main:
         return []
     written = []
@@ -206,6 +207,23 @@ def run_all(settings: RunSettings, baselines: list[Baseline],
         baseline = next(b for b in baselines if b.name == name)
         written += _write(settings, corpus, baseline, seed, result, checksum)
     return written
+
+
+@contextlib.contextmanager
+def _torch_threads(threads: int | None) -> Iterator[None]:
+    """torch's thread count set to ``threads`` (None: left alone) for the block, then set
+    back: a run called from other code leaves the caller's setting as it was."""
+    if threads is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _run_in_workers(settings: RunSettings, units: list[Unit]

@@ -62,12 +62,16 @@ def test_each_unit_runs_in_a_fresh_worker_with_the_threads_asked(tmp_path: Path)
 def test_workers_give_the_single_process_files(tmp_path: Path) -> None:
     """``random`` (seeded) and ``rules`` (deterministic, first seed only) over two seeds:
     two workers write the same predictions and scores as one process."""
+    import torch
+
     declared = {c.name: c for c in discover()}
+    threads_before = torch.get_num_threads()
     written = {}
     for name, workers in (("one", 1), ("two", 2)):
         settings = _settings(tmp_path, name, workers=workers, threads=1)
         files = run_all(settings, [declared["random"](), declared["rules"]()])
         written[name] = sorted(p.relative_to(tmp_path / name / "results") for p in files)
+    assert torch.get_num_threads() == threads_before  # the caller's setting is restored
     assert written["one"] == written["two"] and written["one"]
     for rel in written["one"]:
         one, two = (json.loads((tmp_path / n / "results" / rel).read_text(encoding="utf-8"))
