@@ -244,12 +244,12 @@ def _run_in_workers(settings: RunSettings, units: list[Unit]
 
 
 def _init_worker(threads: int) -> None:
+    """A worker's torch threads. The rest of the process set-up comes from the parent: a
+    spawned process inherits its environment (``TOKENIZERS_PARALLELISM``, set by
+    ``baselines.cli``), and a unit logs nothing (the parent writes and logs the results)."""
     import torch
 
     torch.set_num_threads(threads)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
-                        datefmt="%H:%M:%S")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _unit_in_worker(settings: RunSettings, names: list[str], seed: int

@@ -30,7 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT))
 from peak_memory import PeakMemory  # noqa: E402
 
 TARGETS = {"quick": 180.0, "full": 1500.0, "peak_memory_gb": 4.0}

@@ -30,7 +30,8 @@ class Probe(Baseline, name="probe-process", kind="rules"):
     tasks = ()
 
     def run_fold(self, view, ctx):
-        return FoldOutput(notes=[f"{os.getpid()} {torch.get_num_threads()} {ctx.seed}"])
+        return FoldOutput(notes=[f"{os.getpid()} {torch.get_num_threads()} {ctx.seed} "
+                                 f"{os.environ.get('TOKENIZERS_PARALLELISM')}"])
 '''
 
 
@@ -40,7 +41,11 @@ def _settings(tmp_path: Path, name: str, **extra: object) -> RunSettings:
                        quick=True, model="unused", **extra)  # type: ignore[arg-type]
 
 
-def test_each_unit_runs_in_a_fresh_worker_with_the_threads_asked(tmp_path: Path) -> None:
+def test_each_unit_runs_in_a_fresh_worker_with_the_threads_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """...and with the parent's environment (``baselines.cli`` sets
+    ``TOKENIZERS_PARALLELISM`` there; the worker does not set it again)."""
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
     model_file = tmp_path / "probe.py"
     model_file.write_text(PROBE, encoding="utf-8")
     probe = {c.name: c for c in discover([model_file])}["probe-process"]()
@@ -52,8 +57,9 @@ def test_each_unit_runs_in_a_fresh_worker_with_the_threads_asked(tmp_path: Path)
     parts = _run_in_workers(settings, units)
     seen = [note.split() for part in parts for pooled in part.values() for note in pooled.notes]
     assert len(seen) == 15  # 3 seeds x 5 folds
-    assert {threads for _, threads, _ in seen} == {"1"}
-    pids = {seed: {pid for pid, _, s in seen if s == seed} for seed in ("0", "1", "2")}
+    assert {threads for _, threads, _, _ in seen} == {"1"}
+    assert {env for *_, env in seen} == {"false"}
+    pids = {seed: {pid for pid, _, s, _ in seen if s == seed} for seed in ("0", "1", "2")}
     assert all(len(p) == 1 for p in pids.values())  # one process per unit, every fold
     assert len(set.union(*pids.values())) == 3  # a fresh process per unit
     assert str(os.getpid()) not in set.union(*pids.values())
