@@ -24,6 +24,7 @@ from baselines.families import PairModel
 from baselines.finetuned import FinetunedBiEncoder, _cached
 from baselines.items import Mention, Pair, TrainView
 from baselines.slots import (
+    ACTIONS,
     PLACES,
     RANKER_C,
     SLOT_TYPES,
@@ -54,7 +55,8 @@ class _SlotAware(PairModel):
 
     def slot_config(self) -> dict[str, Any]:
         return {"slot_types": list(SLOT_TYPES),
-                "places_table_sha256": hashlib.sha256(PLACES.read_bytes()).hexdigest()}
+                "places_table_sha256": hashlib.sha256(PLACES.read_bytes()).hexdigest(),
+                "actions_table_sha256": hashlib.sha256(ACTIONS.read_bytes()).hexdigest()}
 
     def config(self, ctx: RunContext) -> dict[str, Any]:
         return {**super().config(ctx), **self.slot_config()}
@@ -155,8 +157,8 @@ class _SlotRanker(_SlotAware):
 
 class SlotDiff(_SlotPenalty, CharTfidf, name="slot-diff", kind="rules"):
     description = ("character TF-IDF cosine minus a penalty per slot conflict (names after "
-                   "aliases, numbers, quantifiers, time words, negation); penalty chosen on "
-                   "training pairs and rewrites of training claims")
+                   "aliases, numbers, quantifiers, time words, actions, negation); penalty "
+                   "chosen on training pairs and rewrites of training claims")
 
 
 class BiEncoderSlots(_SlotPenalty, FinetunedBiEncoder, name="finetuned-biencoder+slots"):

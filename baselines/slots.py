@@ -1,13 +1,15 @@
 """Slots of a claim, and where two claims disagree on them.
 
-A claim's *slots* are the names, numbers, quantifiers, time words and negation it states.
+A claim's *slots* are the names, numbers, quantifiers, time words, actions and negation it
+states.
 Two retellings of one proposition name the same slots, perhaps in other words ("Tehran" for
 "Iran", "several" for "some"); an edit that changes the proposition usually changes one
 ("Iraq" for "Jordan", "all" for "some", "has not begun" for "has begun"). The pair's
 *conflicts* are the number of slot types on which the two claims disagree once every alias
 is mapped to one canonical value.
 
-Every table here is general English or general geography (``tables/places.tsv``), written
+Every table here is general English or general geography (``tables/places.tsv``,
+``tables/actions.tsv``), written
 without reading the contrast pairs; the only corpus-derived parts come from the training
 documents of a fold: which capitalised words are names (:func:`name_words`: never written in
 lower case in the training claims) and which sources have aliases (the sources the training
@@ -30,10 +32,11 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
-SLOT_TYPES = ("name", "number", "quantifier", "time", "negation")
+SLOT_TYPES = ("name", "number", "quantifier", "time", "action", "negation")
 """The slot types, in the order conflicts are counted."""
 
 PLACES = Path(__file__).with_name("tables") / "places.tsv"
+ACTIONS = Path(__file__).with_name("tables") / "actions.tsv"
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -96,6 +99,24 @@ def read_places(path: Path = PLACES) -> dict[str, str]:
         for name in names:
             table[name] = names[0]
     return table
+
+
+def read_actions(path: Path = ACTIONS) -> dict[str, str]:
+    """Every verb form or phrase of the actions table, lower-cased, mapped to its action
+    class (the first column)."""
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cls, *forms = [n.strip().lower() for n in line.split("\t") if n.strip()]
+        for form in forms:
+            if form in table:
+                raise ValueError(f"{path}: {form!r} is in two action classes")
+            table[form] = cls
+    return table
+
+
+ACTION_FORMS = read_actions()
 
 
 def name_words(texts: Iterable[str]) -> frozenset[str]:
@@ -175,6 +196,8 @@ _QUANTIFIER = re.compile(r"(?<!\w)(" + "|".join(
     re.escape(q) for q in sorted(QUANTIFIERS, key=len, reverse=True)) + r")(?!\w)")
 _NEGATION = re.compile("|".join(NEGATIONS))
 _TIME = re.compile(r"\b(" + "|".join(TIME_WORDS) + r")s?\b")
+_ACTION = re.compile(r"(?<!\w)(" + "|".join(
+    re.escape(f) for f in sorted(ACTION_FORMS, key=len, reverse=True)) + r")(?!\w)")
 
 
 def slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
@@ -198,10 +221,11 @@ def _read_slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
     quantifiers = {QUANTIFIERS[m.group(1)] for m in _QUANTIFIER.finditer(lower)}
     times = {m.group(1) for m in _TIME.finditer(lower)} - {"may"} | (
         {"may"} if re.search(r"\bMay\b", rest) else set())
+    actions = {ACTION_FORMS[m.group(1)] for m in _ACTION.finditer(lower)}
     negation = {"negated"} if _NEGATION.search(lower) else set()
     return {"name": frozenset(names), "number": frozenset(numbers),
             "quantifier": frozenset(quantifiers), "time": frozenset(times),
-            "negation": frozenset(negation)}
+            "action": frozenset(actions), "negation": frozenset(negation)}
 
 
 def conflict_types(a: dict[str, frozenset[str]],
@@ -237,18 +261,20 @@ def conflict_tensor(texts: Sequence[str], table: AliasTable) -> np.ndarray:
 def generated_pairs(texts: Sequence[str], table: AliasTable,
                     seed: int) -> list[tuple[str, str, bool]]:
     """Rewrites of the training claims ``texts``, from their own vocabulary only: for each
-    claim, one meaning-changing edit where it has a slot to change (a name, number or
-    quantifier swapped for another of the training claims' values of the same type, or
-    "not" after its first auxiliary), labelled not a duplicate; and one meaning-preserving
+    claim, one meaning-changing edit where it has a slot to change (a name, number,
+    quantifier, time word or action swapped for another of the training claims' values of
+    the same type, or "not" after its first auxiliary), labelled not a duplicate; and one
+    meaning-preserving
     edit where it has an alias with another surface form (a place's name for its capital
     or demonym, a source's name for its alias), labelled a duplicate. Sorted, seeded."""
     rng = random.Random(seed)
-    surfaces: dict[str, dict[str, set[str]]] = {"name": {}, "number": {}, "quantifier": {}}
+    swapped = ("name", "number", "quantifier", "time", "action")
+    surfaces: dict[str, dict[str, set[str]]] = {kind: {} for kind in swapped}
     by_canonical: dict[str, set[str]] = {}
     for phrase, value in table.aliases.items():
         by_canonical.setdefault(value, set()).add(phrase)
     for text in texts:
-        for kind in ("name", "number"):
+        for kind in ("name", "number", "time", "action"):
             for _, _, word in _mentions(text, kind, table):
                 surfaces[kind].setdefault(_value(word, kind, table), set()).add(word)
         for m in _QUANTIFIER.finditer(text.lower()):
@@ -256,7 +282,7 @@ def generated_pairs(texts: Sequence[str], table: AliasTable,
     out: set[tuple[str, str, bool]] = set()
     for text in texts:
         edits: list[str] = []
-        for kind in ("name", "number", "quantifier"):
+        for kind in swapped:
             for start, end, word in _mentions(text, kind, table):
                 value = _value(word, kind, table)
                 others = sorted(s for v, ss in surfaces[kind].items() if v != value for s in ss)
@@ -284,6 +310,11 @@ def _mentions(text: str, kind: str, table: AliasTable) -> list[tuple[int, int, s
     left outside the span."""
     if kind == "quantifier":
         return [(m.start(1), m.end(1), m.group(1)) for m in _QUANTIFIER.finditer(text)]
+    if kind in ("time", "action"):  # read in lower case; the span keeps the text's case
+        pattern = _TIME if kind == "time" else _ACTION
+        return [(m.start(), m.end(), text[m.start():m.end()])
+                for m in pattern.finditer(text.lower())
+                if kind == "action" or m.group(1) != "may" or text[m.start()] == "M"]
     found = []
     for start, _, word in _words(text):
         bare = re.sub(r"['’]s$", "", word)
@@ -301,6 +332,10 @@ def _value(word: str, kind: str, table: AliasTable) -> str:
         return QUANTIFIERS.get(bare, bare)
     if kind == "number":
         return NUMBER_WORDS.get(bare, bare.replace(",", ""))
+    if kind == "time":
+        return _TIME.fullmatch(word.lower()).group(1)  # type: ignore[union-attr]
+    if kind == "action":
+        return ACTION_FORMS[word.lower()]
     return table.aliases.get(bare, bare)
 
 

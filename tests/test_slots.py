@@ -21,6 +21,7 @@ from baselines.slots import (
     generated_pairs,
     name_words,
     pair_conflicts,
+    read_actions,
     read_places,
     slots,
 )
@@ -56,14 +57,18 @@ def test_names_are_capitalised_words_never_written_in_lower_case() -> None:
 def test_slots_hand_worked(table) -> None:
     found = slots("Iran has begun to evacuate some of its diplomats from Syria", table)
     assert found == {"name": {"iran", "syria"}, "number": set(), "quantifier": {"some"},
-                     "time": set(), "negation": set()}
+                     "time": set(), "action": {"begin", "withdraw"}, "negation": set()}
     # aliases: Tehran is Iran (places table); "a number of" is "some"; "US" is a place,
-    # "us" is not; the Times is the source cited; "two" is 2; Friday a time word
+    # "us" is not; the Times is the source cited; "two" is 2; Friday a time word; "left"
+    # is no action (the table leaves out words with a common other sense)
     found = slots("Tehran told us a number of the US envoys left Syria on Friday, "
                   "the NYT said, and two did not", table)
     assert found == {"name": {"iran", "united states", "syria", "source:new-york-times"},
                      "number": {"2"}, "quantifier": {"some"}, "time": {"friday"},
-                     "negation": {"negated"}}
+                     "action": set(), "negation": {"negated"}}
+    # a phrasal verb and a noun of the act; "may" is a month only with its capital
+    found = slots("Troops pulled out after the deployment, it may be, in May", table)
+    assert found["action"] == {"withdraw", "deploy"} and found["time"] == {"may"}
 
 
 def test_conflicts_count_swaps_not_omissions(table) -> None:
@@ -75,6 +80,9 @@ def test_conflicts_count_swaps_not_omissions(table) -> None:
     assert count(claim, "Russia has begun to evacuate some of its diplomats from Syria") == 1
     assert count(claim, "Iran has begun to evacuate all of its diplomats from Syria") == 1
     assert count(claim, "Iran has not begun to evacuate some of its diplomats from Syria") == 1
+    assert count(claim, "Iran has begun to reinforce some of its diplomats in Syria") == 1
+    assert count(claim, "Iran has stopped evacuating some of its diplomats from Syria") == 1
+    assert count(claim, "Iran has started the evacuation of some diplomats from Syria") == 0
     assert count(claim, "Russia has begun to evacuate all of its diplomats from Syria") == 2
     assert count(claim, "Iran has begun to evacuate its diplomats") == 0  # left out
     tensor = conflict_tensor([claim, "Russia has begun to evacuate all of them from Syria"],
@@ -86,15 +94,16 @@ def test_conflicts_by_slot_type_hand_worked(table) -> None:
     claim = "Iran has begun to evacuate some of its diplomats from Syria"
     edited = "Russia has not begun to evacuate all of its 2 diplomats from Syria on Friday"
     # name: {iran, syria} vs {russia, syria}: a swap. number: none vs {2}: left out, not a
-    # conflict. quantifier: some vs all. time: none vs friday: left out. negation: differs.
-    expected = (1, 0, 1, 0, 1)
+    # conflict. quantifier: some vs all. time: none vs friday: left out. action: begin and
+    # withdraw in both. negation: differs.
+    expected = (1, 0, 1, 0, 0, 1)
     assert conflict_types(slots(claim, table), slots(edited, table)) == expected
     np.testing.assert_array_equal(pair_conflicts([(claim, edited), (claim, claim)], table),
-                                  [expected, (0, 0, 0, 0, 0)])
+                                  [expected, (0, 0, 0, 0, 0, 0)])
     tensor = conflict_tensor([claim, edited], table)
     np.testing.assert_array_equal(tensor[0, 1], expected)
     np.testing.assert_array_equal(tensor[1, 0], expected)
-    np.testing.assert_array_equal(tensor[0, 0], (0, 0, 0, 0, 0))
+    np.testing.assert_array_equal(tensor[0, 0], (0, 0, 0, 0, 0, 0))
 
 
 def test_the_places_table_maps_every_name_to_its_first_column() -> None:
@@ -104,6 +113,32 @@ def test_the_places_table_maps_every_name_to_its_first_column() -> None:
     lines = [line for line in (ROOT / "baselines" / "tables" / "places.tsv").read_text(
         encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
     assert len({line.split("\t")[0] for line in lines}) == len(lines)  # one row per country
+
+
+def test_the_actions_table_maps_every_form_to_one_class() -> None:
+    actions = read_actions()
+    assert actions["fled"] == actions["pulled out"] == actions["evacuation"] == "withdraw"
+    assert actions["sent"] == actions["reinforcements"] == "deploy"
+    assert actions["began"] == actions["launched"] == "begin"
+    assert "left" not in actions and "back" not in actions  # other senses
+    lines = [line.split("\t") for line in (ROOT / "baselines" / "tables" / "actions.tsv")
+             .read_text(encoding="utf-8").splitlines() if line.strip()
+             and not line.startswith("#")]
+    forms = [f for line in lines for f in line[1:]]
+    assert len(forms) == len(set(forms)) == len(actions)  # no form in two classes
+
+
+def test_rewrites_swap_time_words_and_actions() -> None:
+    """A claim whose only slot is an action or a time word gets that slot swapped for the
+    other training claim's value (no name, number, quantifier or auxiliary to edit)."""
+    texts = ["troops fled the city", "troops attacked the city"]
+    assert generated_pairs(texts, alias_table(texts, []), seed=0) == [
+        ("troops attacked the city", "troops fled the city", False),
+        ("troops fled the city", "troops attacked the city", False)]
+    texts = ["troops fled on Friday", "troops fled on Monday"]
+    assert generated_pairs(texts, alias_table(texts, []), seed=0) == [
+        ("troops fled on Friday", "troops fled on Monday", False),
+        ("troops fled on Monday", "troops fled on Friday", False)]
 
 
 def test_a_one_word_source_alias_that_is_a_common_word_is_left_out(table) -> None:
