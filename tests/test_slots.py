@@ -212,3 +212,34 @@ def test_fit_ranker_gives_each_set_half_the_weight() -> None:
     weights = ranker.coef_[0]
     assert weights[0] > 0 and weights[1] < 0 and weights[2] < 0 and weights[5] < 0
     assert weights[3] == pytest.approx(0, abs=1e-6) and weights[4] == pytest.approx(0, abs=1e-6)
+
+
+def test_the_ranker_variants_file_declares_four_models_that_fit() -> None:
+    """``examples/models/slot_ranker_variants.py`` (docs/slots.md) loads as a model file,
+    declares its four models, and each one's regression, fitted on hand-made pairs where
+    only the conflict tells the labels apart, scores a pair with a conflict below the same
+    cosine without one. Run in a child process: loading registers the models."""
+    import subprocess
+    import sys
+
+    code = """
+import numpy as np
+from baselines import registry
+from baselines.base import REGISTRY
+registry.load_model_file("examples/models/slot_ranker_variants.py")
+names = sorted(n for n, cls in REGISTRY.items() if cls.__module__.startswith(
+    "baselines_model_file"))
+print(names)
+for name in names:
+    model = REGISTRY[name].__new__(REGISTRY[name])
+    base = np.array([0.9, 0.9, 0.2, 0.2]); conflict = np.zeros((4, 6)); conflict[1, 0] = 1
+    labels = np.array([True, False, False, False])
+    model.fit_combination(base, conflict, labels, base, conflict, labels)
+    no, yes = model.combine(np.array([0.9, 0.9]), conflict[:2])
+    assert yes < no, name
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(sorted(["dev-ranker-any", "dev-ranker-count",
+                                              "dev-ranker-interact", "dev-ranker-nat75"]))
