@@ -9,11 +9,11 @@ Two retellings of one proposition name the same slots, perhaps in other words ("
 is mapped to one canonical value.
 
 Every table here is general English or general geography (``tables/places.tsv``,
-``tables/actions.tsv``), written
-without reading the contrast pairs; the only corpus-derived parts come from the training
-documents of a fold: which capitalised words are names (:func:`name_words`: never written in
-lower case in the training claims) and which sources have aliases (the sources the training
-claims cite, from the release's ``sources`` table). :func:`generated_pairs` makes
+``tables/actions.tsv``), written without reading the contrast pairs; the only
+corpus-derived parts come from the training documents of a fold: which capitalised words
+are names (:func:`name_words`: never written in lower case in the training claims) and
+which sources have aliases (the sources the training claims cite, from the release's
+``sources`` table). :func:`generated_pairs` makes
 meaning-changing and meaning-preserving rewrites of training claims only, from training
 vocabulary, and :func:`choose_weight` picks the penalty per conflict on training pairs and
 those rewrites; no held-out row is read.
@@ -198,6 +198,8 @@ _NEGATION = re.compile("|".join(NEGATIONS))
 _TIME = re.compile(r"\b(" + "|".join(TIME_WORDS) + r")s?\b")
 _ACTION = re.compile(r"(?<!\w)(" + "|".join(
     re.escape(f) for f in sorted(ACTION_FORMS, key=len, reverse=True)) + r")(?!\w)")
+_TIME_ANY_CASE = re.compile(_TIME.pattern, flags=re.IGNORECASE)
+_ACTION_ANY_CASE = re.compile(_ACTION.pattern, flags=re.IGNORECASE)
 
 
 def slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
@@ -264,9 +266,9 @@ def generated_pairs(texts: Sequence[str], table: AliasTable,
     claim, one meaning-changing edit where it has a slot to change (a name, number,
     quantifier, time word or action swapped for another of the training claims' values of
     the same type, or "not" after its first auxiliary), labelled not a duplicate; and one
-    meaning-preserving
-    edit where it has an alias with another surface form (a place's name for its capital
-    or demonym, a source's name for its alias), labelled a duplicate. Sorted, seeded."""
+    meaning-preserving edit where it has an alias with another surface form (a place's name
+    for its capital or demonym, a source's name for its alias), labelled a duplicate.
+    Sorted, seeded."""
     rng = random.Random(seed)
     swapped = ("name", "number", "quantifier", "time", "action")
     surfaces: dict[str, dict[str, set[str]]] = {kind: {} for kind in swapped}
@@ -310,11 +312,10 @@ def _mentions(text: str, kind: str, table: AliasTable) -> list[tuple[int, int, s
     left outside the span."""
     if kind == "quantifier":
         return [(m.start(1), m.end(1), m.group(1)) for m in _QUANTIFIER.finditer(text)]
-    if kind in ("time", "action"):  # read in lower case; the span keeps the text's case
-        pattern = _TIME if kind == "time" else _ACTION
-        return [(m.start(), m.end(), text[m.start():m.end()])
-                for m in pattern.finditer(text.lower())
-                if kind == "action" or m.group(1) != "may" or text[m.start()] == "M"]
+    if kind in ("time", "action"):  # any case, on the text itself (offsets stay its own)
+        pattern = _TIME_ANY_CASE if kind == "time" else _ACTION_ANY_CASE
+        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)
+                if kind == "action" or m.group(1).lower() != "may" or m.group()[0] == "M"]
     found = []
     for start, _, word in _words(text):
         bare = re.sub(r"['’]s$", "", word)

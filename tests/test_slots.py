@@ -139,6 +139,11 @@ def test_rewrites_swap_time_words_and_actions() -> None:
     assert generated_pairs(texts, alias_table(texts, []), seed=0) == [
         ("troops fled on Friday", "troops fled on Monday", False),
         ("troops fled on Monday", "troops fled on Friday", False)]
+    # "İ" is two characters in lower case: the swap keeps the text's own offsets
+    texts = ["İzmir troops fled on Friday", "İzmir troops fled on Monday"]
+    assert generated_pairs(texts, alias_table(texts, []), seed=0) == [
+        ("İzmir troops fled on Friday", "İzmir troops fled on Monday", False),
+        ("İzmir troops fled on Monday", "İzmir troops fled on Friday", False)]
 
 
 def test_a_one_word_source_alias_that_is_a_common_word_is_left_out(table) -> None:
