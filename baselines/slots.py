@@ -195,11 +195,10 @@ def alias_table(training_texts: Sequence[str], sources: Sequence[dict],
 _QUANTIFIER = re.compile(r"(?<!\w)(" + "|".join(
     re.escape(q) for q in sorted(QUANTIFIERS, key=len, reverse=True)) + r")(?!\w)")
 _NEGATION = re.compile("|".join(NEGATIONS))
-_TIME = re.compile(r"\b(" + "|".join(TIME_WORDS) + r")s?\b")
+_TIME = re.compile(r"\b(" + "|".join(TIME_WORDS) + r")s?\b", flags=re.IGNORECASE)
 _ACTION = re.compile(r"(?<!\w)(" + "|".join(
-    re.escape(f) for f in sorted(ACTION_FORMS, key=len, reverse=True)) + r")(?!\w)")
-_TIME_ANY_CASE = re.compile(_TIME.pattern, flags=re.IGNORECASE)
-_ACTION_ANY_CASE = re.compile(_ACTION.pattern, flags=re.IGNORECASE)
+    re.escape(f) for f in sorted(ACTION_FORMS, key=len, reverse=True)) + r")(?!\w)",
+    flags=re.IGNORECASE)
 
 
 def slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
@@ -221,8 +220,7 @@ def _read_slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
         elif word in NUMBER_WORDS:
             numbers.add(NUMBER_WORDS[word])
     quantifiers = {QUANTIFIERS[m.group(1)] for m in _QUANTIFIER.finditer(lower)}
-    times = {m.group(1) for m in _TIME.finditer(lower)} - {"may"} | (
-        {"may"} if re.search(r"\bMay\b", rest) else set())
+    times = {_value(word, "time", table) for _, _, word in _mentions(rest, "time", table)}
     actions = {ACTION_FORMS[m.group(1)] for m in _ACTION.finditer(lower)}
     negation = {"negated"} if _NEGATION.search(lower) else set()
     return {"name": frozenset(names), "number": frozenset(numbers),
@@ -313,9 +311,10 @@ def _mentions(text: str, kind: str, table: AliasTable) -> list[tuple[int, int, s
     if kind == "quantifier":
         return [(m.start(1), m.end(1), m.group(1)) for m in _QUANTIFIER.finditer(text)]
     if kind in ("time", "action"):  # any case, on the text itself (offsets stay its own)
-        pattern = _TIME_ANY_CASE if kind == "time" else _ACTION_ANY_CASE
+        pattern = _TIME if kind == "time" else _ACTION
+        # "may" is the month only as "May"; otherwise it is the verb
         return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)
-                if kind == "action" or m.group(1).lower() != "may" or m.group()[0] == "M"]
+                if kind == "action" or m.group(1).lower() != "may" or m.group() == "May"]
     found = []
     for start, _, word in _words(text):
         bare = re.sub(r"['’]s$", "", word)
@@ -371,16 +370,19 @@ RANKER_C = 1.0
 
 def fit_ranker(base: np.ndarray, conflict: np.ndarray, duplicate: np.ndarray,
                generated_base: np.ndarray, generated_conflict: np.ndarray,
-               generated_duplicate: np.ndarray) -> LogisticRegression:
+               generated_duplicate: np.ndarray,
+               natural_share: float = 0.5) -> LogisticRegression:
     """A logistic regression from (base score, one 0/1 column per slot type) to "duplicate",
-    trained on the training pairs and the pairs generated from the training claims, each set
-    weighing half (as :func:`choose_weight`'s mean of two average precisions does). Returns
-    the fitted scikit-learn estimator: its ``coef_`` is the base score's weight, then one
-    weight per slot type (:data:`SLOT_TYPES` order)."""
+    trained on the training pairs and the pairs generated from the training claims, the
+    training pairs weighing ``natural_share`` of the total and the generated ones the rest
+    (half each by default, as :func:`choose_weight`'s mean of two average precisions does).
+    Returns the fitted scikit-learn estimator: its ``coef_`` is the base score's weight, then
+    one weight per column of ``conflict`` (:data:`SLOT_TYPES` order for the slot ranker)."""
     x = np.vstack([np.column_stack([base, conflict]),
                    np.column_stack([generated_base, generated_conflict])])
     y = np.concatenate([duplicate, generated_duplicate]).astype(int)
     n, m = len(duplicate), len(generated_duplicate)
-    weight = np.concatenate([np.full(n, (n + m) / (2 * n)) if n else np.zeros(0),
-                             np.full(m, (n + m) / (2 * m)) if m else np.zeros(0)])
+    weight = np.concatenate(
+        [np.full(n, natural_share * (n + m) / n) if n else np.zeros(0),
+         np.full(m, (1 - natural_share) * (n + m) / m) if m else np.zeros(0)])
     return LogisticRegression(C=RANKER_C, max_iter=1000).fit(x, y, sample_weight=weight)

@@ -65,8 +65,8 @@ def main() -> int:
                         "(run --workers; not with --official)")
     parser.add_argument("--threads", type=int, help="torch threads in each (run --threads)")
     args = parser.parse_args()
-    processes = [f"--{name}={value}" for name, value in
-                 (("workers", args.workers), ("threads", args.threads)) if value]
+    processes = [f"--{name}={value}" for name, value in  # the run refuses a bad value
+                 (("workers", args.workers), ("threads", args.threads)) if value is not None]
     if processes and args.official:
         parser.error("--workers and --threads change the official run's arithmetic; "
                      "they are refused with --official")

@@ -213,10 +213,21 @@ def test_fit_ranker_gives_each_set_half_the_weight() -> None:
     np.testing.assert_allclose(ranker.intercept_, oracle.intercept_, atol=1e-4)
     # the conflicts that only negatives have get negative weights; quantifier and time,
     # never seen, get none
-    # (columns: base, then name, number, quantifier, time, negation)
+    # (this test's columns: base, then name, number, quantifier, time, negation)
     weights = ranker.coef_[0]
     assert weights[0] > 0 and weights[1] < 0 and weights[2] < 0 and weights[5] < 0
     assert weights[3] == pytest.approx(0, abs=1e-6) and weights[4] == pytest.approx(0, abs=1e-6)
+    # training pairs weighing 0.75: each weighs 0.75 * 6 / 2 = 2.25, each generated pair
+    # 0.25 * 6 / 4 = 0.375, so six repeats of the training rows against one of the
+    # generated ones (16 rows), C scaled by 6 / 16
+    ranker = fit_ranker(base, conflict, labels, made_base, made_conflict, made_labels,
+                        natural_share=0.75)
+    oracle = LogisticRegression(C=6 / 16, max_iter=1000).fit(
+        np.vstack([np.column_stack([base, conflict])] * 6
+                  + [np.column_stack([made_base, made_conflict])]),
+        np.concatenate([labels] * 6 + [made_labels]).astype(int))
+    np.testing.assert_allclose(ranker.coef_, oracle.coef_, atol=1e-4)
+    np.testing.assert_allclose(ranker.intercept_, oracle.intercept_, atol=1e-4)
 
 
 def test_the_ranker_variants_file_declares_four_models_that_fit() -> None:

@@ -11,11 +11,10 @@ differ.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from baselines.finetuned import FinetunedBiEncoder
 from baselines.slot_models import _SlotRanker
-from baselines.slots import RANKER_C
+from baselines.slots import fit_ranker
 
 
 class _Variant(_SlotRanker):
@@ -23,24 +22,22 @@ class _Variant(_SlotRanker):
     """The share of the total weight that the training pairs get (the rewrites get the rest)."""
 
     def features(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
-        return np.column_stack([base, conflict])
+        """The regression's columns after the base score."""
+        return conflict
 
     def fit_combination(self, base: np.ndarray, conflict: np.ndarray, labels: np.ndarray,
                         made_base: np.ndarray, made_conflict: np.ndarray,
                         made_labels: np.ndarray) -> str:
-        x = np.vstack([self.features(base, conflict), self.features(made_base, made_conflict)])
-        y = np.concatenate([labels, made_labels]).astype(int)
-        n, m = len(labels), len(made_labels)
-        weight = np.concatenate([np.full(n, self.natural_share * (n + m) / n),
-                                 np.full(m, (1 - self.natural_share) * (n + m) / m)])
-        self.ranker = LogisticRegression(C=RANKER_C, max_iter=2000).fit(
-            x, y, sample_weight=weight)
+        self.ranker = fit_ranker(base, self.features(base, conflict), labels, made_base,
+                                 self.features(made_base, made_conflict), made_labels,
+                                 natural_share=self.natural_share)
         return "weights " + " ".join(f"{w:+.2f}" for w in self.ranker.coef_[0])
 
     def combine(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
         if not len(base):
             return np.zeros(0)
-        return self.ranker.predict_proba(self.features(base, conflict))[:, 1]
+        return self.ranker.predict_proba(
+            np.column_stack([base, self.features(base, conflict)]))[:, 1]
 
 
 class NaturalWeighsMore(_Variant, FinetunedBiEncoder, name="dev-ranker-nat75"):
@@ -52,14 +49,14 @@ class Interactions(_Variant, FinetunedBiEncoder, name="dev-ranker-interact"):
     description = "the slot ranker plus one column per slot type: cosine x conflict"
 
     def features(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
-        return np.column_stack([base, conflict, conflict * base[:, None]])
+        return np.column_stack([conflict, conflict * base[:, None]])
 
 
 class ConflictCount(_Variant, FinetunedBiEncoder, name="dev-ranker-count"):
     description = "a logistic regression over the cosine and the number of slot conflicts"
 
     def features(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
-        return np.column_stack([base, conflict.sum(1)])
+        return conflict.sum(1)[:, None]
 
 
 class AnyConflict(_Variant, FinetunedBiEncoder, name="dev-ranker-any"):
@@ -68,4 +65,4 @@ class AnyConflict(_Variant, FinetunedBiEncoder, name="dev-ranker-any"):
 
     def features(self, base: np.ndarray, conflict: np.ndarray) -> np.ndarray:
         anything = (conflict.sum(1) > 0).astype(float)
-        return np.column_stack([base, anything, base * anything])
+        return np.column_stack([anything, base * anything])
