@@ -10,9 +10,12 @@ as a child process, and reports wall-clock seconds, the peak memory of the child
 process it starts, summed and sampled every 0.2 s (``scripts/peak_memory.py``: resident,
 RSS, an upper bound that counts a shared library page once per process, and proportional,
 PSS), and the load average before and after (the machine may be shared: a high load makes
-the timings pessimistic). By default both write into a temporary folder; ``--official``
-makes the full run ``run --official``, which writes ``results/``, the leaderboard, the
-figures and the README block (what the committed figures come from).
+the timings pessimistic). Before the quick run and after the full run it times a fixed
+reference workload in a child process (``scripts/reference_workload.py``: seconds per MiniLM
+training step), so that a run's time can be read against the machine's speed that day.
+By default both runs write into a temporary folder; ``--official`` makes the full run
+``run --official``, which writes ``results/``, the leaderboard, the figures and the README
+block (what the committed figures come from).
 Speed is measured here, never in the tests.
 """
 
@@ -55,6 +58,18 @@ def measure(name: str, args: list[str]) -> dict[str, float | str]:
             "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
+def reference() -> dict[str, float | int]:
+    """The reference workload's figures, from a child process (its memory is not counted)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "reference_workload.py")],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        print(done.stderr[-4000:], file=sys.stderr)
+        raise SystemExit(f"the reference workload failed with exit code {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick-only", action="store_true")
@@ -73,6 +88,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="retold-bench-baselines-"))
     report: dict[str, object] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "machine": platform.machine(), "targets": TARGETS}
+    report["reference_before"] = reference()
+    print(f"reference workload: {report['reference_before']}", flush=True)
     report["quick"] = measure("quick", ["--quick", "--results", str(work / "quick-results"),
                                         "--predictions", str(work / "quick-predictions"),
                                         "--no-report"])
@@ -86,6 +103,8 @@ def main() -> int:
             full_run["processes"] = " ".join(processes)
         report["full"] = full_run
         print(f"full: {report['full']}", flush=True)
+    report["reference_after"] = reference()
+    print(f"reference workload: {report['reference_after']}", flush=True)
     report["peak_memory_gb"] = max(r["peak_memory_gb"] for k, r in report.items()
                                    if k in ("quick", "full"))
     print(json.dumps(report, indent=2))
